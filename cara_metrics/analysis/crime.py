@@ -1,0 +1,152 @@
+"""Question 1: how big is domestic abuse in recorded crime?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .. import charts, formatting as fmt, registry, warehouse
+from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of
+from ..periods import Filters, Grain, fy_end, fy_of, fy_start, period_label
+
+
+def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
+    """All and DA crimes per period with share and annualised rate per 1,000 residents."""
+    df = warehouse.query("crime_by_period", f.params(grain=grain), root=root)
+    if df.empty or int(df["all_offences"].sum()) == 0:
+        raise NoData(f"There is no recorded crime data for this area in {f.label}.")
+    df["share"] = df["da_offences"] / df["all_offences"].where(df["all_offences"] > 0)
+    df["rate_per_1000"] = 1000 * df["da_offences"] / df["population_years"]
+    df.insert(1, "period", [period_label(pd.Timestamp(d).date(), grain) for d in df["period_start"]])
+    return df
+
+
+def breaks(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    return warehouse.query("series_breaks", f.params(), root=root)
+
+
+def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
+    m = registry.get("da_share")
+    names = area_names(root)
+    df = series(f, grain, root)
+    force = force_of(f.area_code, root)
+    table = pd.DataFrame({
+        "Period": df["period"],
+        "Domestic-abuse crimes": df["da_offences"],
+        "All recorded crimes": df["all_offences"],
+        "Domestic-abuse share (%)": (100 * df["share"]).round(1),
+    })
+    fig_df = df[["period_start", "share"]].copy()
+    names_list = [names.get(f.area_code, f.area_code)]
+    series_cols = ["share"]
+    if force != f.area_code:
+        comp = series(f.with_area(force), grain, root)[["period_start", "share"]].rename(columns={"share": "force_share"})
+        fig_df = fig_df.merge(comp, on="period_start", how="left")
+        table[f"{names.get(force, force)} share (%)"] = (100 * fig_df["force_share"]).round(1).to_numpy()
+        series_cols.append("force_share")
+        names_list.append(f"{names.get(force, force)} (comparator)")
+    fig = charts.line_chart(fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime")
+    first, last = df.iloc[0], df.iloc[-1]
+    direction = "up from" if last["share"] > first["share"] else "down from" if last["share"] < first["share"] else "the same as"
+    title = (f"Domestic abuse was {fmt.pct(last['share'])} of recorded crime in {last['period']}"
+             + ("" if len(df) == 1 else f", {direction} {fmt.pct(first['share'])} in {first['period']}"))
+    b = breaks(f, root)
+    notes = tuple(f"Break in series from {pd.Timestamp(r.break_date):%B %Y}: {r.description}" for r in b.itertuples())
+    return Panel(
+        metric_id=m.id,
+        title=title,
+        subtitle=f"{names.get(f.area_code, f.area_code)}, {f.label}, by {grain if grain != 'year' else 'financial year'}; n = {int(df['all_offences'].sum()):,} recorded crimes",
+        table=table,
+        figure=fig,
+        summary=f"{title}. {int(df['da_offences'].sum()):,} of {int(df['all_offences'].sum()):,} recorded crimes in the period were flagged as domestic-abuse related.",
+        notes=notes,
+    )
+
+
+def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
+    m = registry.get("da_rate_per_1000")
+    names = area_names(root)
+    df = series(f, grain, root)
+    table = pd.DataFrame({
+        "Period": df["period"],
+        "Domestic-abuse crimes": df["da_offences"],
+        "Population-years": df["population_years"].round(0),
+        "Per 1,000 residents a year": df["rate_per_1000"].round(1),
+    })
+    fig = charts.line_chart(df, "period_start", ["rate_per_1000"], names=[names.get(f.area_code, f.area_code)],
+                            y_title="Per 1,000 residents a year", hover_format=".1f")
+    last = df.iloc[-1]
+    title = f"{fmt.number(last['rate_per_1000'])} domestic-abuse crimes per 1,000 residents a year in {last['period']}"
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{names.get(f.area_code, f.area_code)}, {f.label}; n = {int(df['da_offences'].sum()):,} domestic-abuse crimes",
+        table=table, figure=fig, summary=title + ".",
+    )
+
+
+def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
+    m = registry.get("da_offence_mix")
+    names = area_names(root)
+    df = warehouse.query("crime_offence_mix", f.params(), root=root)
+    total = int(df["da_offences"].sum()) if len(df) else 0
+    if total == 0:
+        raise NoData(f"There are no domestic-abuse-flagged crimes for this area in {f.label}.")
+    df = df[df["da_offences"] > 0].copy()
+    df["share"] = df["da_offences"] / total
+    df["label"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["da_offences"])]
+    top = df.iloc[0]
+    fig = charts.bar_chart(df, "offence_group", "share", percent=True, text="label", highlight=top["offence_group"])
+    title = f"{top['offence_group']} made up {fmt.pct(top['share'], 0)} of domestic-abuse crime"
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{names.get(f.area_code, f.area_code)}, {f.label}; n = {total:,} domestic-abuse crimes",
+        table=pd.DataFrame({"Offence group": df["offence_group"], "Domestic-abuse crimes": df["da_offences"],
+                            "Share of domestic-abuse crime (%)": (100 * df["share"]).round(1)}),
+        figure=fig, summary=f"{title} in {f.label}.",
+    )
+
+
+def area_panel(f: Filters, root: Path | None = None) -> Panel:
+    m = registry.get("da_share")
+    force = force_of(f.area_code, root)
+    df = warehouse.query("crime_by_area", f.params(force=force), root=root)
+    df = df[df["all_offences"] > 0].copy()
+    if df.empty:
+        raise NoData(f"There is no recorded crime data in {f.label}.")
+    df["share"] = df["da_offences"] / df["all_offences"]
+    df["rate"] = 1000 * df["da_offences"] / df["population_years"]
+    df["label"] = [fmt.pct(s) for s in df["share"]]
+    fig = charts.bar_chart(df, "area_name", "share", percent=True, text="label", highlight=df.loc[df["area_code"] == f.area_code, "area_name"].squeeze() if (df["area_code"] == f.area_code).any() else None)
+    hi = df[df["area_type"] != "force"].sort_values("share", ascending=False)
+    title = (f"{hi.iloc[0]['area_name']} had the highest domestic-abuse share ({fmt.pct(hi.iloc[0]['share'])})"
+             if len(hi) else f"Domestic abuse was {fmt.pct(df.iloc[0]['share'])} of recorded crime")
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"Areas in the force, {f.label}; n = {int(df.iloc[0]['all_offences']):,} recorded crimes in the force",
+        table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " "),
+                            "Domestic-abuse crimes": df["da_offences"], "All recorded crimes": df["all_offences"],
+                            "Domestic-abuse share (%)": (100 * df["share"]).round(1),
+                            "Per 1,000 residents a year": df["rate"].round(1)}),
+        figure=fig, summary=title + f" in {f.label}.",
+    )
+
+
+def tile(f: Filters, root: Path | None = None) -> Tile:
+    """DA share in the last financial year of the selection, against the year before."""
+    m = registry.get("da_share")
+    last = fy_of(f.date_to)
+    sel = Filters(fy_start(last - 1), fy_end(last), f.area_code)
+    df = warehouse.query("crime_by_period", sel.params(grain="year"), root=root)
+    df["share"] = df["da_offences"] / df["all_offences"].where(df["all_offences"] > 0)
+    by = {fy_of(pd.Timestamp(d).date()): r for d, r in zip(df["period_start"], df.to_dict("records"))}
+    cur, prev = by.get(last), by.get(last - 1)
+    if cur is None:
+        return Tile(m.id, m.title, None, "–", None, "no data", period_label(fy_start(last), "year"), m.definition)
+    delta = fmt.change(m, cur["share"], prev["share"] if prev else None)
+    return Tile(
+        metric_id=m.id, label=m.title, value=float(cur["share"]), value_text=fmt.pct(cur["share"]),
+        delta_text=f"{delta} on {period_label(fy_start(last - 1), 'year')}" if delta else None,
+        n_text=f"{int(cur['da_offences']):,} of {int(cur['all_offences']):,} recorded crimes",
+        period_text=period_label(fy_start(last), "year"), help=m.definition,
+    )

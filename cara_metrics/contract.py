@@ -1,0 +1,336 @@
+"""The data contract: the warehouse tables, their columns, types, keys and allowed values.
+
+This module is the single source of truth. Synthetic data is generated to it, ingest
+validates raw extracts against it, the SQL reads the columns it names, and
+``docs/data-contract.md`` is generated from it (a test keeps the two in step).
+
+Design decisions (see docs/data-contract.md for the reasoning in full):
+
+* Recorded crime is stored as a monthly aggregate (month x area x offence code x
+  domestic-abuse flag -> number of offences), not record by record. Every question the
+  dashboard answers is a count by month and area; the aggregate is about 50 times smaller
+  than record-level data for Dorset and several hundred times smaller nationally, and it
+  holds no information about individual victims. Record-level extracts are aggregated on
+  the way in by ingest, in bounded memory.
+* Areas carry their validity dates and successor, so records made before the 1 April 2019
+  Dorset reorganisation keep their original district code (``area_code_original``) while
+  ``area_code`` always holds the current local authority, and trends run continuously.
+* People are pseudonymised: ``person_id`` is an opaque token issued by the force or the
+  provider. No names, dates of birth, addresses or police identifiers are ever stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CONTRACT_VERSION = "1.0"
+
+DType = Literal["string", "int", "float", "date", "bool"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a warehouse table."""
+
+    name: str
+    dtype: DType
+    description: str
+    required: bool = True
+    allowed: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One warehouse table: stored as ``<name>.parquet`` in a warehouse version folder."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    producer: str = ""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+
+AREA_TYPES = ("force", "community_safety_partnership", "local_authority")
+AGE_BANDS = ("18-24", "25-34", "35-44", "45-54", "55+")
+SEXES = ("male", "female", "other_or_not_stated")
+DASH_LEVELS = ("standard", "medium")
+OUTCOMES = ("completed", "breached", "withdrawn", "in_progress")
+CLOSED_OUTCOMES = ("completed", "breached", "withdrawn")
+GROUPS = ("cara", "comparison")
+INDEX_OFFENCES = (
+    "common_assault",
+    "criminal_damage",
+    "harassment",
+    "threatening_behaviour",
+    "domestic_theft",
+)
+INDEX_OFFENCE_LABELS = {
+    "common_assault": "Common assault",
+    "criminal_damage": "Criminal damage",
+    "harassment": "Harassment",
+    "threatening_behaviour": "Threatening behaviour",
+    "domestic_theft": "Domestic theft",
+}
+SURVEY_SCALES = ("agree5",)
+#: Answers on the five-point agreement scale, 1 = strongly disagree ... 5 = strongly agree.
+AGREE5_LABELS = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Neither agree nor disagree",
+    4: "Agree",
+    5: "Strongly agree",
+}
+
+AREAS = Table(
+    name="areas",
+    title="Areas",
+    description=(
+        "Every geography the data uses: the police force area, community safety "
+        "partnerships (CSPs) and local authorities, current and former. Former areas "
+        "carry `valid_to` and `successor_code`, so records made before a reorganisation "
+        "are counted under today's areas."
+    ),
+    columns=(
+        Column("area_code", "string", "ONS code (e.g. E06000058) or a local code for a CSP.", example="E06000058"),
+        Column("area_name", "string", "Name as published.", example="Bournemouth, Christchurch and Poole"),
+        Column("area_type", "string", "Kind of area.", allowed=AREA_TYPES, example="local_authority"),
+        Column("parent_code", "string", "The area this one sits in (a local authority's CSP, a CSP's force); empty for a force.", required=False, example="CSP-SAFER-BCP"),
+        Column("successor_code", "string", "For a former area, the current area its records now count under.", required=False, example="E06000058"),
+        Column("valid_from", "date", "First day the area existed (empty if before the data starts).", required=False, example="2019-04-01"),
+        Column("valid_to", "date", "Last day the area existed; empty for a current area.", required=False, example="2019-03-31"),
+    ),
+    key=("area_code",),
+    producer="force analyst / ONS geography",
+)
+
+POPULATION = Table(
+    name="population",
+    title="Population",
+    description="Mid-year resident population estimates (ONS), by current local authority and year.",
+    columns=(
+        Column("area_code", "string", "Current local authority code.", example="E06000059"),
+        Column("year", "int", "Mid-year of the estimate (mid-2018 is 2018); used for the financial year that starts in it.", minimum=1990, maximum=2100, example="2018"),
+        Column("population", "int", "Resident population.", minimum=0, maximum=20_000_000, example="376480"),
+    ),
+    key=("area_code", "year"),
+    producer="ONS mid-year estimates",
+)
+
+CRIME = Table(
+    name="crime",
+    title="Recorded crime (monthly aggregate)",
+    description=(
+        "Police recorded crime by month, area, Home Office offence code and "
+        "domestic-abuse flag. One row per combination; `offences` is the count. "
+        "Record-level extracts are aggregated to this on ingest."
+    ),
+    columns=(
+        Column("month", "date", "First day of the month the crime was recorded.", example="2019-08-01"),
+        Column("area_code", "string", "Current local authority the crime counts under.", example="E06000058"),
+        Column("area_code_original", "string", "Area code as recorded (a pre-2019 district for older records).", example="E06000028"),
+        Column("offence_code", "string", "Home Office offence code.", example="8N"),
+        Column("offence_group", "string", "Home Office offence group.", example="Violence against the person"),
+        Column("da_flag", "bool", "True when the police flagged the crime as domestic-abuse related.", example="true"),
+        Column("offences", "int", "Number of offences. May be negative only in Home Office adjustments.", minimum=-10_000, maximum=10_000_000, example="42"),
+        Column("series", "string", "Source series the count belongs to; a change of series is a break.", example="force"),
+    ),
+    key=("month", "area_code_original", "offence_code", "da_flag", "series"),
+    producer="force crime recording system (DA-flagged extract) / Home Office open data",
+)
+
+SERIES_BREAKS = Table(
+    name="series_breaks",
+    title="Breaks in series",
+    description="Dates from which a series is not comparable with what came before, and why.",
+    columns=(
+        Column("break_date", "date", "First day of the new series.", example="2019-04-01"),
+        Column("series", "string", "The series affected (e.g. crime).", example="crime"),
+        Column("description", "string", "Plain-English explanation shown on charts.", example="Domestic-abuse flagging changed."),
+    ),
+    key=("break_date", "series"),
+    producer="force analyst",
+)
+
+REFERRALS = Table(
+    name="referrals",
+    title="CARA referrals",
+    description=(
+        "One row per person given a caution with a CARA condition. Outcome is the "
+        "current state: completed both workshops, breached (did not attend, so the case "
+        "went back to the police), withdrawn (e.g. condition removed), or in progress."
+    ),
+    columns=(
+        Column("person_id", "string", "Pseudonymised person identifier (opaque token).", example="P000123"),
+        Column("caution_date", "date", "Date of the caution with the CARA condition.", example="2019-08-13"),
+        Column("area_code", "string", "Current local authority of the offence.", example="E06000059"),
+        Column("area_code_original", "string", "Area code as supplied (before geography mapping).", example="E06000059"),
+        Column("age_band", "string", "Age band at caution.", allowed=AGE_BANDS, example="25-34"),
+        Column("sex", "string", "Sex as recorded.", allowed=SEXES, example="male"),
+        Column("index_offence", "string", "Offence the caution was for.", allowed=INDEX_OFFENCES, example="common_assault"),
+        Column("dash_risk", "string", "DASH risk level of the incident.", allowed=DASH_LEVELS, example="standard"),
+        Column("workshop1_date", "date", "Date workshop 1 was attended (empty if never).", required=False, example="2019-09-07"),
+        Column("workshop2_date", "date", "Date workshop 2 was attended (empty if never).", required=False, example="2019-10-12"),
+        Column("repeats", "int", "Times the pair of workshops was restarted because one was missed.", minimum=0, maximum=5, example="0"),
+        Column("outcome", "string", "Current outcome.", allowed=OUTCOMES, example="completed"),
+        Column("outcome_date", "date", "Date the outcome was reached (empty while in progress).", required=False, example="2019-10-12"),
+    ),
+    key=("person_id",),
+    producer="The Hampton Trust (provider) with the force",
+)
+
+SURVEY_QUESTIONS = Table(
+    name="survey_questions",
+    title="Survey question bank",
+    description="The end-of-workshop participant survey questions and their answer scale.",
+    columns=(
+        Column("question_id", "string", "Short stable identifier.", example="attitude"),
+        Column("text", "string", "Question text as asked.", example="The workshops changed my attitude towards my partner."),
+        Column("scale", "string", "Answer scale.", allowed=SURVEY_SCALES, example="agree5"),
+        Column("agree_min", "int", "Lowest answer that counts as agreeing (4 = Agree on agree5).", minimum=1, maximum=5, example="4"),
+    ),
+    key=("question_id",),
+    producer="The Hampton Trust",
+)
+
+SURVEY_RESPONSES = Table(
+    name="survey_responses",
+    title="Survey responses",
+    description="One row per person per question answered at the end of workshop 2.",
+    columns=(
+        Column("person_id", "string", "Pseudonymised person identifier; must be a referral.", example="P000123"),
+        Column("question_id", "string", "Question answered; must be in the question bank.", example="attitude"),
+        Column("response_date", "date", "Date of the survey.", example="2019-10-12"),
+        Column("answer", "int", "Answer on the question's scale (1-5).", minimum=1, maximum=5, example="5"),
+    ),
+    key=("person_id", "question_id"),
+    producer="The Hampton Trust",
+)
+
+COHORT = Table(
+    name="cohort",
+    title="Reoffending cohort",
+    description=(
+        "Everyone whose reoffending is measured: people referred to CARA, and the "
+        "comparison group (people given a domestic-abuse caution before CARA started, "
+        "who would have been eligible). The index date starts the follow-up."
+    ),
+    columns=(
+        Column("person_id", "string", "Pseudonymised person identifier.", example="P000123"),
+        Column("group", "string", "cara = referred to CARA; comparison = comparison group.", allowed=GROUPS, example="cara"),
+        Column("index_date", "date", "Start of follow-up (date of the caution).", example="2019-08-13"),
+        Column("area_code", "string", "Current local authority.", example="E06000058"),
+        Column("area_code_original", "string", "Area code as supplied.", example="E06000028"),
+    ),
+    key=("person_id",),
+    producer="force (Police National Computer extract, pseudonymised)",
+)
+
+REOFFENCES = Table(
+    name="reoffences",
+    title="Later offences",
+    description=(
+        "Each offence committed by a cohort member after their index date, with the "
+        "date it was proven (conviction or caution). Crime-harm days are the Cambridge "
+        "Crime Harm Index weight: days of imprisonment recommended for a first offender."
+    ),
+    columns=(
+        Column("person_id", "string", "Pseudonymised person identifier; must be in the cohort.", example="P000123"),
+        Column("offence_date", "date", "Date the offence was committed.", example="2020-02-01"),
+        Column("proven_date", "date", "Date proven by conviction or caution (empty if not proven).", required=False, example="2020-05-20"),
+        Column("offence_code", "string", "Home Office offence code.", example="105A"),
+        Column("da_flag", "bool", "True when the offence was domestic-abuse related.", example="true"),
+        Column("harm_days", "float", "Cambridge Crime Harm Index weight in days.", minimum=0, maximum=36_500, example="30"),
+    ),
+    key=("person_id", "offence_date", "offence_code"),
+    producer="force (Police National Computer extract, pseudonymised)",
+)
+
+COSTS = Table(
+    name="costs",
+    title="Programme costs",
+    description="What the PCC paid for CARA, by financial year and quarter (Q1 = April to June).",
+    columns=(
+        Column("financial_year", "string", "Financial year, April to March, like 2019/20.", example="2019/20"),
+        Column("quarter", "int", "Quarter of the financial year (1 = April to June).", minimum=1, maximum=4, example="2"),
+        Column("cost_gbp", "float", "Cost in pounds, cash prices.", minimum=0, maximum=100_000_000, example="18500"),
+        Column("description", "string", "What the payment was for.", required=False, example="Hampton Trust contract"),
+    ),
+    key=("financial_year", "quarter", "description"),
+    producer="PCC office finance",
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        AREAS,
+        POPULATION,
+        CRIME,
+        SERIES_BREAKS,
+        REFERRALS,
+        SURVEY_QUESTIONS,
+        SURVEY_RESPONSES,
+        COHORT,
+        REOFFENCES,
+        COSTS,
+    )
+}
+
+#: The Dorset reorganisation of 1 April 2019: former code -> current local authority.
+DORSET_SUCCESSORS = {
+    "E06000028": "E06000058",  # Bournemouth -> BCP
+    "E06000029": "E06000058",  # Poole -> BCP
+    "E07000048": "E06000058",  # Christchurch -> BCP
+    "E07000049": "E06000059",  # East Dorset -> Dorset
+    "E07000050": "E06000059",  # North Dorset -> Dorset
+    "E07000051": "E06000059",  # Purbeck -> Dorset
+    "E07000052": "E06000059",  # West Dorset -> Dorset
+    "E07000053": "E06000059",  # Weymouth and Portland -> Dorset
+}
+
+
+def arrow_schema(table: Table):
+    """The Arrow schema a table is stored with (dates as date32, counts as int64)."""
+    import pyarrow as pa
+
+    types = {
+        "string": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "date": pa.date32(),
+        "bool": pa.bool_(),
+    }
+    return pa.schema([pa.field(c.name, types[c.dtype], nullable=not c.required) for c in table.columns])
+
+
+def financial_year_label(start_year: int) -> str:
+    """2019 -> '2019/20' (the financial year 1 April 2019 to 31 March 2020)."""
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def parse_financial_year(label: str) -> int:
+    """'2019/20' -> 2019. Raises ValueError for anything else."""
+    import re
+
+    m = re.fullmatch(r"\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*", str(label))
+    if not m:
+        raise ValueError(f"not a financial year like 2019/20: {label!r}")
+    start, end = int(m.group(1)), int(m.group(2))
+    if (start + 1) % 100 != end % 100:
+        raise ValueError(f"financial year {label!r} does not span two consecutive years")
+    return start

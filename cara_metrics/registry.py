@@ -1,0 +1,422 @@
+"""The metric registry: every number the dashboard shows is declared here, once.
+
+Charts, tables, CSV downloads, the board pack and the methodology page all read these
+declarations, so a definition or caveat changed here changes everywhere. A test
+(``tests/test_registry.py``) fails when a field is missing or a SQL file does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Literal
+
+from .warehouse import SQL_DIR
+
+Unit = Literal["percent", "count", "rate_per_1000", "per_100", "days", "gbp", "ratio"]
+Disclosure = Literal["crime_count", "people_count", "people_rate", "people_statistic", "not_published"]
+
+SOURCE_CRIME = "Force crime recording system, domestic-abuse-flagged extract (monthly); ONS mid-year population estimates."
+SOURCE_REFERRALS = "CARA referral records (The Hampton Trust and the force), pseudonymised."
+SOURCE_SURVEY = "CARA end-of-workshop participant survey (The Hampton Trust)."
+SOURCE_REOFFENDING = "Police National Computer extract for the CARA cohort and the comparison group, pseudonymised."
+SOURCE_COSTS = "PCC office finance records."
+
+DISCLOSURE_RULES: dict[str, str] = {
+    "crime_count": "Counts of offences, published as the police publish them: not rounded or suppressed.",
+    "people_count": "Counts of people below force level: 1 to 4 shown as [c], others rounded to the nearest 5, with secondary suppression.",
+    "people_rate": "Percentages of people: not shown when the denominator is below 10 or would reveal a count of 1 to 4; [u] when below 30.",
+    "people_statistic": "Statistics about people (medians, means, curves): published only for groups of at least 10 people.",
+    "not_published": "Commissioner view only; not part of the public release.",
+}
+
+MOJ_CAVEAT = (
+    "Measured as the Ministry of Justice does: an offence committed within 12 months of the caution "
+    "and proven by conviction or caution within that year or a further 6 months. Cohorts whose "
+    "follow-up has not ended are left out."
+)
+COMPARISON_CAVEAT = (
+    "The comparison group is people given a domestic-abuse caution before CARA started who would "
+    "have been eligible; it is not randomised, so differences may partly reflect other changes over time."
+)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One declared metric. Every field is required (the registry test checks)."""
+
+    id: str
+    title: str
+    question: str
+    definition: str
+    unit: Unit
+    numerator: str
+    denominator: str
+    caveats: str
+    source: str
+    disclosure: Disclosure
+    sql: str
+    higher_is_better: bool | None = None
+
+    @property
+    def footer(self) -> str:
+        """The 'definition · source · caveats' line printed under every chart and table."""
+        return f"Definition: {self.definition} · Source: {self.source} · Caveats: {self.caveats}"
+
+    @property
+    def disclosure_rule(self) -> str:
+        return DISCLOSURE_RULES[self.disclosure]
+
+
+QUESTIONS = {
+    "crime": "How big is domestic abuse in recorded crime?",
+    "referrals": "How many people are referred to CARA?",
+    "completion": "How many complete the workshops?",
+    "survey": "What do participants say?",
+    "reoffending": "Do they reoffend less?",
+    "value": "What does it cost, and what might it save?",
+}
+
+_METRICS: tuple[Metric, ...] = (
+    # 1. Domestic abuse in recorded crime
+    Metric(
+        id="da_share",
+        title="Domestic-abuse share of recorded crime",
+        question="crime",
+        definition="Crimes flagged by the police as domestic-abuse related, as a percentage of all police recorded crime in the area and period.",
+        unit="percent",
+        numerator="Domestic-abuse-flagged recorded crimes",
+        denominator="All recorded crimes",
+        caveats="Flagging practice changed over time; a break in series is marked where the source series changed. Fraud is recorded nationally, not by area, and is excluded.",
+        source=SOURCE_CRIME,
+        disclosure="crime_count",
+        sql="crime_by_period",
+        higher_is_better=None,
+    ),
+    Metric(
+        id="da_crimes",
+        title="Domestic-abuse-flagged crimes",
+        question="crime",
+        definition="Number of police recorded crimes flagged as domestic-abuse related.",
+        unit="count",
+        numerator="Domestic-abuse-flagged recorded crimes",
+        denominator="None (a count)",
+        caveats="A rise can reflect more reporting and better recording as well as more abuse.",
+        source=SOURCE_CRIME,
+        disclosure="crime_count",
+        sql="crime_by_period",
+    ),
+    Metric(
+        id="da_rate_per_1000",
+        title="Domestic-abuse crimes per 1,000 residents",
+        question="crime",
+        definition="Domestic-abuse-flagged crimes per 1,000 residents per year (periods shorter than a year are annualised).",
+        unit="rate_per_1000",
+        numerator="Domestic-abuse-flagged recorded crimes",
+        denominator="Resident population-years (ONS mid-year estimate for each financial year; a month counts one twelfth)",
+        caveats="Population estimates are revised after each census; rates for the latest year use the latest estimate available.",
+        source=SOURCE_CRIME,
+        disclosure="crime_count",
+        sql="crime_by_period",
+    ),
+    Metric(
+        id="da_offence_mix",
+        title="Domestic-abuse crime by offence group",
+        question="crime",
+        definition="Domestic-abuse-flagged crimes in each Home Office offence group, as a percentage of all domestic-abuse-flagged crimes.",
+        unit="percent",
+        numerator="Domestic-abuse-flagged crimes in the offence group",
+        denominator="All domestic-abuse-flagged crimes",
+        caveats="Offence groups follow the Home Office counting rules in force when the crime was recorded.",
+        source=SOURCE_CRIME,
+        disclosure="crime_count",
+        sql="crime_offence_mix",
+    ),
+    # 2. Referrals
+    Metric(
+        id="referrals",
+        title="People referred to CARA",
+        question="referrals",
+        definition="People given a police caution with a condition to attend the CARA workshops, counted by date of caution.",
+        unit="count",
+        numerator="Cautions with a CARA condition",
+        denominator="None (a count)",
+        caveats="CARA started in Dorset in August 2019; workshops paused in the first COVID-19 lockdown (March to July 2020).",
+        source=SOURCE_REFERRALS,
+        disclosure="people_count",
+        sql="referrals_by_period",
+        higher_is_better=None,
+    ),
+    Metric(
+        id="referrals_rolling_12",
+        title="Referrals in the last 12 months",
+        question="referrals",
+        definition="People referred in the 12 months to the end of each month, against the 12 months before that.",
+        unit="count",
+        numerator="Cautions with a CARA condition in the 12 months",
+        denominator="None (a count)",
+        caveats="Rolling totals smooth out month-to-month noise but lag turning points.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_count",
+        sql="referrals_rolling",
+    ),
+    Metric(
+        id="referrals_by_category",
+        title="Referrals by characteristic",
+        question="referrals",
+        definition="People referred, split by age band, sex, DASH risk level or index offence.",
+        unit="count",
+        numerator="Cautions with a CARA condition in each category",
+        denominator="All cautions with a CARA condition",
+        caveats="Characteristics are as recorded at caution. CARA in Dorset is for adult men, so the split by sex is mostly one group.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_count",
+        sql="referrals_by_category",
+    ),
+    Metric(
+        id="days_to_workshop",
+        title="Days from caution to first workshop",
+        question="referrals",
+        definition="Median (and interquartile range) of days from the caution to the first workshop attended.",
+        unit="days",
+        numerator="Days from caution to first attended workshop",
+        denominator="People who attended workshop 1",
+        caveats="People who never attended a workshop are not included. Workshops run on Saturdays, so waits come in steps of a week.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_statistic",
+        sql="referrals_days_to_workshop",
+        higher_is_better=False,
+    ),
+    # 3. Completion
+    Metric(
+        id="completion_rate",
+        title="Completion rate",
+        question="completion",
+        definition="People who completed both workshops as a percentage of closed cases (completed, breached or withdrawn), by date of caution.",
+        unit="percent",
+        numerator="People who completed both workshops",
+        denominator="Closed cases: completed, breached or withdrawn",
+        caveats="Cases still in progress are left out until they close, so the latest months can move. Interval: Wilson 95%.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_rate",
+        sql="completion_by_period",
+        higher_is_better=True,
+    ),
+    Metric(
+        id="completion_funnel",
+        title="From referral to completion",
+        question="completion",
+        definition="People referred, people who attended workshop 1, and people who completed both workshops.",
+        unit="count",
+        numerator="People at each stage",
+        denominator="People referred",
+        caveats="Recent referrals may not have reached their workshops yet.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_count",
+        sql="completion_by_period",
+    ),
+    Metric(
+        id="outcome_mix",
+        title="Outcomes of referrals",
+        question="completion",
+        definition="People referred by current outcome: completed, breached (did not attend, case returned to the police), withdrawn, or in progress.",
+        unit="count",
+        numerator="People with each outcome",
+        denominator="People referred",
+        caveats="A breach returns the case to the police, who decide what happens next; that is not recorded here.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_count",
+        sql="completion_by_period",
+    ),
+    Metric(
+        id="repeat_rate",
+        title="Workshops repeated",
+        question="completion",
+        definition="People who missed one workshop and had to start both again, as a percentage of people referred.",
+        unit="percent",
+        numerator="People with at least one repeat",
+        denominator="People referred",
+        caveats="A repeat adds about a month or more to the time to completion.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_rate",
+        sql="completion_by_period",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="days_to_completion",
+        title="Days from caution to completion",
+        question="completion",
+        definition="Median (and interquartile range) of days from the caution to completing workshop 2.",
+        unit="days",
+        numerator="Days from caution to completion",
+        denominator="People who completed",
+        caveats="Includes time added by repeats and by the pause in the first COVID-19 lockdown.",
+        source=SOURCE_REFERRALS,
+        disclosure="people_statistic",
+        sql="completion_days",
+        higher_is_better=False,
+    ),
+    # 4. Participant survey
+    Metric(
+        id="survey_agree",
+        title="Participants agreeing",
+        question="survey",
+        definition="Survey respondents answering Agree or Strongly agree, as a percentage of respondents to that question, by date of the survey.",
+        unit="percent",
+        numerator="Respondents who agree or strongly agree",
+        denominator="Respondents to the question",
+        caveats="Self-reported at the end of the workshops by people who completed them; not a measure of behaviour. Interval: Wilson 95%.",
+        source=SOURCE_SURVEY,
+        disclosure="people_rate",
+        sql="survey_by_period",
+        higher_is_better=True,
+    ),
+    Metric(
+        id="survey_distribution",
+        title="Answers to each survey question",
+        question="survey",
+        definition="Respondents giving each answer on the five-point scale, from Strongly disagree to Strongly agree.",
+        unit="count",
+        numerator="Respondents giving the answer",
+        denominator="Respondents to the question",
+        caveats="People who did not complete the workshops were not surveyed.",
+        source=SOURCE_SURVEY,
+        disclosure="people_count",
+        sql="survey_answers",
+    ),
+    Metric(
+        id="survey_response_rate",
+        title="Survey response rate",
+        question="survey",
+        definition="People who completed the workshops in the period and answered the survey, as a percentage of all who completed.",
+        unit="percent",
+        numerator="Completers who answered the survey",
+        denominator="People who completed the workshops",
+        caveats="If those who do not respond differ from those who do, the survey results are biased.",
+        source=SOURCE_SURVEY,
+        disclosure="people_rate",
+        sql="survey_response_rate",
+        higher_is_better=True,
+    ),
+    # 5. Reoffending
+    Metric(
+        id="reoffending_rate",
+        title="Proven reoffending within a year",
+        question="reoffending",
+        definition="People with a proven reoffence within 12 months of their caution, as a percentage of the cohort: everyone referred to CARA (intention to treat), against the comparison group.",
+        unit="percent",
+        numerator="People with at least one proven reoffence",
+        denominator="People in the cohort with a complete follow-up",
+        caveats=f"{MOJ_CAVEAT} {COMPARISON_CAVEAT} No comparison is claimed when either group has fewer than 60 people.",
+        source=SOURCE_REOFFENDING,
+        disclosure="people_rate",
+        sql="reoffending_people",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="reoffending_rate_da",
+        title="Proven domestic-abuse reoffending within a year",
+        question="reoffending",
+        definition="As the proven reoffending rate, counting only reoffences flagged as domestic-abuse related.",
+        unit="percent",
+        numerator="People with at least one proven domestic-abuse reoffence",
+        denominator="People in the cohort with a complete follow-up",
+        caveats=f"{MOJ_CAVEAT} {COMPARISON_CAVEAT}",
+        source=SOURCE_REOFFENDING,
+        disclosure="people_rate",
+        sql="reoffending_people",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="reoffending_frequency",
+        title="Proven reoffences per 100 people",
+        question="reoffending",
+        definition="Proven reoffences within 12 months, per 100 people in the cohort.",
+        unit="per_100",
+        numerator="Proven reoffences",
+        denominator="People in the cohort with a complete follow-up",
+        caveats=f"{MOJ_CAVEAT} Interval: normal approximation to the difference of means (Welch).",
+        source=SOURCE_REOFFENDING,
+        disclosure="people_statistic",
+        sql="reoffending_people",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="reoffending_harm",
+        title="Crime harm of reoffending",
+        question="reoffending",
+        definition="Cambridge Crime Harm Index days (the days of imprisonment recommended for each offence) of proven reoffences within 12 months, per person in the cohort.",
+        unit="days",
+        numerator="Crime-harm days of proven reoffences",
+        denominator="People in the cohort with a complete follow-up",
+        caveats=f"{MOJ_CAVEAT} A few serious offences dominate the total, so the mean is volatile.",
+        source=SOURCE_REOFFENDING,
+        disclosure="people_statistic",
+        sql="reoffending_people",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="time_to_reoffence",
+        title="Time to first proven reoffence",
+        question="reoffending",
+        definition="Kaplan-Meier estimate of the percentage of people with a proven reoffence by each day of the first year after their caution.",
+        unit="percent",
+        numerator="People with a first proven reoffence by that day",
+        denominator="People still being followed up on that day",
+        caveats=f"{MOJ_CAVEAT} 95% band: Greenwood variance, log-log transformed.",
+        source=SOURCE_REOFFENDING,
+        disclosure="people_statistic",
+        sql="reoffending_people",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="reoffending_completers",
+        title="Proven reoffending: completers against comparison",
+        question="reoffending",
+        definition="Proven reoffending rate of people who completed CARA, against the comparison group.",
+        unit="percent",
+        numerator="Completers with at least one proven reoffence",
+        denominator="Completers with a complete follow-up",
+        caveats=f"Selection bias: people who complete differ from those who do not (motivation, stability), so this flatters CARA; the intention-to-treat comparison is the fair one. {MOJ_CAVEAT}",
+        source=SOURCE_REOFFENDING,
+        disclosure="people_rate",
+        sql="reoffending_people",
+        higher_is_better=False,
+    ),
+)
+
+METRICS: dict[str, Metric] = {m.id: m for m in _METRICS}
+
+
+def get(metric_id: str) -> Metric:
+    try:
+        return METRICS[metric_id]
+    except KeyError:
+        raise KeyError(f"no metric {metric_id!r} is registered; known: {', '.join(METRICS)}") from None
+
+
+def by_question(question: str) -> list[Metric]:
+    return [m for m in METRICS.values() if m.question == question]
+
+
+def validate() -> list[str]:
+    """Problems with the registry, as sentences an author can act on (empty when all is well)."""
+    problems = []
+    for m in _METRICS:
+        for f in fields(Metric):
+            value = getattr(m, f.name)
+            if f.name == "higher_is_better":
+                continue
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"metric {m.id!r}: field {f.name!r} is empty; say what it is.")
+        if m.question not in QUESTIONS:
+            problems.append(f"metric {m.id!r}: question {m.question!r} is not one of {sorted(QUESTIONS)}.")
+        if m.disclosure not in DISCLOSURE_RULES:
+            problems.append(f"metric {m.id!r}: disclosure {m.disclosure!r} is not one of {sorted(DISCLOSURE_RULES)}.")
+        if not (SQL_DIR / f"{m.sql}.sql").is_file():
+            problems.append(f"metric {m.id!r}: SQL file sql/{m.sql}.sql does not exist.")
+        if m.definition and not m.definition.rstrip().endswith("."):
+            problems.append(f"metric {m.id!r}: definition should be a full sentence ending with a full stop.")
+    ids = [m.id for m in _METRICS]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        problems.append(f"metric id {dup!r} is declared more than once.")
+    return problems

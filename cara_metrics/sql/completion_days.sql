@@ -1,0 +1,9 @@
+-- Days from caution to completion for people who completed, cautioned in the period.
+SELECT count(*)::BIGINT AS n,
+       quantile_cont(outcome_date - caution_date, 0.25) AS q1,
+       quantile_cont(outcome_date - caution_date, 0.5) AS median,
+       quantile_cont(outcome_date - caution_date, 0.75) AS q3
+FROM referrals
+WHERE area_code IN (SELECT area_code FROM area_members WHERE ancestor_code = $area)
+  AND caution_date BETWEEN $date_from AND $date_to
+  AND outcome = 'completed';

@@ -1,0 +1,214 @@
+"""Streamlit helpers: the only module of the library that imports Streamlit.
+
+Pages call these to lay out what ``cara_metrics.analysis`` returns: the shared sidebar
+filters (kept in the URL so a view can be shared), the synthetic-data banner, headline
+tiles, and a panel (message title, subtitle, chart, table view, CSV download, footer).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+from typing import Callable, Iterator
+
+import pandas as pd
+import streamlit as st
+
+from . import warehouse
+from .contract import financial_year_label, parse_financial_year
+from .dataroot import DataRootError, data_root, live_version
+from .panels import NoData, Panel, Tile, areas_frame
+from .periods import Filters, Grain, format_date, fy_end, fy_of, fy_start
+
+AREA_TYPE_LABELS = {"force": "Force area", "community_safety_partnership": "Community safety partnership", "local_authority": "Local authority"}
+GRAIN_LABELS: dict[str, Grain] = {"Financial year": "year", "Quarter": "quarter", "Month": "month"}
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def guard(what: str = "this section") -> Iterator[None]:
+    """Show a clear message instead of a traceback when data is missing or damaged.
+
+    Used around each independent part of a page, so one broken table does not take the
+    rest of the page down.
+    """
+    try:
+        yield
+    except NoData as exc:
+        st.info(f"No data for this selection. {exc} Try a wider period or another area.")
+    except (warehouse.QueryError, DataRootError) as exc:
+        st.error(f"We could not show {what}. {exc}")
+    except Exception as exc:  # noqa: BLE001 - users must never see a traceback
+        st.error(f"We could not show {what} because of an unexpected problem ({type(exc).__name__}). "
+                 "The data team has the details in the server log.")
+        import logging
+
+        logging.getLogger("cara_metrics").exception("error while rendering %s", what)
+
+
+# --- data status --------------------------------------------------------------------------
+
+
+def synthetic_banner() -> None:
+    """A banner on every page fed by synthetic data."""
+    try:
+        v = live_version(data_root(), "warehouse")
+    except DataRootError:
+        return
+    if v.synthetic:
+        st.warning(
+            "**Synthetic demonstration data.** Every figure on this page is made up: drawn at random "
+            "and calibrated to published Dorset figures. It is not about real people or real outcomes.",
+            icon="⚠️",
+        )
+
+
+def data_as_at_text() -> str:
+    v = live_version(data_root(), "warehouse")
+    return format_date(warehouse.as_of(v))
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+def _coverage() -> tuple[int, int]:
+    df = warehouse.query("data_coverage")
+    first = min(pd.Timestamp(d).date() for d in df["first_date"].dropna())
+    last = max(pd.Timestamp(d).date() for d in df["last_date"].dropna())
+    return fy_of(first), fy_of(last)
+
+
+def _qp(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return str(value) if value not in (None, "") else None
+
+
+_FILTER_KEYS = ("f_area", "f_from", "f_to", "f_custom", "f_dates")
+
+
+def _save(key: str) -> None:
+    """Widget callback: remember the new value (callbacks run before the page reruns)."""
+    st.session_state[f"_saved_{key}"] = st.session_state[key]
+
+
+def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filters:
+    """The sidebar filters shared by every page; state lives in the URL and the session.
+
+    URL parameters: ``area`` (area code), ``from`` and ``to`` (financial years like
+    2019/20), or ``start`` and ``end`` (ISO dates) for a custom range.
+    """
+    first_fy, last_fy = _coverage()
+    years = list(range(first_fy, last_fy + 1))
+    labels = [financial_year_label(y) for y in years]
+    areas = areas_frame()
+    codes = list(areas["area_code"])
+    names = dict(zip(areas["area_code"], areas["area_name"]))
+    types = dict(zip(areas["area_code"], areas["area_type"]))
+
+    ss = st.session_state
+    # A widget on another page is a new widget to Streamlit, which would reset it; writing
+    # the value back before the widget is drawn carries the choice across pages.
+    for k in _FILTER_KEYS:
+        if f"_saved_{k}" in ss:
+            ss[k] = ss[f"_saved_{k}"]
+    if "f_area" not in ss:  # first run of this session: take the URL, else defaults
+        ss.f_area = _qp("area") if _qp("area") in codes else codes[0]
+        try:
+            fy_a = parse_financial_year(_qp("from")) if _qp("from") else max(first_fy, last_fy - default_years + 1)
+            fy_b = parse_financial_year(_qp("to")) if _qp("to") else last_fy
+        except ValueError:
+            fy_a, fy_b = max(first_fy, last_fy - default_years + 1), last_fy
+        fy_a, fy_b = min(max(fy_a, first_fy), last_fy), min(max(fy_b, first_fy), last_fy)
+        ss.f_from, ss.f_to = financial_year_label(min(fy_a, fy_b)), financial_year_label(max(fy_a, fy_b))
+        start, end = _qp("start"), _qp("end")
+        ss.f_custom = bool(allow_custom_dates and start and end)
+        try:
+            ss.f_dates = (dt.date.fromisoformat(start), dt.date.fromisoformat(end)) if ss.f_custom else (fy_start(fy_a), fy_end(fy_b))
+        except ValueError:
+            ss.f_custom, ss.f_dates = False, (fy_start(fy_a), fy_end(fy_b))
+
+    with st.sidebar:
+        st.header("Filters")
+        st.selectbox("Area", codes, key="f_area", on_change=_save, args=("f_area",), format_func=lambda c: f"{names[c]} ({AREA_TYPE_LABELS.get(types[c], types[c])})")
+        custom = allow_custom_dates and st.toggle("Choose exact dates", key="f_custom", on_change=_save, args=("f_custom",),
+                                                  help="Staff can pick any date range; public figures use whole financial years.")
+        if custom:
+            st.date_input("Period", key="f_dates", on_change=_save, args=("f_dates",), min_value=fy_start(first_fy), max_value=fy_end(last_fy), format="DD/MM/YYYY")
+        else:
+            c1, c2 = st.columns(2)
+            c1.selectbox("From", labels, key="f_from", on_change=_save, args=("f_from",))
+            c2.selectbox("To", labels, key="f_to", on_change=_save, args=("f_to",))
+    for k in _FILTER_KEYS:
+        if k in ss and f"_saved_{k}" not in ss:
+            ss[f"_saved_{k}"] = ss[k]
+    if custom:
+        dates = ss.f_dates if isinstance(ss.f_dates, (tuple, list)) else (ss.f_dates,)
+        if len(dates) < 2:
+            st.sidebar.caption("Choose an end date to finish the range.")
+            dates = (dates[0], dates[0])
+        f = Filters(min(dates), max(dates), ss.f_area)
+        st.query_params.from_dict({"area": f.area_code, "start": f.date_from.isoformat(), "end": f.date_to.isoformat()})
+    else:
+        a, b = sorted((parse_financial_year(ss.f_from), parse_financial_year(ss.f_to)))
+        f = Filters.financial_years(a, b, ss.f_area)
+        st.query_params.from_dict({"area": f.area_code, "from": financial_year_label(a), "to": financial_year_label(b)})
+    return f
+
+
+def grain_picker(key: str = "grain", default: str = "Financial year") -> Grain:
+    choice = st.segmented_control("Show by", list(GRAIN_LABELS), default=default, key=key)
+    return GRAIN_LABELS[choice or default]
+
+
+# --- display -----------------------------------------------------------------------------------
+
+
+def page_header(title: str, question: str | None = None) -> None:
+    st.title(title)
+    if question:
+        st.markdown(f"**{question}**")
+    synthetic_banner()
+
+
+def tiles(items: list[Tile], columns: int = 3) -> None:
+    for start in range(0, len(items), columns):
+        cols = st.columns(columns, border=True)
+        for col, t in zip(cols, items[start:start + columns]):
+            with col:
+                st.metric(
+                    label=f"{t.label} ({t.period_text})", value=t.value_text, delta=t.delta_text,
+                    delta_color="off" if t.delta_is_good is None else "normal", help=t.help, delta_arrow=t.delta_arrow,
+                )
+                st.caption(t.n_text)
+
+
+def footer(metric) -> None:
+    st.caption(f"**Definition:** {metric.definition} · **Source:** {metric.source} · **Caveats:** {metric.caveats}")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+def panel(p: Panel, key: str) -> None:
+    """Title that states the message, subtitle, chart, table view, CSV download, footer."""
+    st.subheader(p.title)
+    st.caption(p.subtitle)
+    if p.figure is not None:
+        st.plotly_chart(p.figure, width="stretch", theme=None, key=f"chart-{key}", config={"displaylogo": False})
+    for note in p.notes:
+        st.markdown(f"*{note}*")
+    with st.expander("Table view of this chart" if p.figure is not None else "Table"):
+        st.dataframe(p.table, hide_index=True, width="stretch")
+    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(p.metric.title)}-{key}.csv",
+                       mime="text/csv", key=f"dl-{key}")
+    footer(p.metric)
+
+
+def show(build: Callable[[], Panel], key: str, what: str = "this chart") -> None:
+    """Build a panel and lay it out, with a friendly message if it cannot be built."""
+    with guard(what):
+        panel(build(), key)

@@ -1,0 +1,147 @@
+"""Read-only access to a warehouse or release version through DuckDB.
+
+* One in-memory DuckDB database per live version, with a view per Parquet table and the
+  helper views and macros of ``sql/_setup.sql``.
+* A cursor per thread: Streamlit runs each browser session in its own thread, and a
+  DuckDB connection used from two threads at once raises "connection is busy".
+* SQL lives in ``sql/*.sql``; values are always bound as named parameters (``$area``).
+* Results are cached keyed on (version, SQL file, parameters). The live version is read
+  from ``CURRENT`` on every call (one small file read), so a new load or release shows
+  without a restart and old cache entries simply stop being asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import duckdb
+import pandas as pd
+
+from . import contract
+from .dataroot import Kind, Version, data_root, live_version
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+class QueryError(RuntimeError):
+    """A query failed because the data is missing or damaged; the message is for users."""
+
+
+@lru_cache(maxsize=None)
+def load_sql(name: str) -> str:
+    """The text of ``sql/<name>.sql`` (read once)."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_files() -> list[str]:
+    return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
+
+
+@dataclass
+class _Database:
+    version: Version
+    con: duckdb.DuckDBPyConnection
+    local: threading.local
+
+
+_lock = threading.Lock()
+_databases: "OrderedDict[str, _Database]" = OrderedDict()
+_MAX_DATABASES = 4  # old versions are dropped once a few newer ones have been opened
+
+
+def _open(version: Version) -> _Database:
+    con = duckdb.connect(config={"threads": 2})
+    for table in contract.TABLES.values() if version.kind == "warehouse" else []:
+        path = version.table_path(table.name)
+        if path.exists():
+            # Relation views need no SQL text built from the path, and every cursor sees them.
+            con.read_parquet(str(path)).create_view(table.name)
+    if version.kind == "release":
+        for path in sorted(version.path.glob("*.parquet")):
+            con.read_parquet(str(path)).create_view(path.stem)
+    if version.kind == "warehouse":
+        con.execute(load_sql("_setup"))
+    return _Database(version=version, con=con, local=threading.local())
+
+
+def database(root: Path | None = None, kind: Kind = "warehouse") -> _Database:
+    """The database for the live version of ``kind`` under ``root`` (default data root)."""
+    version = live_version(root or data_root(), kind)
+    with _lock:
+        db = _databases.get(version.id)
+        if db is None:
+            db = _open(version)
+            _databases[version.id] = db
+            while len(_databases) > _MAX_DATABASES:
+                _databases.popitem(last=False)
+        else:
+            _databases.move_to_end(version.id)
+    return db
+
+
+def cursor(db: _Database) -> duckdb.DuckDBPyConnection:
+    """This thread's cursor on ``db``."""
+    cur = getattr(db.local, "cursor", None)
+    if cur is None:
+        cur = db.con.cursor()
+        db.local.cursor = cur
+    return cur
+
+
+def _freeze(params: Mapping[str, Any]) -> tuple:
+    return tuple(sorted((k, v) for k, v in params.items()))
+
+
+_cache_lock = threading.Lock()
+_cache: "OrderedDict[tuple, pd.DataFrame]" = OrderedDict()
+_CACHE_SIZE = 512
+
+
+def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | None = None, kind: Kind = "warehouse") -> pd.DataFrame:
+    """Run ``sql/<name>.sql`` with ``params`` bound; cached on the live version.
+
+    The returned frame is a copy, so callers may change it freely.
+    """
+    params = dict(params or {})
+    db = database(root, kind)
+    key = (db.version.id, name, _freeze(params))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit.copy()
+    sql = load_sql(name)
+    # DuckDB refuses parameters that the statement does not use: bind only those named.
+    bound = {k: v for k, v in params.items() if f"${k}" in sql}
+    try:
+        df = cursor(db).execute(sql, bound).df()
+    except duckdb.IOException as exc:
+        raise QueryError(f"A data file could not be read ({exc}). Ask the data team to restore it.") from exc
+    except duckdb.Error as exc:
+        raise QueryError(f"The data could not be queried ({type(exc).__name__}: {exc}).") from exc
+    with _cache_lock:
+        _cache[key] = df
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return df.copy()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+    with _lock:
+        _databases.clear()
+
+
+def as_of(version: Version) -> dt.date:
+    """The date the data is complete to (manifest ``data_as_at``)."""
+    value = version.manifest.get("data_as_at")
+    if not value:
+        raise QueryError("The data manifest does not say what date the data runs to (data_as_at).")
+    return dt.date.fromisoformat(str(value)[:10])

@@ -1,0 +1,14 @@
+"""About the data: the methodology page, generated from the metric registry."""
+
+import streamlit as st
+
+from cara_metrics import ui
+from cara_metrics.analysis import about
+
+ui.page_header("About the data")
+with ui.guard("the data description"):
+    for section in about.sections():
+        st.header(section.heading)
+        st.markdown(section.body)
+        if section.table is not None:
+            st.dataframe(section.table, hide_index=True, width="stretch")

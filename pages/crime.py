@@ -1,0 +1,18 @@
+"""Question 1: domestic abuse in recorded crime."""
+
+import streamlit as st
+
+from cara_metrics import ui
+from cara_metrics.analysis import crime
+from cara_metrics.registry import QUESTIONS
+
+ui.page_header("Domestic abuse in recorded crime", QUESTIONS["crime"])
+f = ui.filters()
+grain = ui.grain_picker()
+ui.show(lambda: crime.share_panel(f, grain), "share", "the domestic-abuse share")
+ui.show(lambda: crime.rate_panel(f, grain), "rate", "the rate per 1,000 residents")
+col1, col2 = st.columns(2)
+with col1:
+    ui.show(lambda: crime.offence_mix_panel(f), "mix", "the offence mix")
+with col2:
+    ui.show(lambda: crime.area_panel(f), "areas", "the comparison of areas")

@@ -46,7 +46,7 @@ def base_layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", percent
         paper_bgcolor="white",
         plot_bgcolor="white",
         font=dict(family=FONT, size=14, color="#0b0c0c"),
-        margin=dict(l=60, r=30, t=30, b=50),
+        margin=dict(l=60, r=30, t=40, b=50),
         height=height,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
         hovermode="x unified",
@@ -65,9 +65,12 @@ def add_events(fig: go.Figure, x_min: dt.date, x_max: dt.date, events: Sequence[
     for i, e in enumerate(shown):
         fig.add_vline(x=e.date, line=dict(color="#3D3D3D", width=1, dash="dot"))
         fig.add_annotation(
-            x=e.date, y=1 - 0.08 * i, yref="paper", text=e.label, showarrow=False,
-            xanchor="left", yanchor="top", font=dict(size=11, color="#3D3D3D"), bgcolor="rgba(255,255,255,0.85)",
+            x=e.date, y=1 + 0.07 * (len(shown) - 1 - i), yref="paper", text=e.label, showarrow=False,
+            xanchor="left", yanchor="bottom", font=dict(size=11, color="#3D3D3D"), bgcolor="rgba(255,255,255,0.85)",
         )
+    if shown:
+        # Room above the plot for the event labels, so they never sit on the data.
+        fig.update_layout(margin=dict(t=40 + 26 * len(shown)), legend=dict(y=1.02 + 0.07 * len(shown)))
 
 
 def line_chart(
@@ -81,8 +84,13 @@ def line_chart(
     events: bool = True,
     bands: dict[str, tuple[str, str]] | None = None,
     hover_format: str | None = None,
+    tick_text: Sequence[str] | None = None,
 ) -> go.Figure:
-    """Lines over time; ``bands`` maps a series to (low, high) columns for a shaded interval."""
+    """Lines over time; ``bands`` maps a series to (low, high) columns for a shaded interval.
+
+    ``tick_text`` labels each x value (e.g. '2019/20' for a financial year that starts on
+    1 April 2019), so a financial-year axis never reads as calendar years.
+    """
     fig = go.Figure()
     names = list(names or series)
     fmt = hover_format or (".1%" if percent else ",.0f")
@@ -100,6 +108,9 @@ def line_chart(
             hovertemplate=f"%{{y:{fmt}}}<extra>{name}</extra>",
         ))
     base_layout(fig, y_title=y_title, percent=percent)
+    if tick_text is not None and len(df):
+        step = max(1, len(df) // 12)
+        fig.update_xaxes(tickvals=list(df[x])[::step], ticktext=list(tick_text)[::step])
     if events and len(df):
         add_events(fig, pd.Timestamp(df[x].min()).date(), pd.Timestamp(df[x].max()).date())
     return fig

@@ -46,7 +46,8 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
         table[f"{names.get(force, force)} share (%)"] = (100 * fig_df["force_share"]).round(1).to_numpy()
         series_cols.append("force_share")
         names_list.append(f"{names.get(force, force)} (comparator)")
-    fig = charts.line_chart(fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime")
+    fig = charts.line_chart(fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime",
+                             tick_text=None if grain == "month" else list(df["period"]))
     first, last = df.iloc[0], df.iloc[-1]
     direction = "up from" if last["share"] > first["share"] else "down from" if last["share"] < first["share"] else "the same as"
     title = (f"Domestic abuse was {fmt.pct(last['share'])} of recorded crime in {last['period']}"
@@ -75,7 +76,8 @@ def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> P
         "Per 1,000 residents a year": df["rate_per_1000"].round(1),
     })
     fig = charts.line_chart(df, "period_start", ["rate_per_1000"], names=[names.get(f.area_code, f.area_code)],
-                            y_title="Per 1,000 residents a year", hover_format=".1f")
+                            y_title="Per 1,000 residents a year", hover_format=".1f",
+                            tick_text=None if grain == "month" else list(df["period"]))
     last = df.iloc[-1]
     title = f"{fmt.number(last['rate_per_1000'])} domestic-abuse crimes per 1,000 residents a year in {last['period']}"
     return Panel(

@@ -275,6 +275,31 @@ COSTS = Table(
     producer="PCC office finance",
 )
 
+CRIME_CONTEXT = Table(
+    name="crime_context",
+    title="All-crime context (Home Office open data, CSP level)",
+    description=(
+        "Police recorded crime by community safety partnership and financial quarter from the "
+        "Home Office open data tables. These carry no domestic-abuse flag, so they give context "
+        "(all crime by area and quarter) and are never mixed into the domestic-abuse share. "
+        "Counts can be negative after reclassification and are kept as published."
+    ),
+    columns=(
+        Column("financial_year", "string", "Financial year, like 2019/20.", example="2019/20"),
+        Column("quarter", "int", "Quarter of the financial year (1 = April to June).", minimum=1, maximum=4, example="1"),
+        Column("force_name", "string", "Police force name as published.", example="Dorset"),
+        Column("csp_name", "string", "Community safety partnership name as published.", example="Bournemouth, Christchurch and Poole"),
+        Column("area_code", "string", "Current area code the CSP maps to (empty when the name is not in the areas table).", required=False, example="CSP-SAFER-BCP"),
+        Column("offence_description", "string", "Offence description as published.", example="Assault without injury"),
+        Column("offence_group", "string", "Home Office offence group.", example="Violence against the person"),
+        Column("offence_subgroup", "string", "Home Office offence subgroup.", required=False, example="Violence without injury"),
+        Column("offence_code", "string", "Home Office offence code.", example="105A"),
+        Column("offences", "int", "Number of offences as published (may be negative).", minimum=-100_000, maximum=10_000_000, example="57"),
+    ),
+    key=("financial_year", "quarter", "csp_name", "offence_code"),
+    producer="Home Office police recorded crime open data tables",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -288,8 +313,12 @@ TABLES: dict[str, Table] = {
         COHORT,
         REOFFENCES,
         COSTS,
+        CRIME_CONTEXT,
     )
 }
+
+#: Tables a complete warehouse must have; crime_context is optional context.
+REQUIRED_TABLES = tuple(t for t in TABLES if t != "crime_context")
 
 #: The Dorset reorganisation of 1 April 2019: former code -> current local authority.
 DORSET_SUCCESSORS = {

@@ -132,7 +132,7 @@ class Scale:
 
 
 DORSET_SCALE = Scale("dorset", 2016, 2024, referrals_per_100k_month=2.9, female_share=0.0)
-NATIONAL_SCALE = Scale("national", 2015, 2024, referrals_per_100k_month=2.1, female_share=0.05)
+NATIONAL_SCALE = Scale("national", 2015, 2024, referrals_per_100k_month=3.9, female_share=0.05)
 
 
 def _months(first_fy: int, last_fy: int) -> list[dt.date]:
@@ -507,6 +507,8 @@ def dorset_tables(seed: int) -> dict[str, pa.Table]:
         "cohort": cohort,
         "reoffences": reoff,
         "costs": _costs(2019, 2024, 150_000.0, rng),
+        # Home Office CSP context is loaded from the real open data tables, never invented.
+        "crime_context": pa.table({c.name: [] for c in C.CRIME_CONTEXT.columns}, schema=C.arrow_schema(C.CRIME_CONTEXT)),
     }
 
 

@@ -175,14 +175,15 @@ def page_header(title: str, question: str | None = None) -> None:
 
 def tiles(items: list[Tile], columns: int = 3) -> None:
     for start in range(0, len(items), columns):
-        cols = st.columns(columns, border=True)
-        for col, t in zip(cols, items[start:start + columns]):
+        row = items[start:start + columns]
+        cols = st.columns(len(row), border=True)
+        for col, t in zip(cols, row):
             with col:
                 st.metric(
-                    label=f"{t.label} ({t.period_text})", value=t.value_text, delta=t.delta_text,
+                    label=t.label, value=t.value_text, delta=t.delta_text,
                     delta_color="off" if t.delta_is_good is None else "normal", help=t.help, delta_arrow=t.delta_arrow,
                 )
-                st.caption(t.n_text)
+                st.caption(f"**{t.period_text}** · {t.n_text}")
 
 
 def footer(metric) -> None:

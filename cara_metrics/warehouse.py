@@ -48,6 +48,7 @@ class _Database:
     version: Version
     con: duckdb.DuckDBPyConnection
     local: threading.local
+    broken: dict[str, str]
 
 
 _lock = threading.Lock()
@@ -57,17 +58,24 @@ _MAX_DATABASES = 4  # old versions are dropped once a few newer ones have been o
 
 def _open(version: Version) -> _Database:
     con = duckdb.connect(config={"threads": 2})
-    for table in contract.TABLES.values() if version.kind == "warehouse" else []:
-        path = version.table_path(table.name)
-        if path.exists():
-            # Relation views need no SQL text built from the path, and every cursor sees them.
-            con.read_parquet(str(path)).create_view(table.name)
-    if version.kind == "release":
-        for path in sorted(version.path.glob("*.parquet")):
-            con.read_parquet(str(path)).create_view(path.stem)
+    broken: dict[str, str] = {}
     if version.kind == "warehouse":
+        paths = {t: version.table_path(t) for t in contract.TABLES}
+    else:
+        paths = {p.stem: p for p in sorted(version.path.glob("*.parquet"))}
+    for name, path in paths.items():
+        if not path.exists():
+            broken[name] = "missing"
+            continue
+        try:
+            # Relation views need no SQL text built from the path, and every cursor sees them.
+            con.read_parquet(str(path)).create_view(name)
+        except duckdb.Error as exc:
+            # One damaged file must not take down the pages that do not need it.
+            broken[name] = str(exc).splitlines()[0]
+    if version.kind == "warehouse" and "areas" not in broken:
         con.execute(load_sql("_setup"))
-    return _Database(version=version, con=con, local=threading.local())
+    return _Database(version=version, con=con, local=threading.local(), broken=broken)
 
 
 def database(root: Path | None = None, kind: Kind = "warehouse") -> _Database:
@@ -121,10 +129,17 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
     bound = {k: v for k, v in params.items() if f"${k}" in sql}
     try:
         df = cursor(db).execute(sql, bound).df()
-    except duckdb.IOException as exc:
-        raise QueryError(f"A data file could not be read ({exc}). Ask the data team to restore it.") from exc
     except duckdb.Error as exc:
-        raise QueryError(f"The data could not be queried ({type(exc).__name__}: {exc}).") from exc
+        # Forget this database so the next call re-opens the files: a restored file recovers.
+        with _lock:
+            _databases.pop(db.version.id, None)
+        damaged = [t for t in db.broken if t in sql] or [t for t in contract.TABLES if t in str(exc)]
+        if damaged or isinstance(exc, (duckdb.IOException, duckdb.InvalidInputException, duckdb.CatalogException)):
+            names = ", ".join(sorted(set(damaged))) or "a table"
+            raise QueryError(f"The data file for {names} is missing or damaged, so this part of the page cannot be "
+                             f"shown. Other pages are unaffected. Ask the data team to restore version "
+                             f"{db.version.name} or roll back.") from exc
+        raise QueryError(f"The data could not be queried ({type(exc).__name__}).") from exc
     with _cache_lock:
         _cache[key] = df
         while len(_cache) > _CACHE_SIZE:

@@ -147,7 +147,7 @@ def tile(f: Filters, root: Path | None = None) -> Tile:
         return Tile(m.id, m.title, None, "–", None, "no data", period_label(fy_start(last), "year"), m.definition)
     delta = fmt.change(m, cur["share"], prev["share"] if prev else None)
     return Tile(
-        metric_id=m.id, label=m.title, value=float(cur["share"]), value_text=fmt.pct(cur["share"]),
+        metric_id=m.id, label="Domestic-abuse share of crime", value=float(cur["share"]), value_text=fmt.pct(cur["share"]),
         delta_text=f"{delta} on {period_label(fy_start(last - 1), 'year')}" if delta else None,
         n_text=f"{int(cur['da_offences']):,} of {int(cur['all_offences']):,} recorded crimes",
         period_text=period_label(fy_start(last), "year"), help=m.definition,

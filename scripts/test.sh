@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: install what the tests need (Python packages and Debian's Chromium)
+# and run the whole suite. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: Chromium is not installed and cannot be installed here; browser tests will fail in CI" >&2
+  fi
+fi
+
+set +e
+python -m pytest "$@"
+status=$?
+set -e
+# pytest exits 5 when it collected no tests: that is a failure for us.
+if [ "$status" -eq 5 ]; then
+  echo "error: no tests were collected" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,54 @@
+"""Shared fixtures: the embedded demo data, filters, and a hand-built tiny data root."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cara_metrics import warehouse
+from cara_metrics.dataroot import DEFAULT_DATA_DIR
+from cara_metrics.periods import Filters
+
+REPO = Path(__file__).resolve().parent.parent
+FORCE = "E23000039"
+BCP = "E06000058"
+DORSET = "E06000059"
+CSP_BCP = "CSP-SAFER-BCP"
+CSP_DORSET = "CSP-DORSET"
+ALL_AREAS = (FORCE, CSP_BCP, CSP_DORSET, BCP, DORSET)
+
+
+@pytest.fixture(autouse=True)
+def _default_data_root(monkeypatch):
+    """Tests read the embedded demo data unless they say otherwise."""
+    monkeypatch.delenv("CARA_DATA_DIR", raising=False)
+    monkeypatch.delenv("CARA_AUDIENCE", raising=False)
+    yield
+
+
+@pytest.fixture
+def demo_root() -> Path:
+    return DEFAULT_DATA_DIR
+
+
+@pytest.fixture
+def demo_filters() -> Filters:
+    """Dorset force area, 2019/20 to 2024/25 (the demo's CARA years)."""
+    return Filters.financial_years(2019, 2024, FORCE)
+
+
+@pytest.fixture
+def demo_copy(tmp_path) -> Path:
+    """A private copy of the demo data root, for tests that change or break it."""
+    dst = tmp_path / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, dst)
+    yield dst
+    warehouse.clear_cache()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: real-browser test (Playwright driving the system Chromium)")

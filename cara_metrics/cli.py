@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_synth(sub)
     _add_contract_doc(sub)
     # INGEST-HOOK
+    from . import auth_cli
+
+    auth_cli.register(sub)
     return parser
 
 

@@ -72,7 +72,7 @@ class Version:
 
     @property
     def synthetic(self) -> bool:
-        return bool(self.manifest.get("synthetic", False))
+        return self.manifest.get("synthetic") is True  # a string "false" must not count as synthetic
 
     def table_path(self, table: str) -> Path:
         return self.path / f"{table}.parquet"

@@ -74,6 +74,7 @@ QUESTIONS = {
     "survey": "What do participants say?",
     "reoffending": "Do they reoffend less?",
     "value": "What does it cost, and what might it save?",
+    "quality": "How complete and up to date is the data?",
 }
 
 _METRICS: tuple[Metric, ...] = (
@@ -381,6 +382,125 @@ _METRICS: tuple[Metric, ...] = (
         disclosure="people_rate",
         sql="reoffending_people",
         higher_is_better=False,
+    ),
+)
+
+_VALUE_ASSUMPTION = (
+    "Assumes the difference in reoffending measured for cohorts with a complete follow-up applies to everyone "
+    "referred in the period, and that each domestic-abuse reoffence avoided spares one victim the average "
+    "social and economic cost. The comparison group is not randomised."
+)
+
+_METRICS = _METRICS + (
+    # Value for money (commissioner view)
+    Metric(
+        id="programme_cost",
+        title="Programme cost",
+        question="value",
+        definition="What the PCC paid for CARA in the period, in cash prices.",
+        unit="gbp",
+        numerator="Payments for CARA",
+        denominator="None (a total)",
+        caveats="Costs are held for the whole contract, not by area, so area filters do not change them.",
+        source=SOURCE_COSTS,
+        disclosure="not_published",
+        sql="value_costs",
+    ),
+    Metric(
+        id="cost_per_referral",
+        title="Cost per person referred",
+        question="value",
+        definition="Programme cost in the period divided by the people referred in the period.",
+        unit="gbp",
+        numerator="Programme cost",
+        denominator="People referred to CARA",
+        caveats="Uses the force's referrals whatever area is chosen, because costs are not split by area.",
+        source=f"{SOURCE_COSTS} {SOURCE_REFERRALS}",
+        disclosure="not_published",
+        sql="value_costs",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="cost_per_completion",
+        title="Cost per person completing",
+        question="value",
+        definition="Programme cost in the period divided by the people referred in the period who completed both workshops.",
+        unit="gbp",
+        numerator="Programme cost",
+        denominator="People who completed",
+        caveats="Recent referrals still in progress lower the count of completions, so the latest year looks dearer until they close.",
+        source=f"{SOURCE_COSTS} {SOURCE_REFERRALS}",
+        disclosure="not_published",
+        sql="value_costs",
+        higher_is_better=False,
+    ),
+    Metric(
+        id="reoffences_avoided",
+        title="Reoffences avoided (estimate)",
+        question="value",
+        definition="Difference in proven reoffences per person (comparison minus everyone referred) multiplied by the people referred in the period, with its 95% confidence interval.",
+        unit="count",
+        numerator="Proven reoffences per person, comparison minus CARA (intention to treat)",
+        denominator="None (scaled by people referred)",
+        caveats=_VALUE_ASSUMPTION,
+        source=SOURCE_REOFFENDING,
+        disclosure="not_published",
+        sql="reoffending_people",
+    ),
+    Metric(
+        id="harm_avoided",
+        title="Crime harm avoided (estimate)",
+        question="value",
+        definition="Difference in Cambridge Crime Harm Index days per person (comparison minus everyone referred) multiplied by the people referred in the period.",
+        unit="days",
+        numerator="Crime-harm days per person, comparison minus CARA",
+        denominator="None (scaled by people referred)",
+        caveats=_VALUE_ASSUMPTION + " A few serious offences dominate crime harm, so the interval is wide.",
+        source=SOURCE_REOFFENDING,
+        disclosure="not_published",
+        sql="reoffending_people",
+    ),
+    Metric(
+        id="benefit_cost_ratio",
+        title="Benefit-cost ratio (estimate)",
+        question="value",
+        definition="Estimated social and economic cost of domestic abuse avoided (domestic-abuse reoffences avoided multiplied by the cost per victim) divided by the programme cost; above 1 means more is saved than spent.",
+        unit="ratio",
+        numerator="Domestic-abuse reoffences avoided x cost per victim (Home Office 2019: £34,015 at 2016/17 prices, adjustable)",
+        denominator="Programme cost",
+        caveats=_VALUE_ASSUMPTION + " Published ratios for CARA: 2.75 and 11.1 (Karavias et al. 2023).",
+        source=f"{SOURCE_REOFFENDING} {SOURCE_COSTS} Home Office Research Report 107 (Oliver et al. 2019).",
+        disclosure="not_published",
+        sql="value_costs",
+        higher_is_better=True,
+    ),
+    # Data quality (commissioner view)
+    Metric(
+        id="table_freshness",
+        title="How up to date each table is",
+        question="quality",
+        definition="For each table, the rows held and the first and last date they cover, against the date the data is said to run to.",
+        unit="count",
+        numerator="Rows in the table",
+        denominator="None (a count)",
+        caveats="A table whose last date is well before the data-as-at date may be missing a recent extract.",
+        source="Warehouse manifest and tables.",
+        disclosure="not_published",
+        sql="quality_freshness",
+    ),
+    Metric(
+        id="field_completeness",
+        title="Completeness of key fields",
+        question="quality",
+        definition="For each key field, the percentage of records that have a value where one is expected.",
+        unit="percent",
+        numerator="Records with the field filled in",
+        denominator="Records where the field is expected",
+        caveats="An empty proven date can be correct (not proven yet); the survey row is the response rate.",
+        source="Warehouse tables.",
+        disclosure="not_published",
+        sql="quality_completeness",
+        higher_is_better=True,
     ),
 )
 

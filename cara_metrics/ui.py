@@ -53,15 +53,20 @@ def guard(what: str = "this section") -> Iterator[None]:
 
 
 def synthetic_banner() -> None:
-    """A banner on every page fed by synthetic data."""
+    """A banner on every page fed by synthetic data (one banner, not a stack of them)."""
+    from . import ui_auth
+
     try:
         v = live_version(data_root(), "warehouse")
     except DataRootError:
         return
     if v.synthetic:
+        viewer = ui_auth.viewer()
+        open_note = (" Staff pages are open without sign-in only because the data is synthetic; with real data, "
+                     "staff must sign in." if viewer.method == "demo-open" and not viewer.signed_in else "")
         st.warning(
             "**Synthetic demonstration data.** Every figure on this page is made up: drawn at random "
-            "and calibrated to published Dorset figures. It is not about real people or real outcomes.",
+            "and calibrated to published Dorset figures. It is not about real people or real outcomes." + open_note,
             icon="⚠️",
         )
 
@@ -167,6 +172,7 @@ def grain_picker(key: str = "grain", default: str = "Financial year") -> Grain:
 
 
 def page_header(title: str, question: str | None = None) -> None:
+    """Title, the question the page answers, and the banner every commissioner page carries."""
     st.title(title)
     if question:
         st.markdown(f"**{question}**")
@@ -213,3 +219,16 @@ def show(build: Callable[[], Panel], key: str, what: str = "this chart") -> None
     """Build a panel and lay it out, with a friendly message if it cannot be built."""
     with guard(what):
         panel(build(), key)
+
+
+def table(title: str, df: pd.DataFrame, metric_id: str, key: str, caption: str | None = None) -> None:
+    """A titled table with its CSV download and the metric's footer (for tables without a chart)."""
+    from . import registry
+
+    p = Panel(metric_id=metric_id, title=title, subtitle=caption or "", table=df, figure=None, summary=title)
+    st.subheader(title)
+    if caption:
+        st.caption(caption)
+    st.dataframe(df, hide_index=True, width="stretch")
+    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(title)}-{key}.csv", mime="text/csv", key=f"dl-{key}")
+    footer(registry.get(metric_id))

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from . import contract
 from .dataroot import Kind, Version, data_root, live_version
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*")
 
 
 class QueryError(RuntimeError):
@@ -126,15 +129,17 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
             return hit.copy()
     sql = load_sql(name)
     # DuckDB refuses parameters that the statement does not use: bind only those named.
-    bound = {k: v for k, v in params.items() if f"${k}" in sql}
+    used = set(_PARAM.findall(_COMMENT.sub("", sql)))
+    bound = {k: v for k, v in params.items() if k in used}
     try:
         df = cursor(db).execute(sql, bound).df()
     except duckdb.Error as exc:
         # Forget this database so the next call re-opens the files: a restored file recovers.
         with _lock:
             _databases.pop(db.version.id, None)
-        damaged = [t for t in db.broken if t in sql] or [t for t in contract.TABLES if t in str(exc)]
-        if damaged or isinstance(exc, (duckdb.IOException, duckdb.InvalidInputException, duckdb.CatalogException)):
+        words = set(re.findall(r"\w+", sql))
+        damaged = [t for t in db.broken if t in words]
+        if damaged or isinstance(exc, duckdb.IOException) or "parquet" in str(exc).lower():
             names = ", ".join(sorted(set(damaged))) or "a table"
             raise QueryError(f"The data file for {names} is missing or damaged, so this part of the page cannot be "
                              f"shown. Other pages are unaffected. Ask the data team to restore version "

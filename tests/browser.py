@@ -42,10 +42,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
-    """Run `streamlit run app.py` on a free loopback port; yield its base URL."""
+def app_server(env: dict[str, str] | None = None, timeout: float = 60, script: str = "app.py") -> Iterator[str]:
+    """Run `streamlit run SCRIPT` (default app.py) on a free loopback port; yield its base URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
     log = open(ARTIFACTS.joinpath(f"server-{port}.log") if ARTIFACTS.mkdir(exist_ok=True) is None else os.devnull, "w")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
-from .. import formatting as fmt, registry
-from ..panels import Tile
-from ..periods import Filters
+import pandas as pd
+
+from .. import charts, contract, formatting as fmt, registry, warehouse
+from ..panels import NoData, Panel, Tile, area_names, data_as_at, fill_periods, force_of
+from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of, period_label
 from ._tiles import last_two_years, year_label
 
 
@@ -16,5 +20,397 @@ def tile(f: Filters, root: Path | None = None) -> Tile:
     n = int(cur["referrals"]) if cur else 0
     p = int(prev["referrals"]) if prev else None
     delta = fmt.change(m, n, p) if p is not None else None
-    return Tile(m.id, m.title, float(n), fmt.count(n), f"{delta} on {year_label(last - 1)}" if delta else None,
+    return Tile(m.id, "People referred to CARA", float(n), fmt.count(n), f"{delta} on {year_label(last - 1)}" if delta else None,
                 f"n = {n:,} cautions with a CARA condition", year_label(last), m.definition)
+
+
+# --- panels for the Referrals page ----------------------------------------------------------
+
+#: The events that explain a referrals line (the April 2019 reorganisation is a break in the
+#: crime series, not in referrals, so it is left out here).
+EVENTS = tuple(e for e in charts.EVENTS if "series" not in e.label)
+
+GRAIN_WORDS = {"month": "month", "quarter": "quarter", "year": "financial year"}
+
+SEX_LABELS = {"male": "Male", "female": "Female", "other_or_not_stated": "Other or not stated"}
+DASH_LABELS = {"standard": "Standard", "medium": "Medium"}
+AGE_LABELS = {a: a for a in contract.AGE_BANDS}
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A fixed referral characteristic: its column, heading, categories in order and labels."""
+
+    column: str
+    heading: str
+    categories: tuple[str, ...]
+    labels: dict[str, str]
+    word: str
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    "age_band": Dimension("age_band", "Age band", contract.AGE_BANDS, AGE_LABELS, "age band"),
+    "sex": Dimension("sex", "Sex", contract.SEXES, SEX_LABELS, "sex"),
+    "dash_risk": Dimension("dash_risk", "DASH risk level", contract.DASH_LEVELS, DASH_LABELS, "DASH risk level"),
+    "index_offence": Dimension("index_offence", "Index offence", contract.INDEX_OFFENCES, contract.INDEX_OFFENCE_LABELS, "index offence"),
+}
+
+
+def people(n: int) -> str:
+    """'1 person', '1,415 people'."""
+    return f"{int(n):,} {'person' if int(n) == 1 else 'people'}"
+
+
+def days_text(x: float) -> str:
+    """Days as a whole number, or to one decimal place when a quartile falls between two days."""
+    x = float(x)
+    return fmt.number(x, 0) if x.is_integer() else fmt.number(x, 1)
+
+
+def period_end(start: dt.date, grain: Grain) -> dt.date:
+    if grain == "year":
+        return fy_end(fy_of(start))
+    return add_months(start, 1 if grain == "month" else 3) - dt.timedelta(days=1)
+
+
+def incomplete_periods(df: pd.DataFrame, f: Filters, grain: Grain, root: Path | None = None) -> pd.Series:
+    """True for periods only partly inside the selection or the data (which runs to data_as_at)."""
+    last = min(f.date_to, data_as_at(root))
+    starts = [pd.Timestamp(d).date() for d in df["period_start"]]
+    return pd.Series([s < f.date_from or period_end(s, grain) > last for s in starts], index=df.index)
+
+
+def during(f: Filters) -> str:
+    """'in 2019/20 to 2024/25' or 'between 1 May 2016 and 30 June 2016'."""
+    if f.is_whole_financial_years:
+        return f"in {f.label}"
+    if f.date_from == f.date_to:
+        return f"on {format_date(f.date_from)}"
+    return f"between {format_date(f.date_from)} and {format_date(f.date_to)}"
+
+
+def and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def area_name(code: str, root: Path | None = None) -> str:
+    return area_names(root).get(code, code)
+
+
+def no_referrals(f: Filters, root: Path | None = None) -> NoData:
+    """A friendly explanation of why a selection has no referrals."""
+    name = area_name(f.area_code, root)
+    row = warehouse.query("referrals_first", {"area": f.area_code}, root=root).iloc[0]
+    if int(row["referrals"]) == 0:
+        return NoData(f"There are no CARA referrals recorded for {name}.")
+    first, last = pd.Timestamp(row["first_date"]).date(), pd.Timestamp(row["last_date"]).date()
+    if f.date_to < first:
+        when = f"on {format_date(first)}" if (first.year, first.month) == (f.date_to.year, f.date_to.month) else f"in {first:%B %Y}"
+        return NoData(f"No one in {name} was referred to CARA {during(f)}: the first referral there was {when}.")
+    if f.date_from > last:
+        return NoData(f"No one in {name} was referred to CARA {during(f)}: the data runs to {format_date(last)}.")
+    return NoData(f"No one in {name} was referred to CARA {during(f)}.")
+
+
+def require_referrals(f: Filters, root: Path | None = None) -> int:
+    """The number of referrals in the selection; raises NoData (with the reason) when there are none."""
+    df = warehouse.query("referrals_by_period", f.params(grain="year"), root=root)
+    n = int(df["referrals"].sum()) if len(df) else 0
+    if n == 0:
+        raise no_referrals(f, root)
+    return n
+
+
+def with_events(fig, df: pd.DataFrame, x: str = "period_start"):
+    if len(df):
+        charts.add_events(fig, pd.Timestamp(df[x].min()).date(), pd.Timestamp(df[x].max()).date(), EVENTS)
+    return fig
+
+
+def period_ticks(fig, df: pd.DataFrame, grain: Grain, x: str = "period_start"):
+    """Label a date axis with financial years (a tick at each April) rather than calendar years."""
+    if grain == "month" or df.empty:
+        return fig
+    starts = [pd.Timestamp(d) for d in df[x]]
+    ticks = [d for d in starts if d.month == 4] or starts
+    step = max(1, len(ticks) // 8)
+    ticks = ticks[::step]
+    fig.update_xaxes(tickvals=ticks, ticktext=[period_label(d.date(), "year") for d in ticks],
+                     title_text="Financial year" if grain == "year" else "Financial year (quarters)")
+    return fig
+
+
+def category_ticks(fig, df: pd.DataFrame, grain: Grain):
+    """Columns per month or quarter: label only the first period of each financial year, flat,
+    instead of every long period name turned on its side (hovering still names each period)."""
+    fig.update_xaxes(type="category", tickangle=0)
+    if grain == "year" or df.empty:
+        return fig
+    starts = [pd.Timestamp(d) for d in df["period_start"]]
+    firsts = [i for i, d in enumerate(starts) if d.month == 4] or [0]
+    step = max(1, len(firsts) // 8)
+    firsts = firsts[::step]
+    fig.update_xaxes(tickvals=[df["period"].iloc[i] for i in firsts],
+                     ticktext=[period_label(starts[i].date(), "year") for i in firsts],
+                     title_text=f"Financial year ({'quarters' if grain == 'quarter' else 'months'})")
+    return fig
+
+
+def no_band_markers(fig):
+    """Interval bands are areas: no markers at their corners."""
+    fig.update_traces(mode="lines", selector=dict(fill="toself"))
+    return fig
+
+
+def tidy_bars(fig):
+    """Horizontal bars: make room for long category names instead of cutting them off."""
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
+    """People referred in every period of the selection (0 where nobody was), and whether each
+    period is complete (wholly inside the selection and the data)."""
+    df = warehouse.query("referrals_by_period", f.params(grain=grain), root=root)
+    out = fill_periods(df, f, grain, ["referrals"])
+    if int(out["referrals"].sum()) == 0:
+        raise no_referrals(f, root)
+    out["complete"] = ~incomplete_periods(out, f, grain, root)
+    return out
+
+
+def _comparison(df: pd.DataFrame, grain: Grain) -> tuple[dict, dict] | None:
+    """(latest complete period, the period to compare it with): a year earlier for months and
+    quarters (same season), else the period before."""
+    full = df[df["complete"]]
+    if len(full) < 2:
+        return None
+    last = full.iloc[-1]
+    if grain != "year":
+        year_before = pd.Timestamp(last["period_start"]) - pd.DateOffset(years=1)
+        match = full[full["period_start"] == year_before]
+        if len(match):
+            return last.to_dict(), match.iloc[0].to_dict()
+    return last.to_dict(), full.iloc[-2].to_dict()
+
+
+def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
+    m = registry.get("referrals")
+    name = area_name(f.area_code, root)
+    df = series(f, grain, root)
+    total = int(df["referrals"].sum())
+    pair = _comparison(df, grain)
+    if pair:
+        last, comp = pair
+        change = fmt.change(m, int(last["referrals"]), int(comp["referrals"]))
+        change = f"the same as in {comp['period']}" if change == "no change" else f"{change} on {comp['period']}"
+        title = f"{people(last['referrals'])} were referred to CARA in {last['period']}, {change}"
+    else:
+        title = f"{people(total)} were referred to CARA {during(f)}"
+    fig = charts.line_chart(df, "period_start", ["referrals"], names=[name], y_title="People referred", events=False)
+    with_events(fig, df)
+    period_ticks(fig, df, grain)
+    partial = list(df.loc[~df["complete"], "period"])
+    notes = (f"Only part of {and_list(partial)} {'is' if len(partial) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
+             "so {'its count is' if len(partial) == 1 else 'their counts are'} not comparable with full periods.",) if partial else ()
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{name}, {f.label}, by {GRAIN_WORDS[grain]}; n = {people(total)} referred",
+        table=pd.DataFrame({"Period": df["period"], "People referred": df["referrals"]}),
+        figure=fig,
+        summary=f"{title}. {people(total)} were referred {during(f)} in all.",
+        notes=notes,
+    )
+
+
+def rolling(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """For each whole month of the selection: referrals in the 12 months to its end and in the
+    12 months before those. A month cut short by the selection or the data is left out."""
+    df = warehouse.query("referrals_rolling", f.params(), root=root)
+    last = min(f.date_to, data_as_at(root))
+    ends = [period_end(pd.Timestamp(d).date(), "month") for d in df["month"]]
+    df = df[[e <= last for e in ends]].reset_index(drop=True)
+    if df.empty or int(df["last_12_months"].sum()) == 0:
+        if df.empty and f.date_from <= last:
+            raise NoData(f"Your selection ({f.label}) does not include a whole month, so there is no 12-month total to show.")
+        raise no_referrals(f, root)
+    return df
+
+
+def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
+    m = registry.get("referrals_rolling_12")
+    name = area_name(f.area_code, root)
+    df = rolling(f, root)
+    df["month_label"] = [f"{pd.Timestamp(d):%b %Y}" for d in df["month"]]
+    prev = df["previous_12_months"].where(df["previous_12_months"] > 0)
+    df["change"] = (df["last_12_months"] - prev) / prev
+    last = df.iloc[-1]
+    cur, before = int(last["last_12_months"]), int(last["previous_12_months"])
+    month = f"{pd.Timestamp(last['month']):%B %Y}"
+    if before == 0:
+        title = f"{people(cur)} were referred in the 12 months to {month}, and none in the 12 months before"
+    else:
+        change = fmt.change(m, cur, before)
+        title = (f"{people(cur)} were referred in the 12 months to {month}, "
+                 + ("the same as in the 12 months before" if change == "no change" else f"{change} on the 12 months before ({before:,})"))
+    fig = charts.line_chart(df, "month", ["last_12_months", "previous_12_months"],
+                            names=["12 months to the month shown", "The 12 months before that"],
+                            y_title="People referred in 12 months", events=False)
+    with_events(fig, df, "month")
+    row = warehouse.query("referrals_first", {"area": f.area_code}, root=root).iloc[0]
+    notes = ()
+    if pd.notna(row["first_date"]):
+        full_from = add_months(pd.Timestamp(row["first_date"]).date().replace(day=1), 11)
+        if pd.Timestamp(df["month"].min()).date() < full_from:
+            notes = (f"CARA's first referral in {name} was in {pd.Timestamp(row['first_date']):%B %Y}: "
+                     f"12-month totals up to {full_from:%B %Y} include months before CARA started.",)
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{name}, 12-month totals for each month of {f.label}; n = {people(cur)} in the latest 12 months",
+        table=pd.DataFrame({
+            "12 months to the end of": df["month_label"],
+            "People referred in those 12 months": df["last_12_months"],
+            "People referred in the 12 months before": df["previous_12_months"],
+            "Change (%)": (100 * df["change"]).round(1),
+        }),
+        figure=fig, summary=title + ".", notes=notes,
+    )
+
+
+def area_panel(f: Filters, root: Path | None = None) -> Panel:
+    m = registry.get("referrals")
+    names = area_names(root)
+    force = force_of(f.area_code, root)
+    df = warehouse.query("referrals_by_area", f.params(force=force), root=root)
+    is_force = df["area_code"] == force
+    total = int(df.loc[is_force, "referrals"].sum()) if is_force.any() else int(df.loc[df["area_type"] == "local_authority", "referrals"].sum())
+    if total == 0:
+        raise no_referrals(f.with_area(force), root)
+    df["share"] = df["referrals"] / total
+    df["label"] = [f"{fmt.count(n)} ({fmt.pct(s)})" for n, s in zip(df["referrals"], df["share"])]
+    parts = df[~is_force]
+    chosen = names.get(f.area_code) if f.area_code != force else None
+    fig = tidy_bars(charts.bar_chart(parts if len(parts) else df, "area_name", "referrals", text="label", highlight=chosen))
+    fig.update_xaxes(title_text="People referred")
+    if len(parts):
+        top = parts.sort_values("referrals", ascending=False, kind="stable").iloc[0]
+        title = (f"{top['area_name']} had the most referrals: {fmt.count(top['referrals'])} of {total:,} "
+                 f"in {names.get(force, force)} ({fmt.pct(top['share'])})")
+    else:
+        title = f"{people(total)} were referred to CARA in {names.get(force, force)}"
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"Areas in {names.get(force, force)}, {f.label}; n = {people(total)} referred in the force",
+        table=pd.DataFrame({
+            "Area": df["area_name"],
+            "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
+            "People referred": df["referrals"],
+            "Share of the force's referrals (%)": (100 * df["share"]).round(1),
+        }),
+        figure=fig, summary=title + f", {during(f)}.",
+        notes=("Each local authority is also shown as the community safety partnership it forms, so bars can repeat.",)
+        if len(parts) and parts["referrals"].duplicated().any() else (),
+    )
+
+
+def by_category(f: Filters, dimension: str, root: Path | None = None) -> pd.DataFrame:
+    """People referred in each category of ``dimension`` (every category listed, 0 where none)."""
+    dim = DIMENSIONS[dimension]
+    df = warehouse.query("referrals_by_category", f.params(dimension=dimension), root=root)
+    counts = {("not_recorded" if pd.isna(c) else str(c)): int(n) for c, n in zip(df["category"], df["referrals"])}
+    order = list(dim.categories) + sorted(k for k in counts if k not in dim.categories)
+    labels = {**dim.labels, "not_recorded": "Not recorded"}
+    out = pd.DataFrame({
+        "category": order,
+        "label": [labels.get(c, c.replace("_", " ").capitalize()) for c in order],
+        "referrals": [counts.get(c, 0) for c in order],
+    })
+    total = int(out["referrals"].sum())
+    if total == 0:
+        raise no_referrals(f, root)
+    out["share"] = out["referrals"] / total
+    return out
+
+
+def _category_title(dimension: str, label: str, share: float) -> str:
+    p = fmt.pct(share)
+    if dimension == "age_band":
+        return f"People aged {label} were the largest group referred ({p})"
+    if dimension == "sex":
+        return f"{p} of people referred were recorded as {label.lower()}"
+    if dimension == "dash_risk":
+        return f"{p} of referrals were assessed as {label.lower()} risk (DASH)"
+    if dimension == "index_offence":
+        return f"{label} was the index offence for {p} of people referred"
+    return f"{label}: {p} of people referred"
+
+
+def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Panel:
+    m = registry.get("referrals_by_category")
+    dim = DIMENSIONS[dimension]
+    name = area_name(f.area_code, root)
+    df = by_category(f, dimension, root)
+    total = int(df["referrals"].sum())
+    top = df.sort_values("referrals", ascending=False, kind="stable").iloc[0]
+    df["text"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["referrals"])]
+    fig = tidy_bars(charts.bar_chart(df, "label", "share", percent=True, text="text", highlight=top["label"]))
+    title = _category_title(dimension, top["label"], top["share"])
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{name}, {f.label}, by {dim.word}; n = {people(total)} referred",
+        table=pd.DataFrame({
+            dim.heading: df["label"],
+            "People referred": df["referrals"],
+            "Share of people referred (%)": (100 * df["share"]).round(1),
+        }),
+        figure=fig, summary=f"{title}, {during(f)}.",
+    )
+
+
+def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, all_sql: str, period_sql: str,
+               who: str, title: str, y_title: str, none: str) -> Panel:
+    """Median and interquartile range of a number of days, over the selection and per period.
+
+    ``title`` is formatted with ``days`` (the median); ``who`` names the people counted.
+    """
+    m = registry.get(metric_id)
+    name = area_name(f.area_code, root)
+    overall = warehouse.query(all_sql, f.params(), root=root).iloc[0]
+    n = int(overall["n"])
+    if n == 0:
+        require_referrals(f, root)
+        raise NoData(none.format(during=during(f)))
+    per = fill_periods(warehouse.query(period_sql, f.params(grain=grain), root=root), f, grain, ["n"])
+    med, q1, q3 = float(overall["median"]), float(overall["q1"]), float(overall["q3"])
+    shown = per[per["n"] > 0]
+    fig = charts.line_chart(shown, "period_start", ["median"], names=[f"Median, {name}"], bands={"median": ("q1", "q3")},
+                            y_title=y_title, hover_format=".1f", events=False)
+    with_events(fig, shown)
+    period_ticks(fig, shown, grain)
+    no_band_markers(fig)
+    table = pd.DataFrame({
+        "Period": list(per["period"]) + [f"All of {f.label}"],
+        who: list(per["n"]) + [n],
+        "Median (days)": list(per["median"].round(1)) + [round(med, 1)],
+        "Lower quartile (days)": list(per["q1"].round(1)) + [round(q1, 1)],
+        "Upper quartile (days)": list(per["q3"].round(1)) + [round(q3, 1)],
+    })
+    text = title.format(days=days_text(med))
+    return Panel(
+        metric_id=m.id, title=text,
+        subtitle=(f"{name}, {f.label}, by {GRAIN_WORDS[grain]}; median {days_text(med)} days, "
+                  f"interquartile range {days_text(q1)} to {days_text(q3)} days; n = {n:,} {who[0].lower() + who[1:]}"),
+        table=table, figure=fig,
+        summary=f"{text}. The middle half took between {days_text(q1)} and {days_text(q3)} days ({people(n)}).",
+        notes=("The line is the median; the shaded band is the interquartile range (the middle half of people).",),
+    )
+
+
+def days_to_workshop_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
+    return days_panel(
+        f, grain, root, metric_id="days_to_workshop", all_sql="referrals_days_to_workshop_all",
+        period_sql="referrals_days_to_workshop", who="People who attended workshop 1",
+        title="Half of people attended their first workshop within {days} days of their caution",
+        y_title="Days from caution to first workshop",
+        none="No one cautioned {during} has attended a first workshop yet.",
+    )

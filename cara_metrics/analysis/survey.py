@@ -1,16 +1,36 @@
-"""Question 4: what do participants say?"""
+"""Question 4: what do participants say?
+
+The end-of-workshop survey asks people who completed both workshops how far they agree with
+a few statements, on a five-point scale. "Agreeing" is an answer at or above the question's
+``agree_min`` (Agree or Strongly agree). Shares carry a Wilson 95% interval and their n;
+the response rate (respondents out of completers) says how far the answers can be trusted to
+speak for everyone who completed. Responses count in the period of the survey date and the
+area of the person's referral.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from .. import formatting as fmt, registry, stats
-from ..panels import Tile
-from ..periods import Filters, fy_end, fy_of, fy_start
-from .. import warehouse
+import pandas as pd
+
+from .. import charts, contract, formatting as fmt, registry, stats, warehouse
+from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of
+from ..periods import Filters, Grain, fy_end, fy_of, fy_start
 from ._tiles import year_label
 
 HEADLINE_QUESTION = "attitude"
+#: The two statements Dorset's launch material quoted (94% and 91%), shown as tiles.
+TILE_QUESTIONS = ("attitude", "relationship")
+#: Short tile labels (a tile has room for about 20 characters; the caption quotes the statement).
+SHORT_LABELS = {"attitude": "Attitude changed", "relationship": "Helped relationship",
+                "understand_impact": "Understand impact", "would_recommend": "Would recommend"}
+#: Events that explain a survey line (the April 2019 break is in the crime series, not here).
+EVENTS = tuple(e for e in charts.EVENTS if "series" not in e.label)
+GRAIN_WORDS = {"month": "month", "quarter": "quarter", "year": "financial year"}
+LEVELS = tuple(contract.AGREE5_LABELS.values())
+NEUTRAL = contract.AGREE5_LABELS[3]
 
 
 def tile(f: Filters, root: Path | None = None, question_id: str = HEADLINE_QUESTION) -> Tile:
@@ -21,7 +41,7 @@ def tile(f: Filters, root: Path | None = None, question_id: str = HEADLINE_QUEST
     df = df[df["question_id"] == question_id]
     rows = {fy_of(r["period_start"].date() if hasattr(r["period_start"], "date") else r["period_start"]): r for r in df.to_dict("records")}
     cur, prev = rows.get(last), rows.get(last - 1)
-    label = "Said CARA changed their attitude to their partner"
+    label = "Said their attitude changed"
     if not cur or int(cur["n"]) == 0:
         return Tile(m.id, label, None, "–", None, "no survey responses", year_label(last), m.definition)
     r = int(cur["agree"]) / int(cur["n"])
@@ -31,3 +51,352 @@ def tile(f: Filters, root: Path | None = None, question_id: str = HEADLINE_QUEST
     return Tile(m.id, label, r, fmt.pct(r, 0), f"{delta} on {year_label(last - 1)}" if delta else None,
                 f"{int(cur['agree']):,} of {int(cur['n']):,} respondents (95% CI {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)})",
                 year_label(last), m.definition, delta_is_good=True)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def statement(text: str) -> str:
+    """A question's text as a phrase to quote inside a sentence (no full stop, lower case)."""
+    s = str(text).strip().rstrip(".")
+    if s[:2] not in ("I ", "I'") and s[:1].isupper() and not s[1:2].isupper():
+        s = s[0].lower() + s[1:]
+    return s
+
+
+def during(f: Filters) -> str:
+    """'in 2019/20 to 2024/25' for whole financial years, else 'from 1 May 2016 to 30 June 2016'."""
+    return f"in {f.label}" if f.is_whole_financial_years else f"from {f.label}"
+
+
+def _wrap(text: str, width: int = 42) -> str:
+    """Line breaks for long category labels on a chart axis."""
+    return "<br>".join(textwrap.wrap(str(text).rstrip("."), width))
+
+
+def _tidy_bars(fig):
+    """Labels in the middle of each bar, clear of the interval whisker; room for category names."""
+    fig.update_traces(textposition="inside", insidetextanchor="middle", selector=dict(type="bar"))
+    fig.update_yaxes(automargin=True)
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
+def _tidy_lines(fig, df: pd.DataFrame, grain: Grain):
+    """Bands drawn as areas only; the survey's own events; financial-year ticks named as such."""
+    fig.update_traces(mode="lines", selector=dict(fill="toself"))
+    if len(df):
+        charts.add_events(fig, pd.Timestamp(df["period_start"].min()).date(), pd.Timestamp(df["period_start"].max()).date(), EVENTS)
+    if grain == "year":
+        fig.update_xaxes(tickvals=list(df["period_start"]), ticktext=list(df["period"]))
+    return fig
+
+
+def _area(f: Filters, root: Path | None) -> str:
+    return area_names(root).get(f.area_code, f.area_code)
+
+
+def _n_text(n: pd.Series, what: str = "respondents") -> str:
+    lo, hi = int(n.min()), int(n.max())
+    return f"n = {hi:,} {what}" if lo == hi else f"n = {lo:,} to {hi:,} {what} per statement"
+
+
+def _with_wilson(df: pd.DataFrame, x: str = "agree", n: str = "n", prefix: str = "") -> pd.DataFrame:
+    """Add share, low and high (fractions; empty where n is 0)."""
+    df = df.copy()
+    shares, lows, highs = [], [], []
+    for a, b in zip(df[x], df[n]):
+        if int(b) > 0:
+            lo, hi = stats.wilson_interval(int(a), int(b))
+            shares.append(int(a) / int(b)), lows.append(lo), highs.append(hi)
+        else:
+            shares.append(float("nan")), lows.append(float("nan")), highs.append(float("nan"))
+    df[f"{prefix}share"], df[f"{prefix}low"], df[f"{prefix}high"] = shares, lows, highs
+    return df
+
+
+def _from_first(df: pd.DataFrame, n: str) -> pd.DataFrame:
+    """Drop the empty periods before the first with any people (e.g. before CARA started)."""
+    nonzero = (df[n] > 0).to_numpy().nonzero()[0]
+    return df.iloc[nonzero[0]:].reset_index(drop=True) if len(nonzero) else df
+
+
+def questions(root: Path | None = None) -> pd.DataFrame:
+    """The question bank: question_id, text, agree_min."""
+    return warehouse.query("survey_questions", root=root)
+
+
+def question_choices(root: Path | None = None) -> dict[str, str]:
+    """Question id -> text, for a picker; the headline statement first."""
+    q = questions(root)
+    choices = dict(zip(q["question_id"], q["text"]))
+    if HEADLINE_QUESTION in choices:
+        choices = {HEADLINE_QUESTION: choices.pop(HEADLINE_QUESTION), **choices}
+    return choices
+
+
+def question_text(question_id: str, root: Path | None = None) -> str:
+    q = questions(root)
+    hit = q[q["question_id"] == question_id]
+    if hit.empty:
+        raise NoData(f"There is no survey question {question_id!r} in the question bank.")
+    return str(hit.iloc[0]["text"])
+
+
+def _answers(f: Filters, root: Path | None) -> pd.DataFrame:
+    df = warehouse.query("survey_answers", f.params(), root=root)
+    if df.empty or int(df["responses"].sum()) == 0:
+        raise NoData(f"No one answered the participant survey in {_area(f, root)} {during(f)}.")
+    return df
+
+
+def agreement(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """One row per question answered in the selection: n, agree, share, Wilson low and high."""
+    df = _answers(f, root)
+    df["agrees"] = df["answer"] >= df["agree_min"]
+    g = (df.assign(agree=df["responses"].where(df["agrees"], 0))
+           .groupby(["question_id", "text"], sort=False, as_index=False)
+           .agg(agree=("agree", "sum"), n=("responses", "sum")))
+    g["agree"], g["n"] = g["agree"].astype("int64"), g["n"].astype("int64")
+    order = {q: i for i, q in enumerate(questions(root)["question_id"])}
+    # The headline statement first, then the bank's order.
+    g["_rank"] = [-1 if q == HEADLINE_QUESTION else order.get(q, len(order)) for q in g["question_id"]]
+    g = g.sort_values("_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
+    return _with_wilson(g)
+
+
+def response_rate(f: Filters, root: Path | None = None) -> tuple[int, int]:
+    """(respondents, completers) for the selection."""
+    df = warehouse.query("survey_response_rate", f.params(), root=root)
+    if df.empty:
+        return 0, 0
+    return int(df.iloc[0]["respondents"]), int(df.iloc[0]["completers"])
+
+
+# --- headline tiles --------------------------------------------------------------------------
+
+
+def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
+    """Share agreeing with the two statements quoted at launch, and the response rate, for the whole selection."""
+    m = registry.get("survey_agree")
+    df = agreement(f, root)
+    out = []
+    for qid in TILE_QUESTIONS:
+        hit = df[df["question_id"] == qid]
+        if hit.empty:
+            continue
+        r = hit.iloc[0]
+        out.append(Tile(m.id, SHORT_LABELS.get(qid, qid.replace("_", " ").capitalize()), float(r["share"]), fmt.pct(r["share"], 0), None,
+                        f"agreed “{str(r['text']).rstrip('.')}”: {int(r['agree']):,} of {int(r['n']):,} respondents "
+                        f"(95% CI {fmt.pct(r['low'], 0)} to {fmt.pct(r['high'], 0)})",
+                        f.label, m.definition))
+    rm = registry.get("survey_response_rate")
+    resp, comp = response_rate(f, root)
+    if comp:
+        lo, hi = stats.wilson_interval(resp, comp)
+        out.append(Tile(rm.id, "Response rate", resp / comp, fmt.pct(resp / comp, 0), None,
+                        f"answered the survey: {resp:,} of {comp:,} who completed (95% CI {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)})", f.label, rm.definition))
+    else:
+        out.append(Tile(rm.id, "Response rate", None, "–", None, "no one completed in the period", f.label, rm.definition))
+    return out
+
+
+# --- panels ----------------------------------------------------------------------------------
+
+
+def agree_panel(f: Filters, root: Path | None = None) -> Panel:
+    """Share agreeing with each statement, with Wilson 95% intervals."""
+    m = registry.get("survey_agree")
+    df = agreement(f, root)
+    df["label"] = [_wrap(t) for t in df["text"]]
+    df["value_text"] = [fmt.pct(s, 0) for s in df["share"]]
+    fig = _tidy_bars(charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high")))
+    fig.update_xaxes(range=[0, 1.02], title_text="Respondents agreeing (Agree or Strongly agree), with 95% interval")
+    first = df.iloc[0]
+    title = f"{fmt.pct(first['share'], 0)} of respondents agreed that “{statement(first['text'])}”"
+    if len(df) > 1:
+        title += f"; agreement with the {len(df)} statements ranged from {fmt.pct(df['share'].min(), 0)} to {fmt.pct(df['share'].max(), 0)}"
+    table = pd.DataFrame({
+        "Statement": df["text"],
+        "Respondents": df["n"],
+        "Agreeing": df["agree"],
+        "Agreeing (%)": (100 * df["share"]).round(1),
+        "Lower 95% limit (%)": (100 * df["low"]).round(1),
+        "Upper 95% limit (%)": (100 * df["high"]).round(1),
+    })
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{_area(f, root)}, surveys {during(f)}; {_n_text(df['n'])}. Lines show the 95% confidence interval.",
+        table=table, figure=fig,
+        summary=f"{title}. " + " ".join(f"{r.text} {fmt.pct(r.share, 0)} agreed ({r.agree:,} of {r.n:,})." for r in df.itertuples()),
+    )
+
+
+def distribution_panel(f: Filters, root: Path | None = None) -> Panel:
+    """Every answer on the five-point scale, as diverging bars."""
+    m = registry.get("survey_distribution")
+    ans = _answers(f, root)
+    counts = ans.pivot_table(index=["question_id", "text"], columns="answer", values="responses", aggfunc="sum", fill_value=0)
+    counts = counts.reindex(columns=list(contract.AGREE5_LABELS), fill_value=0).reset_index()
+    order = list(agreement(f, root)["question_id"])
+    counts = counts.set_index("question_id").loc[order].reset_index()
+    total = counts[list(contract.AGREE5_LABELS)].sum(axis=1)
+    shares = counts[list(contract.AGREE5_LABELS)].div(total, axis=0)
+    fig_df = pd.DataFrame({"label": [_wrap(t, 36) for t in counts["text"]]})
+    for code, lvl in contract.AGREE5_LABELS.items():
+        fig_df[lvl] = shares[code].to_numpy()
+    fig = charts.diverging_bars(fig_df, "label", list(LEVELS), neutral=NEUTRAL)
+    fig.update_yaxes(automargin=True)
+    disagree = shares[1] + shares[2]
+    modes = [contract.AGREE5_LABELS[int(c)] for c in shares.idxmax(axis=1)]
+    if len(set(modes)) == 1:
+        title = f"“{modes[0]}” was the most common answer to {'every statement' if len(modes) > 1 else 'the statement'}"
+    else:
+        title = f"The most common answer was “{modes[0]}” for “{statement(counts.iloc[0]['text'])}”"
+    title += f"; no more than {fmt.pct(disagree.max(), 0)} disagreed with any" if len(modes) > 1 else f"; {fmt.pct(disagree.max(), 0)} disagreed"
+    table = pd.DataFrame({"Statement": counts["text"], "Respondents": total.astype("int64")})
+    for code, lvl in contract.AGREE5_LABELS.items():
+        table[lvl] = counts[code].astype("int64").to_numpy()
+        table[f"{lvl} (%)"] = (100 * shares[code]).round(1).to_numpy()
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{_area(f, root)}, surveys {during(f)}; {_n_text(total)}. Disagreement left of the centre line, agreement right; "
+                 "“Neither” is split across it.",
+        table=table, figure=fig, summary=title + ".",
+    )
+
+
+def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
+    """Respondents as a share of people who completed, by period of completion."""
+    m = registry.get("survey_response_rate")
+    resp, comp = response_rate(f, root)
+    if comp == 0:
+        raise NoData(f"No one completed the workshops in {_area(f, root)} {during(f)}, so no one was surveyed.")
+    df = warehouse.query("survey_response_by_period", f.params(grain=grain), root=root)
+    df = _from_first(fill_periods(df, f, grain, ["completers", "respondents"]), "completers")
+    df = _with_wilson(df, "respondents", "completers")
+    shown = df[df["completers"] > 0]
+    fig = _tidy_lines(charts.line_chart(shown, "period_start", ["share"], names=["Completers who answered"], percent=True, events=False,
+                                        bands={"share": ("low", "high")}, y_title="Share of completers who answered"), shown, grain)
+    fig.update_yaxes(range=[0, 1.02])
+    lo, hi = stats.wilson_interval(resp, comp)
+    title = f"{fmt.pct(resp / comp, 0)} of people who completed the workshops answered the survey ({resp:,} of {comp:,})"
+    table = pd.DataFrame({
+        "Period of completion": df["period"],
+        "People who completed": df["completers"],
+        "Answered the survey": df["respondents"],
+        "Response rate (%)": (100 * df["share"]).round(1),
+        "Lower 95% limit (%)": (100 * df["low"]).round(1),
+        "Upper 95% limit (%)": (100 * df["high"]).round(1),
+    })
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{_area(f, root)}, completions {during(f)}, by {GRAIN_WORDS[grain]}; n = {comp:,} people who completed. "
+                 f"95% interval for the whole period {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)}; the band shows it for each {GRAIN_WORDS[grain]}.",
+        table=table, figure=fig, summary=title + ".",
+    )
+
+
+def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_QUESTION, root: Path | None = None) -> Panel:
+    """Share agreeing with one statement by period of response, with a Wilson band."""
+    m = registry.get("survey_agree")
+    text = question_text(question_id, root)
+    df = warehouse.query("survey_by_period", f.params(grain=grain), root=root)
+    df = df[df["question_id"] == question_id]
+    if df.empty or int(df["n"].sum()) == 0:
+        raise NoData(f"No one answered “{statement(text)}” in {_area(f, root)} {during(f)}.")
+    df = _from_first(fill_periods(df.drop(columns=["question_id"]), f, grain, ["agree", "n"]), "n")
+    df = _with_wilson(df)
+    shown = df[df["n"] > 0]
+    fig = _tidy_lines(charts.line_chart(shown, "period_start", ["share"], names=["Agreeing"], percent=True, events=False,
+                                        bands={"share": ("low", "high")}, y_title="Respondents agreeing"), shown, grain)
+    fig.update_yaxes(range=[0, 1.02])
+    first, last = shown.iloc[0], shown.iloc[-1]
+    if len(shown) == 1:
+        title = f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}"
+    else:
+        d = stats.newcombe_difference(int(last["agree"]), int(last["n"]), int(first["agree"]), int(first["n"]))
+        if fmt.pct(last["share"], 0) == fmt.pct(first["share"], 0):
+            title = (f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}, "
+                     f"as in {first['period']}")
+        elif d.significant:
+            title = (f"Agreement that “{statement(text)}” {'rose' if d.estimate > 0 else 'fell'} from "
+                     f"{fmt.pct(first['share'], 0)} in {first['period']} to {fmt.pct(last['share'], 0)} in {last['period']}")
+        else:
+            title = (f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}: "
+                     f"no clear change from {fmt.pct(first['share'], 0)} in {first['period']}")
+    table = pd.DataFrame({
+        "Period of response": df["period"],
+        "Respondents": df["n"],
+        "Agreeing": df["agree"],
+        "Agreeing (%)": (100 * df["share"]).round(1),
+        "Lower 95% limit (%)": (100 * df["low"]).round(1),
+        "Upper 95% limit (%)": (100 * df["high"]).round(1),
+    })
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"“{text.rstrip('.')}”: {_area(f, root)}, {f.label}, by {GRAIN_WORDS[grain]} of response; "
+                 f"n = {int(df['n'].sum()):,} respondents. The band is the 95% confidence interval.",
+        table=table, figure=fig, summary=title + ".",
+    )
+
+
+def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | None = None) -> Panel:
+    """Share agreeing with one statement in each area of the force, with Wilson intervals."""
+    m = registry.get("survey_agree")
+    text = question_text(question_id, root)
+    force = force_of(f.area_code, root)
+    df = warehouse.query("survey_by_area", f.params(force=force), root=root)
+    df = df[(df["question_id"] == question_id) & (df["n"] > 0)].reset_index(drop=True)
+    if df.empty:
+        raise NoData(f"No one in the force area answered “{statement(text)}” {during(f)}.")
+    df = _with_wilson(df)
+    df["value_text"] = [f"{fmt.pct(s, 0)} (n = {n:,})" for s, n in zip(df["share"], df["n"])]
+    df["label"] = [_wrap(n, 24) for n in df["area_name"]]
+    selected = df.loc[df["area_code"] == f.area_code, "label"]
+    fig = _tidy_bars(charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high"),
+                                      highlight=selected.iloc[0] if len(selected) else None))
+    fig.update_xaxes(range=[0, 1.02], title_text="Respondents agreeing, with 95% interval")
+    fig.update_layout(height=max(300, 90 + 62 * len(df)))
+    sub = df[df["area_type"] != "force"].sort_values("share", ascending=False, kind="stable")
+    if len(sub) >= 2:
+        hi, lo = sub.iloc[0], sub.iloc[-1]
+        d = stats.newcombe_difference(int(hi["agree"]), int(hi["n"]), int(lo["agree"]), int(lo["n"]))
+        if d.significant:
+            title = (f"Agreement that “{statement(text)}” was higher in {hi['area_name']} ({fmt.pct(hi['share'], 0)}) "
+                     f"than in {lo['area_name']} ({fmt.pct(lo['share'], 0)})")
+        elif fmt.pct(lo["share"], 0) == fmt.pct(hi["share"], 0):
+            title = f"Agreement that “{statement(text)}” was about {fmt.pct(hi['share'], 0)} in every area"
+        else:
+            title = (f"Agreement that “{statement(text)}” was similar across areas, from {fmt.pct(lo['share'], 0)} to "
+                     f"{fmt.pct(hi['share'], 0)}: the differences are within the margin of error")
+    else:
+        title = f"{fmt.pct(df.iloc[0]['share'], 0)} agreed that “{statement(text)}” in {df.iloc[0]['area_name']}"
+    table = pd.DataFrame({
+        "Area": df["area_name"],
+        "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
+        "Respondents": df["n"],
+        "Agreeing": df["agree"],
+        "Agreeing (%)": (100 * df["share"]).round(1),
+        "Lower 95% limit (%)": (100 * df["low"]).round(1),
+        "Upper 95% limit (%)": (100 * df["high"]).round(1),
+    })
+    force_n = df.loc[df["area_type"] == "force", "n"]
+    n_force = int(force_n.iloc[0]) if len(force_n) else int(df["n"].max())
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"“{text.rstrip('.')}”: areas in the force, surveys {during(f)}; n = {n_force:,} respondents in the force. "
+                 "Lines show the 95% confidence interval.",
+        table=table, figure=fig, summary=title + ".",
+    )
+
+
+def no_data_reason(f: Filters, root: Path | None = None) -> str | None:
+    """One friendly sentence when the selection has no survey answers and no completers, else None."""
+    if response_rate(f, root)[1] > 0:
+        return None
+    try:
+        _answers(f, root)
+    except NoData as exc:
+        return f"No data for this selection. {exc} Try a wider period or another area."
+    return None

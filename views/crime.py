@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from cara_metrics import ui
+from cara_metrics import ui, ui_auth
 from cara_metrics.analysis import crime
 from cara_metrics.registry import QUESTIONS
 
+ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
 ui.page_header("Domestic abuse in recorded crime", QUESTIONS["crime"])
 f = ui.filters()
 grain = ui.grain_picker()

@@ -1,0 +1,122 @@
+"""Data quality: which warehouse version is live, where it came from, how fresh and complete
+each table is, which reoffending cohorts are still open, and what the last ingest rejected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import warehouse
+from ..dataroot import data_root, list_versions, live_version
+from ..periods import format_date
+from . import reoffending
+
+#: Ingest appends one JSON line per attempt here (accepted or rejected).
+INGEST_LOG = "ingest-log.jsonl"
+
+
+@dataclass(frozen=True)
+class Quality:
+    version: str
+    synthetic: bool
+    data_as_at: dt.date
+    history: pd.DataFrame
+    sources: pd.DataFrame
+    freshness: pd.DataFrame
+    completeness: pd.DataFrame
+    open_cohorts: pd.DataFrame
+    last_ingest: dict | None
+
+
+def _history(root: Path) -> pd.DataFrame:
+    rows = []
+    live = live_version(root, "warehouse").name
+    for name in list_versions(root, "warehouse"):
+        try:
+            m = json.loads((root / "warehouse" / name / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            m = {}
+        rows.append({"Version": name, "Live": "yes" if name == live else "", "Created": m.get("created_at", ""),
+                     "Data as at": m.get("data_as_at", ""), "Synthetic": "yes" if m.get("synthetic") else "no",
+                     "Source files": len(m.get("sources", []))})
+    return pd.DataFrame(rows)
+
+
+def last_ingest(root: Path) -> dict | None:
+    """The last line of the ingest log, if any ingest has been attempted."""
+    log = root / "warehouse" / INGEST_LOG
+    if not log.is_file():
+        return None
+    lines = [ln for ln in log.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    try:
+        return json.loads(lines[-1]) if lines else None
+    except json.JSONDecodeError:
+        return None
+
+
+def compute(root: Path | None = None) -> Quality:
+    root = root or data_root()
+    v = live_version(root, "warehouse")
+    as_at = warehouse.as_of(v)
+    sources = pd.DataFrame(v.manifest.get("sources", []))
+    fresh = warehouse.query("quality_freshness", root=root)
+    fresh["days_behind"] = [(as_at - pd.Timestamp(d).date()).days if pd.notna(d) else None for d in fresh["last_date"]]
+    freshness = pd.DataFrame({
+        "Table": fresh["table_name"], "Rows": fresh["rows"],
+        "First date": [format_date(pd.Timestamp(d).date()) if pd.notna(d) else "–" for d in fresh["first_date"]],
+        "Last date": [format_date(pd.Timestamp(d).date()) if pd.notna(d) else "–" for d in fresh["last_date"]],
+        "Days before data-as-at": fresh["days_behind"],
+    })
+    comp = warehouse.query("quality_completeness", root=root)
+    completeness = pd.DataFrame({
+        "Table": comp["table_name"], "Field": comp["column_name"], "Expected when": comp["expected_when"],
+        "Expected": comp["expected"], "Present": comp["present"],
+        "Complete (%)": (100 * comp["present"] / comp["expected"].where(comp["expected"] > 0)).round(1),
+    })
+    force = warehouse.query("areas_current", root=root)
+    force_code = force.loc[force["area_type"] == "force", "area_code"]
+    cohorts = warehouse.query("reoffending_cohorts", {"area": force_code.iloc[0] if len(force_code) else "",
+                                                      "last_complete_index": reoffending.last_complete_index(root)}, root=root)
+    open_ = cohorts[~cohorts["follow_up_complete"].astype(bool)]
+    open_cohorts = pd.DataFrame({
+        "Cohort quarter starting": [format_date(pd.Timestamp(d).date()) for d in open_["cohort_quarter"]],
+        "Group": open_["cohort_group"], "People": open_["people"],
+        "Follow-up ends": [format_date(reoffending_end(pd.Timestamp(d).date())) for d in open_["cohort_quarter"]],
+    })
+    return Quality(v.name, v.synthetic, as_at, _history(root), sources, freshness, completeness, open_cohorts, last_ingest(root))
+
+
+def reoffending_end(quarter_start: dt.date) -> dt.date:
+    """The date by which every member of a cohort quarter has had 18 months of follow-up."""
+    from ..periods import add_months
+
+    return add_months(quarter_start, 3 + reoffending.FOLLOW_UP_MONTHS + reoffending.WAITING_MONTHS) - dt.timedelta(days=1)
+
+
+def sources_table(q: Quality) -> pd.DataFrame:
+    if q.sources.empty:
+        return pd.DataFrame({"Source file": [], "Table": [], "Rows": [], "Loaded": [], "SHA-256": []})
+    s = q.sources
+    return pd.DataFrame({
+        "Source file": s.get("file", ""), "Table": s.get("table", ""), "Rows": s.get("rows", ""),
+        "Loaded": s.get("loaded_at", "") if "loaded_at" in s else "", "SHA-256": s.get("sha256", ""),
+    })
+
+
+def status_text(q: Quality) -> str:
+    kind = "synthetic demonstration data" if q.synthetic else "loaded extracts"
+    return f"Live warehouse version **{q.version}** ({kind}), data as at **{format_date(q.data_as_at)}**."
+
+
+def last_ingest_text(q: Quality) -> str:
+    li = q.last_ingest
+    if not li:
+        return "No ingest has been run on this data root (the data was written by the synthetic data generator)."
+    status = "accepted" if li.get("accepted") else "rejected: the warehouse was left unchanged"
+    return (f"{li.get('time', 'Unknown time')}: {len(li.get('files', []))} file(s), {status}. "
+            f"Rows rejected: **{int(li.get('rejected_rows', 0)):,}**; problems found: {int(li.get('problems', 0)):,}."
+            + (f" Full report: `{li['report']}`." if li.get("report") else ""))

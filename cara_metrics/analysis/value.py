@@ -1,0 +1,260 @@
+"""Value for money: what CARA costs, and what harm it may avoid.
+
+Method (every assumption is also printed on the page):
+
+* Cost per referral and per completion: programme cost in the chosen financial years over
+  the force's referrals (or completions) in those years. Costs are held for the whole
+  contract, so they are not split by area.
+* Effect: the intention-to-treat difference in proven reoffences per person (comparison
+  minus everyone referred), measured on cohorts whose 18-month follow-up has ended, with a
+  Welch 95% interval. Assumed to hold for everyone referred in the period.
+* Reoffences avoided = effect x people referred. Domestic-abuse reoffences avoided likewise.
+* Money: each domestic-abuse reoffence avoided is assumed to spare one victim the average
+  social and economic cost of domestic abuse (Home Office 2019: £34,015 per victim at
+  2016/17 prices), scaled by a price index the user sets to reach today's prices.
+* Benefit-cost ratio = money avoided / programme cost, with the interval carried through
+  from the effect's interval (the other inputs are treated as fixed, which understates
+  the total uncertainty; the sensitivity chart shows how much each input matters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import charts, formatting as fmt, registry, stats, warehouse
+from ..contract import financial_year_label
+from ..panels import NoData, Panel, Tile, force_of
+from ..periods import Filters
+from . import reoffending
+
+#: Home Office Research Report 107 (Oliver et al. 2019): cost per victim of domestic abuse,
+#: year ending March 2017 prices.
+HOME_OFFICE_COST_PER_VICTIM = 34_015.0
+EARLIEST = dt.date(1990, 1, 1)
+#: Published benefit-cost ratios for CARA (Karavias et al. 2023), for context.
+PUBLISHED_BCR = {"Karavias et al. 2023, lower estimate": 2.75, "Karavias et al. 2023, upper estimate": 11.1}
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Inputs the user may change on the page."""
+
+    unit_cost_gbp: float = HOME_OFFICE_COST_PER_VICTIM
+    price_index: float = 1.0  # 1.0 = 2016/17 prices; e.g. 1.33 to bring them to a later year
+    effect_per_person: float | None = None  # DA reoffences avoided per person; None = as measured
+
+    @property
+    def unit_cost_today(self) -> float:
+        return self.unit_cost_gbp * self.price_index
+
+
+@dataclass(frozen=True)
+class Estimate:
+    value: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Value:
+    """Everything the value-for-money page and the board pack show."""
+
+    period: str
+    cost_gbp: float
+    referred: int
+    completed: int
+    cost_per_referral: float | None
+    cost_per_completion: float | None
+    da_effect: stats.Difference | None  # DA reoffences per person avoided (comparison - CARA)
+    any_effect: stats.Difference | None
+    harm_effect: stats.Difference | None
+    reoffences_avoided: Estimate | None
+    da_reoffences_avoided: Estimate | None
+    harm_days_avoided: Estimate | None
+    benefit_gbp: Estimate | None
+    bcr: Estimate | None
+    cara_n: int
+    comparison_n: int
+    assumptions: Assumptions
+    by_year: pd.DataFrame
+
+    @property
+    def enough(self) -> bool:
+        return self.cara_n >= reoffending.MIN_GROUP and self.comparison_n >= reoffending.MIN_GROUP
+
+
+def _diff(people: pd.DataFrame, column: str) -> stats.Difference | None:
+    cara = people.loc[people["cohort_group"] == "cara", column].astype(float)
+    comp = people.loc[people["cohort_group"] == "comparison", column].astype(float)
+    if len(cara) < 2 or len(comp) < 2:
+        return None
+    # comparison minus CARA: positive = fewer reoffences with CARA
+    return stats.mean_difference(comp.to_numpy(), cara.to_numpy())
+
+
+def _scale(d: stats.Difference | None, n: int) -> Estimate | None:
+    return None if d is None else Estimate(d.estimate * n, d.low * n, d.high * n)
+
+
+def costs_by_year(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    df = warehouse.query("value_costs", f.params(force=force_of(f.area_code, root)), root=root)
+    df["financial_year"] = [financial_year_label(int(y)) for y in df["fy"]]
+    df["cost_per_referral"] = df["cost_gbp"] / df["referred"].where(df["referred"] > 0)
+    df["cost_per_completion"] = df["cost_gbp"] / df["completed"].where(df["completed"] > 0)
+    return df
+
+
+def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None) -> Value:
+    """The value-for-money figures for the force containing the chosen area."""
+    force_f = f.with_area(force_of(f.area_code, root))
+    years = costs_by_year(force_f, root)
+    if years.empty or float(years["cost_gbp"].sum()) == 0:
+        raise NoData(f"There are no programme costs recorded for {f.label}.")
+    cost, referred, completed = float(years["cost_gbp"].sum()), int(years["referred"].sum()), int(years["completed"].sum())
+    # The effect is measured on every cohort with a complete follow-up up to the period's end.
+    people = reoffending.people(force_f.with_dates(EARLIEST, force_f.date_to), root)
+    da, any_, harm = _diff(people, "da_reoffences"), _diff(people, "reoffences"), _diff(people, "harm_days")
+    if da is not None and a.effect_per_person is not None:
+        da = replace(da, estimate=a.effect_per_person)
+    da_avoided = _scale(da, referred)
+    benefit = None if da_avoided is None else Estimate(*(x * a.unit_cost_today for x in (da_avoided.value, da_avoided.low, da_avoided.high)))
+    bcr = None if benefit is None else Estimate(benefit.value / cost, benefit.low / cost, benefit.high / cost)
+    return Value(
+        period=f.label, cost_gbp=cost, referred=referred, completed=completed,
+        cost_per_referral=cost / referred if referred else None,
+        cost_per_completion=cost / completed if completed else None,
+        da_effect=da, any_effect=any_, harm_effect=harm,
+        reoffences_avoided=_scale(any_, referred), da_reoffences_avoided=da_avoided,
+        harm_days_avoided=_scale(harm, referred), benefit_gbp=benefit, bcr=bcr,
+        cara_n=int((people["cohort_group"] == "cara").sum()), comparison_n=int((people["cohort_group"] == "comparison").sum()),
+        assumptions=a, by_year=years,
+    )
+
+
+def tiles(v: Value) -> list[Tile]:
+    m = registry.get
+    out = [
+        Tile("programme_cost", "Programme cost", v.cost_gbp, fmt.gbp(v.cost_gbp), None, f"{v.referred:,} referred, {v.completed:,} completed", v.period, m("programme_cost").definition),
+        Tile("cost_per_referral", "Cost per person referred", v.cost_per_referral, fmt.gbp(v.cost_per_referral), None, f"n = {v.referred:,} referred", v.period, m("cost_per_referral").definition),
+        Tile("cost_per_completion", "Cost per person completing", v.cost_per_completion, fmt.gbp(v.cost_per_completion), None, f"n = {v.completed:,} completed", v.period, m("cost_per_completion").definition),
+    ]
+    if v.bcr is not None and v.enough:
+        out.append(Tile("benefit_cost_ratio", "Benefit-cost ratio (estimate)", v.bcr.value, fmt.number(v.bcr.value, 2), None,
+                        f"95% CI {fmt.number(v.bcr.low, 2)} to {fmt.number(v.bcr.high, 2)}; CARA n = {v.cara_n:,}, comparison n = {v.comparison_n:,}",
+                        v.period, m("benefit_cost_ratio").definition))
+    return out
+
+
+def sentences(v: Value) -> list[str]:
+    """Plain-English statements for the page and the board pack."""
+    if not v.enough or v.da_reoffences_avoided is None:
+        return [f"No estimate of savings is made: at least {reoffending.MIN_GROUP} people are needed in each group with a complete follow-up "
+                f"(CARA {v.cara_n:,}, comparison {v.comparison_n:,})."]
+    r, d, h, b = v.reoffences_avoided, v.da_reoffences_avoided, v.harm_days_avoided, v.bcr
+    return [
+        f"CARA cost {fmt.gbp(v.cost_gbp)} in {v.period}: {fmt.gbp(v.cost_per_referral)} per person referred and {fmt.gbp(v.cost_per_completion)} per person completing.",
+        f"If the measured difference holds, about {fmt.count(r.value)} proven reoffences were avoided among the {v.referred:,} people referred "
+        f"(95% CI {fmt.count(r.low)} to {fmt.count(r.high)}), {fmt.count(d.value)} of them domestic abuse (95% CI {fmt.count(d.low)} to {fmt.count(d.high)}).",
+        f"That is about {fmt.count(h.value)} crime-harm days avoided (95% CI {fmt.count(h.low)} to {fmt.count(h.high)})." if h else "",
+        f"At {fmt.gbp(v.assumptions.unit_cost_today)} per victim, the estimated benefit is {fmt.gbp(v.benefit_gbp.value)}, "
+        f"a benefit-cost ratio of {fmt.number(b.value, 2)} (95% CI {fmt.number(b.low, 2)} to {fmt.number(b.high, 2)}); "
+        f"published ratios for CARA are 2.75 and 11.1 (Karavias et al. 2023).",
+    ]
+
+
+def bcr_for(v: Value, *, effect: float | None = None, unit_cost: float | None = None, cost_factor: float = 1.0) -> float | None:
+    """The benefit-cost ratio with one input changed (for sliders and the tornado chart)."""
+    if v.da_effect is None:
+        return None
+    e = v.da_effect.estimate if effect is None else effect
+    u = v.assumptions.unit_cost_today if unit_cost is None else unit_cost
+    return e * v.referred * u / (v.cost_gbp * cost_factor)
+
+
+def tornado(v: Value) -> Panel:
+    """How far the benefit-cost ratio moves as each input runs across a plausible range."""
+    m = registry.get("benefit_cost_ratio")
+    if v.da_effect is None:
+        raise NoData("There is not enough reoffending data to estimate savings.")
+    base = bcr_for(v)
+    u = v.assumptions.unit_cost_today
+    rows = [
+        ("Effect on domestic-abuse reoffending (95% CI)", bcr_for(v, effect=v.da_effect.low), bcr_for(v, effect=v.da_effect.high),
+         f"{v.da_effect.low:.3f} to {v.da_effect.high:.3f} per person"),
+        ("Cost per victim (half to one and a half times)", bcr_for(v, unit_cost=0.5 * u), bcr_for(v, unit_cost=1.5 * u), f"{fmt.gbp(0.5 * u)} to {fmt.gbp(1.5 * u)}"),
+        ("Programme cost (20% higher to 20% lower)", bcr_for(v, cost_factor=1.2), bcr_for(v, cost_factor=0.8), "±20%"),
+    ]
+    df = pd.DataFrame(rows, columns=["Input", "Low", "High", "Range tested"])
+    df["Swing"] = (df["High"] - df["Low"]).abs()
+    df = df.sort_values("Swing", ascending=True)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=df["Input"], x=df["Low"] - base, base=base, orientation="h", name="Input at its low end",
+                         marker=dict(color=charts.TWO_SERIES[1], pattern_shape="/"), hovertemplate="%{x:.2f}<extra>low end</extra>"))
+    fig.add_trace(go.Bar(y=df["Input"], x=df["High"] - base, base=base, orientation="h", name="Input at its high end",
+                         marker=dict(color=charts.TWO_SERIES[0]), hovertemplate="%{x:.2f}<extra>high end</extra>"))
+    fig.add_vline(x=base, line=dict(color="#0b0c0c", width=2))
+    fig.add_vline(x=1, line=dict(color="#3D3D3D", width=1, dash="dot"))
+    fig.add_annotation(x=1, y=1.02, yref="paper", text="Break-even (1)", showarrow=False, xanchor="left", font=dict(size=11))
+    charts.base_layout(fig, x_title="Benefit-cost ratio", height=320)
+    fig.update_layout(barmode="overlay", hovermode="closest")
+    fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
+    top = df.iloc[-1]
+    table = df[["Input", "Range tested", "Low", "High"]].rename(columns={"Low": "Ratio at low end", "High": "Ratio at high end"}).round(2)
+    title = f"The estimate is most sensitive to the {top['Input'].split(' (')[0].lower()}"
+    return Panel(m.id, title, f"Central estimate {fmt.number(base, 2)}; {v.period}", table.iloc[::-1].reset_index(drop=True), fig,
+                 f"{title}: across its range the ratio runs from {fmt.number(min(top['Low'], top['High']), 2)} to {fmt.number(max(top['Low'], top['High']), 2)}.")
+
+
+def costs_panel(v: Value) -> Panel:
+    m = registry.get("cost_per_referral")
+    df = v.by_year
+    fig = charts.bar_chart(df.assign(label=[fmt.gbp(x) for x in df["cost_gbp"]]), "financial_year", "cost_gbp", horizontal=False,
+                           text="label", y_title="Programme cost (£)")
+    table = pd.DataFrame({
+        "Financial year": df["financial_year"], "Programme cost (£)": df["cost_gbp"].round(0),
+        "People referred": df["referred"], "People completing": df["completed"],
+        "Cost per referral (£)": df["cost_per_referral"].round(0), "Cost per completion (£)": df["cost_per_completion"].round(0),
+    })
+    title = f"CARA cost {fmt.gbp(v.cost_per_referral)} per person referred in {v.period}"
+    return Panel(m.id, title, f"Whole force, {v.period}; n = {v.referred:,} referred, {v.completed:,} completed", table, fig,
+                 f"{title}, and {fmt.gbp(v.cost_per_completion)} per person completing.")
+
+
+def avoided_table(v: Value) -> pd.DataFrame:
+    """The estimates with their intervals, as one table (page and board pack)."""
+    rows = []
+    for label, e, unit in (("Proven reoffences avoided", v.reoffences_avoided, "reoffences"),
+                           ("Domestic-abuse reoffences avoided", v.da_reoffences_avoided, "reoffences"),
+                           ("Crime-harm days avoided", v.harm_days_avoided, "days"),
+                           ("Benefit (£)", v.benefit_gbp, "£"),
+                           ("Benefit-cost ratio", v.bcr, "ratio")):
+        if e is None:
+            continue
+        dp = 2 if unit == "ratio" else 0
+        rows.append({"Estimate": label, "Central": round(e.value, dp), "95% CI low": round(e.low, dp), "95% CI high": round(e.high, dp)})
+    return pd.DataFrame(rows)
+
+
+def published_table() -> pd.DataFrame:
+    return pd.DataFrame({"Study": list(PUBLISHED_BCR), "Benefit-cost ratio (£ saved per £1)": list(PUBLISHED_BCR.values())})
+
+
+def assumption_lines(v: Value) -> list[str]:
+    """Every assumption behind the estimate, stated in words (page and board pack)."""
+    a = v.assumptions
+    return [
+        "The effect is the intention-to-treat difference in proven reoffences per person between everyone referred to CARA "
+        "and the comparison group, measured on cohorts whose 12-month follow-up and 6-month waiting period have ended.",
+        "That difference is assumed to hold for everyone referred in the period, including people whose follow-up is not complete.",
+        "The comparison group (domestic-abuse cautions before CARA started) is not randomised; other changes over time may explain part of the difference.",
+        f"Each domestic-abuse reoffence avoided is assumed to spare one victim the average cost of domestic abuse: {fmt.gbp(a.unit_cost_gbp)} "
+        f"(Home Office 2019, 2016/17 prices) x price index {a.price_index:.2f} = {fmt.gbp(a.unit_cost_today)}.",
+        "Only domestic-abuse reoffences are valued in money; other reoffences avoided and crime-harm days are shown but not priced.",
+        "Costs are what the PCC paid in the financial years chosen, for the whole force; the interval on the ratio reflects only "
+        "the uncertainty in the effect, so the sensitivity chart shows the other inputs.",
+    ]

@@ -1,0 +1,74 @@
+"""Real browser: sign in with a local account through the form, then sign out.
+
+Runs `streamlit run views/sign_in.py` on its own (app.py wiring is tested separately),
+with a users file in a temporary folder and the demo-open rule switched off.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cara_metrics.auth import UserStore
+
+from .browser import ARTIFACTS, CHROMIUM_ARGS, app_server, chromium_path, wait_for_page
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "analyst@pcc.example.gov.uk"
+PASSWORD = "plum tractor lantern 42"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    users = tmp_path_factory.mktemp("auth") / "users.json"
+    UserStore(users).add(EMAIL, PASSWORD)
+    with app_server(env={"CARA_USERS_FILE": str(users), "CARA_DEMO_OPEN": "0"}, script="views/sign_in.py") as base:
+        yield base
+
+
+def fill_and_submit(page, email: str, password: str) -> None:
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_timeout(300)
+    wait_for_page(page)
+
+
+def test_sign_in_and_sign_out_in_chromium(browser, server):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        page.goto(server)
+        wait_for_page(page)
+        assert page.get_by_role("heading", name="Staff sign-in").is_visible()
+
+        fill_and_submit(page, EMAIL, "not the right password")
+        page.get_by_text("do not match an account").wait_for(timeout=30_000)
+        assert "signed in as" not in page.inner_text("body")
+        # The form was cleared after the failed attempt: the password is not kept on screen.
+        assert page.get_by_label("Password", exact=True).input_value() == ""
+
+        fill_and_submit(page, EMAIL, PASSWORD)
+        page.get_by_text("You are signed in as").wait_for(timeout=30_000)
+        assert EMAIL in page.inner_text("body")
+        assert page.get_by_label("Password", exact=True).count() == 0
+        page.screenshot(path=str(ARTIFACTS / "auth-signed-in.png"), full_page=True)
+
+        page.get_by_role("button", name="Sign out").click()
+        page.get_by_text("You have signed out").wait_for(timeout=30_000)
+        wait_for_page(page)
+        assert page.get_by_label("Email address").is_visible()
+        assert "You are signed in as" not in page.inner_text("body")
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        page.close()

@@ -1,0 +1,22 @@
+"""Commissioner view: data quality."""
+
+import streamlit as st
+
+from cara_metrics import ui, ui_auth
+from cara_metrics.analysis import quality
+from cara_metrics.registry import QUESTIONS
+
+ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
+ui.page_header("Data quality", QUESTIONS["quality"])
+
+with ui.guard("the data quality report"):
+    q = quality.compute()
+    st.markdown(quality.status_text(q))
+    ui.table("Warehouse versions", q.history, "table_freshness", "history", caption="Every load makes a new version; older versions are kept for rollback.")
+    ui.table("Source files in the live version", quality.sources_table(q), "table_freshness", "sources")
+    ui.table("How up to date each table is", q.freshness, "table_freshness", "freshness", caption=f"Data as at {ui.format_date(q.data_as_at)}")
+    ui.table("Completeness of key fields", q.completeness, "field_completeness", "completeness")
+    ui.table("Reoffending cohorts still in follow-up", q.open_cohorts, "table_freshness", "open-cohorts",
+             caption="These cohorts are left out of reoffending figures until their 18 months have passed.")
+    st.subheader("Last ingest")
+    st.markdown(quality.last_ingest_text(q))

@@ -1,0 +1,41 @@
+"""Commissioner view: value for money."""
+
+import streamlit as st
+
+from cara_metrics import ui, ui_auth
+from cara_metrics.analysis import value
+from cara_metrics.registry import QUESTIONS
+
+ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
+ui.page_header("Value for money", QUESTIONS["value"])
+f = ui.filters(allow_custom_dates=False)
+
+with ui.guard("the value-for-money estimate"):
+    measured = value.compute(f)
+    with st.sidebar:
+        st.header("Assumptions")
+        unit_cost = st.number_input("Cost per victim of domestic abuse (£, 2016/17 prices)", min_value=0.0,
+                                    value=value.HOME_OFFICE_COST_PER_VICTIM, step=1000.0,
+                                    help="Home Office Research Report 107 (Oliver et al. 2019): £34,015 per victim, year ending March 2017.")
+        index = st.number_input("Price index to today's prices (1.00 = 2016/17)", min_value=0.5, max_value=3.0, value=1.0, step=0.01,
+                                help="Multiply 2016/17 prices by this to reach the prices you report in, e.g. from the GDP deflator.")
+        effect = None
+        if measured.da_effect is not None:
+            d = measured.da_effect
+            effect = st.slider("Domestic-abuse reoffences avoided per person referred", min_value=float(min(d.low, 0.0)),
+                               max_value=float(max(d.high, 0.01)), value=float(d.estimate), step=0.005, format="%.3f",
+                               help="Defaults to the measured difference; the range is its 95% confidence interval.")
+    v = value.compute(f, value.Assumptions(unit_cost_gbp=unit_cost, price_index=index, effect_per_person=effect))
+    ui.tiles(value.tiles(v), columns=4)
+    st.markdown("#### What this means")
+    for line in value.sentences(v):
+        if line:
+            st.markdown(f"- {line}")
+    ui.panel(value.costs_panel(v), "costs")
+    ui.table("Estimated reoffending, harm and money avoided", value.avoided_table(v), "benefit_cost_ratio", "avoided",
+             caption=f"{v.period}; measured on cohorts with a complete follow-up (CARA n = {v.cara_n:,}, comparison n = {v.comparison_n:,})")
+    ui.show(lambda: value.tornado(v), "tornado", "the sensitivity chart")
+    ui.table("Published benefit-cost ratios for CARA, for context", value.published_table(), "benefit_cost_ratio", "published")
+    st.markdown("#### Assumptions")
+    for line in value.assumption_lines(v):
+        st.markdown(f"- {line}")

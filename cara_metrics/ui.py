@@ -179,6 +179,18 @@ def page_header(title: str, question: str | None = None) -> None:
     synthetic_banner()
 
 
+def _arrow(t: Tile) -> str:
+    """The arrow follows the words ('down 0.1 points' points down), never a sign Streamlit guesses."""
+    if t.delta_arrow != "auto" or not t.delta_text:
+        return t.delta_arrow
+    text = t.delta_text.lower()
+    if text.startswith(("up", "rose", "higher")):
+        return "up"
+    if text.startswith(("down", "fell", "lower")):
+        return "down"
+    return "off"
+
+
 def tiles(items: list[Tile], columns: int = 3) -> None:
     for start in range(0, len(items), columns):
         row = items[start:start + columns]
@@ -187,7 +199,7 @@ def tiles(items: list[Tile], columns: int = 3) -> None:
             with col:
                 st.metric(
                     label=t.label, value=t.value_text, delta=t.delta_text,
-                    delta_color="off" if t.delta_is_good is None else "normal", help=t.help, delta_arrow=t.delta_arrow,
+                    delta_color="off" if t.delta_is_good is None else "normal", help=t.help, delta_arrow=_arrow(t),
                 )
                 st.caption(f"**{t.period_text}** · {t.n_text}")
 

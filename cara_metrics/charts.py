@@ -52,8 +52,9 @@ def base_layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", percent
         hovermode="x unified",
         colorway=list(PALETTE),
     )
-    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor="#3D3D3D", ticks="outside")
-    fig.update_yaxes(title_text=y_title, gridcolor="#E6E6E6", zeroline=True, zerolinecolor="#BFBFBF", rangemode="tozero")
+    # automargin: long category names (areas, offence groups) are never clipped.
+    fig.update_xaxes(title_text=x_title, showgrid=False, linecolor="#3D3D3D", ticks="outside", automargin=True)
+    fig.update_yaxes(title_text=y_title, gridcolor="#E6E6E6", zeroline=True, zerolinecolor="#BFBFBF", rangemode="tozero", automargin=True)
     if percent:
         fig.update_yaxes(tickformat=".0%")
     return fig

@@ -212,6 +212,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
 
 
+def dataframe(df: pd.DataFrame) -> None:
+    """A table with numbers shown the British way (55,028); the CSV keeps the plain values."""
+    config = {c: st.column_config.NumberColumn(format="localized") for c in df.columns
+              if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+    st.dataframe(df, hide_index=True, width="stretch", column_config=config)
+
+
 def panel(p: Panel, key: str) -> None:
     """Title that states the message, subtitle, chart, table view, CSV download, footer."""
     st.subheader(p.title)
@@ -221,7 +228,7 @@ def panel(p: Panel, key: str) -> None:
     for note in p.notes:
         st.markdown(f"*{note}*")
     with st.expander("Table view of this chart" if p.figure is not None else "Table"):
-        st.dataframe(p.table, hide_index=True, width="stretch")
+        dataframe(p.table)
     st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(p.metric.title)}-{key}.csv",
                        mime="text/csv", key=f"dl-{key}")
     footer(p.metric)
@@ -241,6 +248,6 @@ def table(title: str, df: pd.DataFrame, metric_id: str, key: str, caption: str |
     st.subheader(title)
     if caption:
         st.caption(caption)
-    st.dataframe(df, hide_index=True, width="stretch")
+    dataframe(df)
     st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(title)}-{key}.csv", mime="text/csv", key=f"dl-{key}")
     footer(registry.get(metric_id))

@@ -12,4 +12,4 @@ with ui.guard("the data description"):
         st.header(section.heading)
         st.markdown(section.body)
         if section.table is not None:
-            st.dataframe(section.table, hide_index=True, width="stretch")
+            ui.dataframe(section.table)

@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_synth(sub)
     _add_contract_doc(sub)
-    # INGEST-HOOK
+    from .ingest import commands as ingest_commands
+
+    ingest_commands.register(sub)
     from . import auth_cli
 
     auth_cli.register(sub)

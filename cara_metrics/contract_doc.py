@@ -15,8 +15,8 @@ DOC_PATH = REPO_DIR / "docs" / "data-contract.md"
 
 ACCEPTED = {
     "string": "Text. Leading and trailing spaces are removed.",
-    "int": "Whole number, e.g. 42 (no thousands separators in CSV).",
-    "float": "Number, e.g. 18500 or 18500.50 (no £ sign).",
+    "int": "Whole number, e.g. 42 or 1,042.",
+    "float": "Number, e.g. 18500, 18,500.50 or £18,500.",
     "date": "13/08/2019, 2019-08-13, or an Excel date serial number; never in the future.",
     "bool": "true/false, yes/no, y/n, 1/0 (any case).",
 }
@@ -48,6 +48,9 @@ data generator writes to them; every SQL query reads them.
 - **Financial years run April to March** and are written `2019/20`; quarter 1 is April to June.
 
 ## Accepted formats
+
+How each type may be written in a raw extract (CSV, XLSX, ODS or Parquet); see
+[loading-data.md](loading-data.md) for header spellings, workbooks and worked examples.
 
 | Type | Accepted in raw extracts |
 |---|---|

@@ -15,7 +15,7 @@ from ..dataroot import data_root, list_versions, live_version
 from ..periods import format_date
 from . import reoffending
 
-#: Ingest appends one JSON line per attempt here (accepted or rejected).
+#: Ingest appends one JSON line per attempt to DATA_ROOT/ingest-log.jsonl (accepted or rejected).
 INGEST_LOG = "ingest-log.jsonl"
 
 
@@ -48,7 +48,7 @@ def _history(root: Path) -> pd.DataFrame:
 
 def last_ingest(root: Path) -> dict | None:
     """The last line of the ingest log, if any ingest has been attempted."""
-    log = root / "warehouse" / INGEST_LOG
+    log = root / INGEST_LOG
     if not log.is_file():
         return None
     lines = [ln for ln in log.read_text(encoding="utf-8").splitlines() if ln.strip()]

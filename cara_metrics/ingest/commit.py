@@ -1,0 +1,159 @@
+"""Writing the new warehouse version: merge, manifest, atomic switch; and rollback.
+
+The new version is the live version's tables with the batch's rows merged in: a live row
+whose key is in the batch is replaced, so loading the same file twice does not double
+count. Merged tables are produced by DuckDB (sorted by key, out of core under a memory
+limit) and streamed into Parquet with the contract's exact schema in a build folder
+inside ``DIR/warehouse`` named ``.incoming-build-*`` (same file system, so handing them
+to ``dataroot.write_version`` is a rename; ``clean_incoming`` removes it if the process is
+killed). Tables the batch does not touch are hard-linked from the live version (versions
+are immutable, so sharing the bytes is safe), or copied where links are not possible.
+Tables a new warehouse has not received yet are written empty with the contract schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import contract as C
+from ..dataroot import DataRootError, Version, list_versions, live_version, set_live, write_version
+from .crosscheck import Views, q
+
+ROW_GROUP = 1_000_000
+SYNTHETIC_NOTE = "SYNTHETIC DATA: drawn at random, calibrated to published figures. Not real people or real outcomes."
+
+
+class CommitError(RuntimeError):
+    """The warehouse could not be changed (e.g. another load is running); nothing was changed."""
+
+
+def write_merged(v: Views, table: str, dest: Path) -> int:
+    """Stream ``merged_<table>`` sorted by key into ``dest`` with the contract schema."""
+    t = C.TABLES[table]
+    schema = C.arrow_schema(t)
+    sql = f"SELECT {', '.join(q(c) for c in t.column_names)} FROM merged_{table} ORDER BY {', '.join(q(k) for k in t.key)}"
+    reader = v.con.sql(sql).to_arrow_reader(ROW_GROUP)
+    rows, buf, buffered = 0, [], 0
+    with pq.ParquetWriter(dest, schema, compression="zstd", write_statistics=True, store_schema=True) as w:
+        for batch in reader:
+            buf.append(batch.cast(schema))
+            buffered += batch.num_rows
+            if buffered >= ROW_GROUP:
+                w.write_table(pa.Table.from_batches(buf, schema), row_group_size=ROW_GROUP)
+                rows, buf, buffered = rows + buffered, [], 0
+        if buf:
+            w.write_table(pa.Table.from_batches(buf, schema), row_group_size=ROW_GROUP)
+            rows += buffered
+    return rows
+
+
+def data_as_at(v: Views) -> dt.date | None:
+    """The latest date the data speaks for: events, the end of the last crime month and quarter."""
+    sql = """
+        SELECT greatest(
+            (SELECT last_day(max(month)) FROM merged_crime),
+            (SELECT greatest(max(caution_date), max(workshop1_date), max(workshop2_date), max(outcome_date)) FROM merged_referrals),
+            (SELECT max(response_date) FROM merged_survey_responses),
+            (SELECT max(index_date) FROM merged_cohort),
+            (SELECT greatest(max(offence_date), max(proven_date)) FROM merged_reoffences))
+    """
+    best = v.rows(sql)[0][0]
+    for t in ("costs", "crime_context"):
+        for fy, quarter in v.rows(f"SELECT DISTINCT financial_year, quarter FROM merged_{t}"):
+            start = C.parse_financial_year(fy)
+            month = 4 + 3 * quarter  # the month after the quarter ends (April = 4)
+            end = dt.date(start + (month - 1) // 12, (month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
+            best = end if best is None or end > best else best
+    return best
+
+
+def _link_or_copy(src: Path, dest: Path) -> None:
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
+def build_manifest(previous: Version | None, entries: list[dict], tables: dict[str, int],
+                   as_at: dt.date | None, now: dt.datetime) -> dict[str, Any]:
+    synthetic = all(e["synthetic"] for e in entries) and (previous is None or previous.synthetic)
+    manifest: dict[str, Any] = {
+        "contract_version": C.CONTRACT_VERSION,
+        "created_at": now.isoformat(timespec="seconds"),
+        "data_as_at": as_at.isoformat() if as_at else None,
+        "synthetic": synthetic,
+        "previous_version": previous.name if previous else None,
+        "loaded": entries,
+        "sources": list(previous.manifest.get("sources", [])) + entries if previous else entries,
+        "tables": tables,
+    }
+    if synthetic:
+        manifest["note"] = SYNTHETIC_NOTE
+    return manifest
+
+
+def lock(root: Path):
+    """Hold an exclusive lock on ``root/warehouse`` (a directory fd: no lock file is left behind)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; loads must not overlap
+        return None
+    fd = os.open(root / "warehouse", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise CommitError(f"another load into {root} is running: wait for it to finish") from None
+    return fd
+
+
+def commit(root: Path, v: Views, previous: Version | None, staged: list[str], entries: list[dict],
+           as_at: dt.date | None, now: dt.datetime) -> Version:
+    """Write and switch to the new version; returns it."""
+    base = root / "warehouse"
+    current = live_version(root) if (base / "CURRENT").is_file() else None
+    if (current and current.path) != (previous and previous.path):
+        raise CommitError("the warehouse changed while this batch was being checked: run the load again")
+    build = Path(tempfile.mkdtemp(prefix=".incoming-build-", dir=base))
+    try:
+        extra: dict[str, Path] = {}
+        empties = {}
+        counts: dict[str, int] = {}
+        for name, table in C.TABLES.items():
+            dest = build / f"{name}.parquet"
+            old = previous.table_path(name) if previous else None
+            if name in staged:
+                counts[name] = write_merged(v, name, dest)
+            elif old is not None and old.exists():
+                _link_or_copy(old, dest)
+                counts[name] = pq.ParquetFile(dest).metadata.num_rows
+            elif name in C.REQUIRED_TABLES:
+                empties[name] = C.arrow_schema(table).empty_table()
+                counts[name] = 0
+                continue
+            else:
+                continue
+            extra[dest.name] = dest
+        manifest = build_manifest(previous, entries, counts, as_at or data_as_at(v), now)
+        return write_version(root, "warehouse", empties, manifest, extra_files=extra)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def rollback(root: Path) -> tuple[str, str]:
+    """Make the version before the live one live again; returns (was, now)."""
+    live = live_version(root)
+    versions = list_versions(root, "warehouse")
+    i = versions.index(live.name) if live.name in versions else -1
+    if i <= 0:
+        raise DataRootError(f"nothing to roll back to: {live.name} is the oldest version in {root}")
+    set_live(root, "warehouse", versions[i - 1])
+    return live.name, versions[i - 1]

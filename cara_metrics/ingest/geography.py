@@ -1,0 +1,163 @@
+"""Areas: resolving the codes and names in extracts to today's areas.
+
+Every area a row names must be known: in the areas table of the warehouse being loaded into
+or in an areas file of the same batch. A row may name its area by ONS code (any case) or by
+name, matched loosely ("Bournemouth, Christchurch and Poole" finds "Bournemouth,
+Christchurch and Poole Council"). Records made before the 1 April 2019 Dorset
+reorganisation carry former district codes or names; they are mapped to the current local
+authority through the areas table's ``successor_code`` or, failing that,
+``contract.DORSET_SUCCESSORS``, and the code as supplied is kept in ``area_code_original``
+(for a name, the former district's code).
+
+Assumption: the eight former Dorset district names are fixed history, so they are known
+here even when the areas table lists only the current councils.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import contract as C
+from .pii import safe
+
+#: Former Dorset districts by name (ONS codes in contract.DORSET_SUCCESSORS).
+DORSET_FORMER_NAMES = {
+    "Bournemouth": "E06000028",
+    "Poole": "E06000029",
+    "Christchurch": "E07000048",
+    "East Dorset": "E07000049",
+    "North Dorset": "E07000050",
+    "Purbeck": "E07000051",
+    "West Dorset": "E07000052",
+    "Weymouth and Portland": "E07000053",
+}
+# Words that say what kind of body an area is, not which place: dropped before matching.
+_FILLER = {"council", "borough", "district", "county", "city", "of", "the", "community", "safety",
+           "partnership", "csp", "safer", "police", "force", "area", "unitary", "authority", "metropolitan"}
+
+
+def name_key(name: object) -> str:
+    words = re.sub(r"[^0-9a-z]+", " ", str(name).lower().replace("&", " and ")).split()
+    return " ".join(w for w in words if w not in _FILLER)
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    type: str
+    parent: str | None
+    successor: str | None
+
+
+class Geography:
+    """Lookups over an areas table (the warehouse's merged with the batch's)."""
+
+    def __init__(self, areas: pa.Table | None) -> None:
+        self.areas: dict[str, Area] = {}
+        if areas is not None and areas.num_rows:
+            for r in areas.select(["area_code", "area_name", "area_type", "parent_code", "successor_code"]).to_pylist():
+                self.areas[r["area_code"]] = Area(r["area_code"], r["area_name"] or "", r["area_type"] or "",
+                                                  r["parent_code"], r["successor_code"])
+        self._by_name: dict[str, list[str]] = {}
+        for a in self.areas.values():
+            self._by_name.setdefault(name_key(a.name), []).append(a.code)
+        for name, code in DORSET_FORMER_NAMES.items():
+            self._by_name.setdefault(name_key(name), [])
+            if code not in self._by_name[name_key(name)]:
+                self._by_name[name_key(name)].append(code)
+        self._cache: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
+
+    def successor(self, code: str) -> str | None:
+        a = self.areas.get(code)
+        if a is not None and a.successor:
+            return a.successor
+        return C.DORSET_SUCCESSORS.get(code)
+
+    def current(self, code: str) -> str:
+        """Follow successors to the area that exists today."""
+        seen = {code}
+        while (nxt := self.successor(code)) is not None and nxt not in seen:
+            seen.add(nxt)
+            code = nxt
+        return code
+
+    def _pick(self, codes: list[str], prefer: str) -> list[str]:
+        typed = [c for c in codes if c in self.areas and self.areas[c].type == prefer]
+        return typed or codes
+
+    def find(self, raw: str, prefer: str = "local_authority") -> list[str]:
+        """Codes that ``raw`` (a code or a name) may mean."""
+        code = raw.strip().upper()
+        if code in self.areas or code in C.DORSET_SUCCESSORS:
+            return [code]
+        return self._pick(self._by_name.get(name_key(raw), []), prefer)
+
+    def resolve(self, raw: str, role: str) -> tuple[str | None, str | None, str | None]:
+        """(original code, current code, problem) for a local-authority area in a row.
+
+        ``role`` is "la" (a current or former local authority) or "la_current" (population:
+        only current local authorities make sense).
+        """
+        key = (raw, role)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(raw, role)
+        return self._cache[key]
+
+    def _resolve(self, raw: str, role: str) -> tuple[str | None, str | None, str | None]:
+        found = self.find(raw)
+        if not found:
+            near = difflib.get_close_matches(raw, list(self.areas) + [a.name for a in self.areas.values()], n=1, cutoff=0.7)
+            tip = f" (did you mean '{near[0]}'?)" if near else ""
+            where = "the areas table" if self.areas else "the areas table (none loaded yet: load the areas file first or in the same batch)"
+            return None, None, f"unknown area {safe(raw)}: not a code or name in {where}{tip}"
+        if len(set(found)) > 1:
+            return None, None, f"area {safe(raw)} is ambiguous: it could be {', '.join(sorted(set(found)))}; use the code"
+        original = found[0]
+        current = self.current(original)
+        if current not in self.areas:
+            return None, None, (f"area {safe(raw)} maps to {current}, which is not in the areas table: "
+                                "load the areas file first or in the same batch")
+        a = self.areas[current]
+        if a.type != "local_authority":
+            return None, None, f"area {safe(raw)} is a {a.type.replace('_', ' ')}: give the local authority instead"
+        if role == "la_current" and original != current:
+            return None, None, f"area {safe(raw)} is a former area (now {current}): give figures for current areas"
+        return original, current, None
+
+    def csp_code(self, csp_name: str) -> str | None:
+        """The area code a Home Office CSP name maps to, or None when it is not in the areas table.
+
+        A CSP row matches a CSP area by name; failing that a local authority of the same name
+        (CSPs are often named after their council), which stands for its parent CSP if it
+        has one. A former area is followed to its successor first.
+        """
+        codes = self.find(csp_name, prefer="community_safety_partnership")
+        if len(set(codes)) != 1:
+            return None
+        code = self.current(codes[0])
+        a = self.areas.get(code)
+        if a is None:
+            return None
+        if a.type == "local_authority" and a.parent in self.areas and self.areas[a.parent].type == "community_safety_partnership":
+            return a.parent
+        return code
+
+    def map_column(self, raw: pa.Array, role: str) -> tuple[pa.Array, pa.Array, dict[int, str], pa.Array]:
+        """Vectorised: original codes, current codes, problems by distinct value, value index per row."""
+        enc = pc.dictionary_encode(raw)
+        originals, currents, problems = [], [], {}
+        for i, v in enumerate(enc.dictionary.to_pylist()):
+            o, c, p = self.resolve(v, role) if v is not None else (None, None, None)
+            originals.append(o)
+            currents.append(c)
+            if p:
+                problems[i] = p
+        orig = pa.array(originals, pa.string()).take(enc.indices)
+        cur = pa.array(currents, pa.string()).take(enc.indices)
+        return orig, cur, problems, enc.indices

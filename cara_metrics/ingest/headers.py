@@ -1,0 +1,175 @@
+"""Which table a file holds, told from its header row.
+
+Headers are matched loosely: case, spaces and punctuation are ignored, so "Caution Date",
+"caution_date" and "CAUTION-DATE" are the same column. Each table can arrive in one or
+more *shapes* (the contract's own columns; record-level crime; the Home Office open data
+tables in both their header variants). A file is the shape whose required columns are all
+present; when none fits, the nearest shape is reported with the missing columns and, for
+each, the closest header in the file (difflib), which is usually a typo.
+
+Assumptions: the header row names each column once; a column the shape does not know is
+ignored with a note (unless it looks like a personal identifier, see ``pii``, or like a
+misspelling of one of the shape's columns, which would otherwise lose data silently).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from .. import contract as C
+
+#: Sheets that hold notes, not data (compared after ``compact``): skipped in workbooks.
+SKIPPED_SHEETS = frozenset({
+    "notes", "note", "contents", "tableofcontents", "cover", "coversheet", "metadata", "readme",
+    "information", "info", "about", "definitions", "guidance", "glossary",
+})
+
+
+def compact(text: object) -> str:
+    """The loose matching key: lower case letters and digits only ("Caution Date" -> "cautiondate")."""
+    return re.sub(r"[^0-9a-z]", "", str(text).lower().replace("&", "and"))
+
+
+def snake(text: object) -> str:
+    """Lower case words joined by underscores ("CAUTION-DATE" -> "caution_date")."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).lower().replace("&", "and")).strip("_")
+
+
+# Extra spellings seen in extracts, per (table or "*", field). The contract's own column
+# name is always accepted; these are additions. "*" applies to every table with the field.
+_ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("*", "area_code"): ("area", "localauthority", "localauthoritycode", "lacode", "ladcode", "district", "districtcode"),
+    ("*", "offence_code"): ("hooffencecode", "homeofficeoffencecode"),
+    ("*", "person_id"): ("pseudonym", "pseudonymisedid", "personpseudonym"),
+    ("*", "da_flag"): ("domesticabuse", "domesticabuseflag", "daflagged", "domesticabuserelated", "isdomesticabuse", "domesticflag"),
+    ("crime", "month"): ("recordedmonth", "monthrecorded"),
+    ("crime", "offences"): ("offencecount", "numberofoffences", "count", "crimes", "numberofcrimes"),
+    ("crime_context", "force_name"): ("policeforce", "force"),
+    ("crime_context", "quarter"): ("financialquarter",),
+    ("crime_context", "csp_name"): ("csp", "communitysafetypartnership"),
+    ("crime_context", "offences"): ("numberofoffences", "offencecount"),
+    ("costs", "quarter"): ("financialquarter",),
+    ("costs", "cost_gbp"): ("cost", "amount", "amountgbp", "costpounds"),
+    ("referrals", "caution_date"): ("dateofcaution",),
+    ("population", "population"): ("residents", "midyearpopulation", "populationestimate"),
+}
+#: Columns ingest works out itself: a raw file may carry them but never has to.
+DERIVED = ("area_code_original",)
+#: Record-level crime: one row per crime; ``recorded_date`` or ``month`` gives the month.
+RECORD_DATE_ALIASES = ("recordeddate", "daterecorded", "crimerecordeddate", "recordedon", "recordeddatetime")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One way a table can arrive: field -> accepted compact headers, and what must be there."""
+
+    table: str
+    variant: str  # "" for the contract's columns, "records" for record-level crime
+    fields: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    one_of: tuple[str, ...] = ()  # at least one of these must be present
+
+    @property
+    def label(self) -> str:
+        return f"{self.table} ({self.variant})" if self.variant else self.table
+
+
+def _accepted(table: str, name: str) -> tuple[str, ...]:
+    extra = _ALIASES.get((table, name), ()) + (_ALIASES.get(("*", name), ()) if table != "areas" else ())
+    return (compact(name),) + extra
+
+
+def _contract_shape(t: C.Table) -> Shape:
+    fields = {c.name: _accepted(t.name, c.name) for c in t.columns}
+    optional = set(DERIVED) | ({"series"} if t.name == "crime" else set()) | ({"area_code"} if t.name == "crime_context" else set())
+    required = tuple(c.name for c in t.columns if c.required and c.name not in optional)
+    return Shape(t.name, "", fields, required)
+
+
+def _records_shape() -> Shape:
+    base = _contract_shape(C.CRIME)
+    fields = {k: v for k, v in base.fields.items() if k != "offences"}
+    fields["recorded_date"] = RECORD_DATE_ALIASES
+    required = tuple(r for r in base.required if r not in ("offences", "month"))
+    return Shape("crime", "records", fields, required, one_of=("recorded_date", "month"))
+
+
+SHAPES: tuple[Shape, ...] = tuple(_contract_shape(t) for t in C.TABLES.values()) + (_records_shape(),)
+
+
+@dataclass
+class Detection:
+    """The shape chosen for a header row, and how its columns line up."""
+
+    shape: Shape
+    columns: dict[str, int]  # field -> index of its header
+    missing: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, list[int]]] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.duplicates
+
+
+def _match(shape: Shape, keys: list[str]) -> Detection:
+    columns: dict[str, int] = {}
+    dup: dict[str, list[int]] = {}
+    lookup = {alias: name for name, aliases in shape.fields.items() for alias in aliases}
+    unknown = []
+    for i, k in enumerate(keys):
+        name = lookup.get(k)
+        if name is None:
+            unknown.append(i)
+        elif name in columns:
+            dup.setdefault(name, [columns[name]]).append(i)
+        else:
+            columns[name] = i
+    missing = [r for r in shape.required if r not in columns]
+    if shape.one_of and not any(f in columns for f in shape.one_of):
+        missing.append(shape.one_of[0])
+    return Detection(shape, columns, missing, sorted(dup.items()), unknown)
+
+
+def detect(headers: list[str], kind: str | None = None) -> Detection:
+    """The best shape for ``headers`` (restricted to table ``kind`` if given)."""
+    keys = [compact(h) for h in headers]
+    shapes = [s for s in SHAPES if kind is None or s.table == kind]
+    found = [_match(s, keys) for s in shapes]
+    # Complete shapes first; among them the one that uses the most columns (an aggregated
+    # crime file also fits the record-level shape, but uses one column fewer).
+    def rank(d: Detection):
+        share = 1 - len(d.missing) / max(len(d.shape.required) + bool(d.shape.one_of), 1)
+        return (d.complete, share, len(d.columns))
+
+    return max(found, key=rank)
+
+
+def plausible(d: Detection) -> bool:
+    """Whether a failed detection is close enough to name its missing columns (vs 'unknown table')."""
+    need = len(d.shape.required) + bool(d.shape.one_of)
+    return (need - len(d.missing)) >= max(1, need // 2)
+
+
+def suggest(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
+    """The candidate closest to ``name`` when matched loosely, or None."""
+    by_key = {compact(c): c for c in candidates if compact(c)}
+    hit = difflib.get_close_matches(compact(name), list(by_key), n=1, cutoff=cutoff)
+    return by_key[hit[0]] if hit else None
+
+
+def misspelt(d: Detection, headers: list[str], cutoff: float = 0.8) -> dict[int, str]:
+    """Unknown headers that are very close to a field the shape lacks: index -> field."""
+    absent = [f for f in d.shape.fields if f not in d.columns]
+    out = {}
+    for i in d.unknown:
+        hit = suggest(headers[i], absent, cutoff)
+        if hit and compact(headers[i]):
+            out[i] = hit
+    return out
+
+
+def is_skipped_sheet(name: str) -> bool:
+    return compact(name) in SKIPPED_SHEETS

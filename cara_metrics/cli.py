@@ -71,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     from .ingest import commands as ingest_commands
 
     ingest_commands.register(sub)
-    from . import auth_cli
+    from . import auth_cli, boardpack, publish
 
     auth_cli.register(sub)
+    publish.register(sub)
+    boardpack.register(sub)
     return parser
 
 

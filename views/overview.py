@@ -15,3 +15,21 @@ with ui.guard("the summary"):
     st.markdown("#### In plain English")
     for line in overview.summary(f):
         st.markdown(f"- {line}")
+
+with ui.guard("the board pack"):
+    from cara_metrics import boardpack
+    from cara_metrics.dataroot import data_root
+
+    st.markdown("#### Board pack")
+    pack_period = boardpack.period_of(f)
+    boardpack.check(pack_period, f.area_code)  # a period or area with no data shows a message here, not a failed download
+    pack_root = data_root()
+    st.caption(f"A PowerPoint deck for {pack_period} (the last financial year you chose), for the area chosen: the headline "
+               "figures against the year before, trends over the six years to it, reoffending, value for money and the "
+               "data notes. It is built when you click, from the same figures as these pages.")
+    st.download_button(
+        "Download the board pack (PowerPoint)",
+        data=lambda: boardpack.build(pack_period, area=f.area_code, root=pack_root),  # built on click
+        file_name=boardpack.file_name(pack_period, f.area_code), mime=boardpack.MIME,
+        on_click="ignore", icon=":material/download:", key="board_pack",
+    )

@@ -28,7 +28,7 @@ def summary(f: Filters, root: Path | None = None) -> list[str]:
             out.append(f"{t.label}: no data for {t.period_text}.")
             continue
         change = f", {t.delta_text}" if t.delta_text else ""
-        out.append(f"{t.label}, {t.period_text}: {t.value_text}{change} ({t.n_text}).")
+        out.append(f"{t.label}, {t.period_text}: {t.value_text}{change}; {t.n_text}.")
     c = reoffending.compare(f, root=root)
     out.append(c.sentence())
     return out

@@ -212,7 +212,7 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
     period_ticks(fig, df, grain)
     partial = list(df.loc[~df["complete"], "period"])
     notes = (f"Only part of {and_list(partial)} {'is' if len(partial) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
-             "so {'its count is' if len(partial) == 1 else 'their counts are'} not comparable with full periods.",) if partial else ()
+             f"so {'its count is' if len(partial) == 1 else 'their counts are'} not comparable with full periods.",) if partial else ()
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{name}, {f.label}, by {GRAIN_WORDS[grain]}; n = {people(total)} referred",

@@ -1,0 +1,129 @@
+"""Real browser: axe-core on every public page; any serious or critical violation fails.
+
+The public instance is run as it is deployed (``streamlit run app.py`` with
+``CARA_AUDIENCE=public``) from a data root holding only a release (the warehouse folder is
+deleted), and each public page file is also checked on its own (``streamlit run
+views/<page>.py``), so a failure says whether it is in a page or in the app shell.
+Results and full-page screenshots go to artifacts/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cara_metrics import publish, warehouse
+from cara_metrics.dataroot import DEFAULT_DATA_DIR
+
+from .browser import ARTIFACTS, CHROMIUM_ARGS, app_server, chromium_path
+from .conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+PUBLIC_FILES = ("views/public_overview.py", "views/public_tables.py", "views/public_methodology.py", "views/accessibility.py")
+BLOCKING = ("serious", "critical")
+
+
+def registered_public_paths() -> dict[str, str]:
+    """page file -> url_path, for the public pages app.py registers."""
+    app = (REPO / "app.py").read_text(encoding="utf-8")
+    found = re.findall(r'st\.Page\(\s*"(views/[^"]+)"[^)]*?url_path="([^"]+)"', app)
+    return {f: u for f, u in found if f in PUBLIC_FILES}
+
+
+@pytest.fixture(scope="module")
+def release_only(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("a11y") / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root)
+    publish.build_release(root, dt.date(2025, 6, 30))
+    shutil.rmtree(root / "warehouse")
+    warehouse.clear_cache()
+    return root
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _env(root: Path) -> dict[str, str]:
+    return {"CARA_DATA_DIR": str(root), "CARA_AUDIENCE": "public"}
+
+
+def audit(browser, url: str, name: str) -> list[dict]:
+    """Open ``url``, wait until drawn, run axe; save results and a full-page screenshot."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url)
+        page.wait_for_selector("h1", timeout=90_000)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=90_000)
+        if page.locator("[data-testid='stPlotlyChart']").count():
+            page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=90_000)
+        page.wait_for_timeout(1500)
+        assert page.locator("[data-testid='stException']").count() == 0, name
+        assert "Page not found" not in page.inner_text("body"), f"{url} is not a page of the app"
+        results = Axe().run(page).response
+        violations = results["violations"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"axe-{name}.json").write_text(json.dumps(violations, indent=1), encoding="utf-8")
+        # Streamlit scrolls an inner element: grow the viewport to the content for a full-page image.
+        height = page.evaluate("() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": 1280, "height": min(int(height) + 40, 16_000)})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(ARTIFACTS / f"public-{name}.png"), full_page=True)
+        return violations
+    finally:
+        page.close()
+
+
+def _blocking(violations: list[dict]) -> list[str]:
+    return [f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])} element(s), e.g. {v['nodes'][0]['target']})"
+            for v in violations if v.get("impact") in BLOCKING]
+
+
+def nav_links(browser, base: str) -> list[str]:
+    """The page URLs the navigation offers (the default page is served at the root URL)."""
+    page = browser.new_page()
+    try:
+        page.goto(base)
+        page.wait_for_selector("[data-testid='stSidebarNavLink']", timeout=90_000)
+        return [a.get_attribute("href") for a in page.locator("[data-testid='stSidebarNavLink']").all()]
+    finally:
+        page.close()
+
+
+def test_public_instance_has_no_serious_or_critical_violations(browser, release_only):
+    """The deployment: app.py with CARA_AUDIENCE=public, reading a release alone."""
+    paths = registered_public_paths()
+    assert set(paths) == set(PUBLIC_FILES), f"app.py must register every public page; found {paths}"
+    failures = {}
+    with app_server(env=_env(release_only), timeout=90) as base:
+        links = nav_links(browser, base)
+        assert len(links) == len(PUBLIC_FILES), links  # the public audience sees the public pages only
+        for url in links:
+            name = "app-" + (url.rstrip("/").rsplit("/", 1)[-1] if url.rstrip("/") != base else "home")
+            found = _blocking(audit(browser, url, name))
+            if found:
+                failures[url] = found
+    assert not failures, json.dumps(failures, indent=1)
+
+
+@pytest.mark.parametrize("file", PUBLIC_FILES)
+def test_public_page_alone_has_no_serious_or_critical_violations(browser, release_only, file):
+    """Each page file on its own, so a failure can be told apart from the app shell's."""
+    with app_server(env=_env(release_only), timeout=90, script=file) as base:
+        found = _blocking(audit(browser, base, Path(file).stem))
+    assert not found, found

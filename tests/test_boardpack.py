@@ -1,0 +1,343 @@
+"""The board pack: a PowerPoint deck whose every figure is the dashboard's own.
+
+The expected values are taken from the library functions the pages call, for filters built
+here (not by the board pack), so a pack that chose other periods, areas or numbers fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+
+import pytest
+from pptx import Presentation
+from pptx.util import Inches, Pt
+from streamlit.testing.v1 import AppTest
+
+from cara_metrics import boardpack, formatting as fmt, registry
+from cara_metrics.analysis import completion, crime, overview, referrals, reoffending, survey, value
+from cara_metrics.periods import Filters
+
+from .conftest import FORCE, REPO
+
+PERIOD = "2024/25"
+WINDOW = Filters.financial_years(2019, 2024, FORCE)  # the six years to 2024/25 (the dashboard's default view)
+YEAR = Filters.financial_years(2024, 2024, FORCE)
+
+
+@pytest.fixture(scope="module")
+def deck() -> bytes:
+    return boardpack.build(PERIOD, area=FORCE)
+
+
+@pytest.fixture(scope="module")
+def prs(deck):
+    return Presentation(io.BytesIO(deck))
+
+
+def shape(slide, name):
+    found = [s for s in slide.shapes if s.name == name]
+    assert found, f"no shape {name!r} on the slide: {[s.name for s in slide.shapes]}"
+    return found[0]
+
+
+def slide_text(slide) -> str:
+    parts = []
+    for s in slide.shapes:
+        if s.has_text_frame:
+            parts.append(s.text_frame.text)
+        if s.has_table:
+            parts.extend(c.text for r in s.table.rows for c in r.cells)
+    return "\n".join(parts)
+
+
+def question_slides(prs):
+    return list(prs.slides)[2:7]
+
+
+# --- structure ------------------------------------------------------------------------------
+
+
+def test_pack_opens_and_has_the_expected_slides(prs, deck):
+    titles = [shape(s, "title").text_frame.text for s in prs.slides]
+    assert len(titles) >= 8
+    v = value.compute(YEAR)
+    expected = [
+        "CARA board pack",
+        "2024/25 in brief: Dorset police force area",
+        crime.share_panel(WINDOW, "year").title,
+        referrals.volume_panel(WINDOW, "year").title,
+        completion.rate_period_panel(WINDOW, "year").title,
+        survey.agree_panel(YEAR).title,
+        reoffending.rate_panel(WINDOW).title,
+        f"CARA cost {fmt.gbp(v.cost_per_referral)} per person referred in 2024/25; the estimated benefit-cost ratio is "
+        f"{fmt.number(v.bcr.value, 2)} (95% CI {fmt.number(v.bcr.low, 2)} to {fmt.number(v.bcr.high, 2)})",
+        "The estimate assumes the measured difference holds for everyone referred",
+    ]
+    assert titles[: len(expected)] == expected
+    notes = titles[len(expected):]
+    assert notes and all(t.startswith("Data notes and caveats") for t in notes)
+    assert boardpack.titles_of(deck) == titles
+
+
+def test_slide_titles_function_matches_the_deck(prs):
+    assert boardpack.slide_titles(PERIOD, FORCE) == [shape(s, "title").text_frame.text for s in prs.slides]
+
+
+def test_title_slide_names_period_area_and_data_date(prs):
+    text = slide_text(prs.slides[0])
+    assert "Dorset police force area: financial year 2024/25" in text
+    assert "Data as at 31 March 2025" in text
+
+
+# --- the same figures as the dashboard ------------------------------------------------------
+
+
+def test_summary_slide_is_the_overview_summary(prs):
+    lines = [p.text for p in shape(prs.slides[1], "summary").text_frame.paragraphs]
+    assert lines == overview.summary(WINDOW)
+    assert lines == boardpack.summary_lines(PERIOD, FORCE)
+    assert any("Completion rate, 2024/25: 84%, up 5.6 points on 2023/24" in line for line in lines)
+
+
+PANELS = [
+    # (slide index, panel, category column, [(series column)])
+    (2, lambda: crime.share_panel(WINDOW, "year"), "Period", ["Domestic-abuse share (%)"]),
+    (3, lambda: referrals.volume_panel(WINDOW, "year"), "Period", ["People referred"]),
+    (4, lambda: completion.rate_period_panel(WINDOW, "year"), "Period of caution", ["Completion rate (%)"]),
+    (5, lambda: survey.agree_panel(YEAR), "Statement", ["Agreeing (%)"]),
+    (6, lambda: reoffending.rate_panel(WINDOW), "Group", ["Rate (%)"]),
+]
+
+
+@pytest.mark.parametrize("index,make,category,columns", PANELS, ids=["crime", "referrals", "completion", "survey", "reoffending"])
+def test_question_slide_has_a_native_chart_from_the_panel_table(prs, index, make, category, columns):
+    slide = prs.slides[index]
+    panel = make()
+    charts = [s for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1
+    chart = charts[0].chart
+    plot = chart.plots[0]
+    assert [str(c) for c in plot.categories] == [str(x).rstrip(".") for x in panel.table[category]]
+    assert [s.name for s in plot.series][: len(columns)] and len(plot.series) == len(columns)
+    for series, col in zip(plot.series, columns):
+        assert list(series.values) == [float(x) for x in panel.table[col]]
+    assert shape(slide, "title").text_frame.text == panel.title
+    assert shape(slide, "subtitle").text_frame.text == panel.subtitle
+
+
+@pytest.mark.parametrize("index,make,category,columns", PANELS, ids=["crime", "referrals", "completion", "survey", "reoffending"])
+def test_question_slide_has_a_small_table_of_the_panel_values(prs, index, make, category, columns):
+    slide = prs.slides[index]
+    panel = make()
+    tables = [s for s in slide.shapes if s.has_table]
+    assert len(tables) == 1
+    tbl = tables[0].table
+    assert 2 <= len(tbl.rows) <= boardpack.MAX_TABLE_ROWS + 1
+    header = [c.text for c in tbl.rows[0].cells]
+    assert header[0] == category
+    assert [r.cells[0].text for r in list(tbl.rows)[1:]] == [str(x) for x in panel.table[category]][-(len(tbl.rows) - 1):]
+    col = header.index(columns[0])
+    assert [r.cells[col].text for r in list(tbl.rows)[1:]] == [
+        fmt.count(x) if columns[0] == "People referred" else fmt.number(x, 1) for x in panel.table[columns[0]]][-(len(tbl.rows) - 1):]
+
+
+def test_reoffending_slide_has_the_justice_data_lab_sentence_and_interval(prs):
+    slide = prs.slides[6]
+    c = reoffending.compare(WINDOW)
+    callout = [p.text for p in shape(slide, "callout").text_frame.paragraphs]
+    assert callout[0] == c.sentence()
+    assert callout[0].startswith("For every 100 people referred to CARA, 20 reoffended within a year")
+    assert callout[1] == reoffending.difference_text(c.difference, "percentage points", scale=100)
+    assert "95% CI 2.4 to 11.8 percentage points lower" in callout[1]
+    assert "17.9 to 22.8" in slide_text(slide)  # the CARA group's interval in the table
+
+
+def test_value_slide_bcr_equals_value_compute(prs):
+    slide = prs.slides[7]
+    v = value.compute(YEAR)
+    tile = shape(slide, "tile:benefit_cost_ratio").text_frame.text
+    assert fmt.number(v.bcr.value, 2) in tile
+    assert f"95% CI {fmt.number(v.bcr.low, 2)} to {fmt.number(v.bcr.high, 2)}" in tile
+    series = [s for s in slide.shapes if s.has_chart][0].chart.plots[0].series[0]
+    assert list(series.values) == [v.bcr.value, 2.75, 11.1]
+    text = slide_text(slide)
+    assert fmt.gbp(v.cost_per_referral) in text and fmt.gbp(v.cost_per_completion) in text
+    assert "2.75 and 11.1" in text
+    assert fmt.gbp(v.assumptions.unit_cost_today) in text  # the assumptions in brief
+
+
+def test_value_detail_slide_has_every_assumption_and_the_estimates(prs):
+    slide = prs.slides[8]
+    v = value.compute(YEAR)
+    assert [p.text for p in shape(slide, "assumptions").text_frame.paragraphs] == value.assumption_lines(v)
+    tbl = [s for s in slide.shapes if s.has_table][0].table
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in tbl.rows}
+    assert rows["Benefit-cost ratio"][1:] == [fmt.number(x, 2) for x in (v.bcr.value, v.bcr.low, v.bcr.high)]
+
+
+def test_data_notes_carry_each_metric_break_in_series_and_follow_up_rule(prs):
+    notes = "\n".join(slide_text(s) for s in list(prs.slides)[9:])
+    for mid in ("da_share", "referrals", "completion_rate", "survey_agree", "reoffending_rate", "cost_per_referral",
+                "cost_per_completion", "benefit_cost_ratio"):
+        m = registry.get(mid)
+        assert m.title in notes and m.definition in notes, mid
+    assert "Source: Force crime recording system" in notes
+    assert "Flagging practice changed over time" in notes  # a caveat
+    assert "Break in series, April 2019" in notes
+    assert "only cautions up to 30 September 2023 have a complete follow-up" in notes
+    assert boardpack.SYNTHETIC_TEXT in notes
+
+
+# --- labelling and look ---------------------------------------------------------------------
+
+
+def test_synthetic_marker_on_every_slide(prs):
+    banner = shape(prs.slides[0], "synthetic-banner").text_frame.text
+    assert banner.startswith("SYNTHETIC DEMONSTRATION DATA")
+    for i, slide in enumerate(prs.slides, start=1):
+        assert shape(slide, "footer-synthetic").text_frame.text.startswith("SYNTHETIC DEMONSTRATION DATA"), i
+
+
+def test_real_data_has_no_synthetic_marker(demo_copy):
+    wh = demo_copy / "warehouse"
+    manifest = wh / (wh / "CURRENT").read_text().strip() / "manifest.json"
+    m = json.loads(manifest.read_text())
+    m["synthetic"] = False
+    manifest.write_text(json.dumps(m))
+    p = Presentation(io.BytesIO(boardpack.build(PERIOD, area=FORCE, root=demo_copy)))
+    assert len(p.slides) >= 8
+    for slide in p.slides:
+        assert "SYNTHETIC" not in slide_text(slide).upper()
+        assert shape(slide, "footer").text_frame.text.startswith("Dorset police force area · 2024/25")
+
+
+def test_text_fits_and_fonts_are_large_arial(deck, prs):
+    assert boardpack.fit_problems(deck) == []
+    assert prs.slide_width == Inches(13.333) and prs.slide_height == Inches(7.5)
+    for i, slide in enumerate(prs.slides, start=1):
+        for s in slide.shapes:
+            frames = [s.text_frame] if s.has_text_frame else [c.text_frame for r in s.table.rows for c in r.cells] if s.has_table else []
+            for tf in frames:
+                for p in tf.paragraphs:
+                    for r in p.runs:
+                        assert r.font.name == "Arial", (i, s.name)
+                        assert r.font.size >= (Pt(28) if s.name == "title" else Pt(14)), (i, s.name, r.text)
+            if s.has_text_frame and s.text_frame.text:
+                assert s.text_frame.word_wrap is True
+            if s.has_chart:
+                xml = s.chart.part.blob.decode("utf-8")
+                sizes = [int(x) for x in re.findall(r'\bsz="(\d+)"', xml)]
+                assert sizes and min(sizes) >= 1400, (i, sizes)
+                assert 'typeface="Arial"' in xml
+
+
+def test_fit_check_catches_text_that_overflows():
+    p = Presentation()
+    box = p.slides.add_slide(p.slide_layouts[6]).shapes.add_textbox(Inches(1), Inches(1), Inches(2), Inches(0.4))
+    box.text_frame.word_wrap = True
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = "A sentence far too long for a box two inches wide and one line high. " * 3
+    run.font.size = Pt(18)
+    buf = io.BytesIO()
+    p.save(buf)
+    assert any("needs" in x for x in boardpack.fit_problems(buf.getvalue()))
+
+
+def test_a_year_before_cara_explains_the_missing_figures():
+    data = boardpack.build("2016/17", area=FORCE)
+    p = Presentation(io.BytesIO(data))
+    assert len(p.slides) >= 8
+    texts = [slide_text(s) for s in p.slides]
+    assert any("Domestic abuse was" in t for t in texts[2:3])  # crime data exists before CARA
+    assert "No data for this selection. No one in Dorset police force area was referred to CARA in 2016/17" in texts[3]
+    assert boardpack.fit_problems(data) == []
+
+
+# --- bad input ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("period", ["2030/31", "abc", "2024/26", "2015/16"])
+def test_a_period_not_in_the_data_is_refused(period):
+    with pytest.raises(boardpack.BoardPackError, match="2024/25|financial year"):
+        boardpack.build(period)
+
+
+def test_an_unknown_area_is_refused():
+    with pytest.raises(boardpack.BoardPackError, match="Unknown area code 'E99999999'"):
+        boardpack.build(PERIOD, area="E99999999")
+
+
+def test_names():
+    assert boardpack.file_name("2024/25", FORCE) == "cara-board-pack-2024-25-E23000039.pptx"
+    assert boardpack.period_of(Filters.financial_years(2019, 2023, FORCE)) == "2023/24"
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser(prog="python -m cara_metrics")
+    boardpack.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def test_cli_writes_the_pack(tmp_path, demo_root, monkeypatch, capsys):
+    monkeypatch.setenv("CARA_DATA_DIR", "")  # the command sets it; the test restores it
+    out = tmp_path / "sub" / "pack.pptx"
+    assert _cli(["boardpack", "--data-dir", str(demo_root), "--period", "2024/25", "--out", str(out)]) == 0
+    p = Presentation(str(out))
+    assert len(p.slides) >= 8
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_cli_rejects_a_period_without_data(tmp_path, demo_root, monkeypatch, capsys):
+    monkeypatch.setenv("CARA_DATA_DIR", "")
+    out = tmp_path / "pack.pptx"
+    assert _cli(["boardpack", "--data-dir", str(demo_root), "--period", "2030/31", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "There is no data for 2030/31" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_cli_rejects_a_malformed_period_as_usage(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        _cli(["boardpack", "--period", "abc", "--out", str(tmp_path / "p.pptx")])
+    assert exc.value.code == 2
+    assert "not a financial year like 2019/20" in capsys.readouterr().err
+
+
+def test_cli_rejects_a_missing_data_folder(tmp_path, capsys):
+    assert _cli(["boardpack", "--data-dir", str(tmp_path / "nope"), "--period", "2024/25", "--out", str(tmp_path / "p.pptx")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+# --- the Overview page ----------------------------------------------------------------------
+
+
+def test_overview_page_offers_the_board_pack_for_the_chosen_area(monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = []
+    original = MediaFileManager.add_deferred
+
+    def record(self, fn, *a, **k):
+        made.append(fn)
+        return original(self, fn, *a, **k)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", record)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update({"area": "E23000039", "from": "2019/20", "to": "2024/25"})
+    at.run()
+    assert not at.exception
+    buttons = [b for b in at.get("download_button") if b.proto.label == "Download the board pack (PowerPoint)"]
+    assert len(buttons) == 1
+    assert buttons[0].proto.deferred_file_id  # built lazily, on click
+    # What the click would download: the pack for the last year chosen and the chosen area.
+    at.selectbox(key="f_area").set_value("CSP-DORSET").run()
+    assert not at.exception
+    titles = boardpack.titles_of(made[-1]())
+    assert titles[1] == "2024/25 in brief: Dorset Community Safety Partnership"

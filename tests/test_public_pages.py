@@ -1,0 +1,160 @@
+"""AppTest: every public page runs from a release alone (warehouse deleted) and shows the
+release's own figures, the release status and the synthetic-data banner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cara_metrics import public, publish, warehouse
+from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version
+
+from .conftest import BCP, CSP_DORSET, FORCE, REPO
+
+PAGES = ("views/public_overview.py", "views/public_tables.py", "views/public_methodology.py", "views/accessibility.py")
+
+
+@pytest.fixture(scope="module")
+def release_only(tmp_path_factory) -> Path:
+    """A temp copy of data/demo, published, then with its warehouse folder deleted."""
+    root = tmp_path_factory.mktemp("public") / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root)
+    publish.build_release(root, dt.date(2025, 6, 30))
+    shutil.rmtree(root / "warehouse")
+    warehouse.clear_cache()
+    yield root
+    warehouse.clear_cache()
+
+
+@pytest.fixture
+def env(release_only, monkeypatch):
+    monkeypatch.setenv("CARA_DATA_DIR", str(release_only))
+    monkeypatch.setenv("CARA_AUDIENCE", "public")
+    return release_only
+
+
+def _run(page: str, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(REPO / page), default_timeout=120)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_from_the_release_alone(env, page):
+    assert not (env / "warehouse").exists()
+    at = _run(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.title) == 1  # one h1
+    assert any("Synthetic demonstration data" in w.value for w in at.warning)
+    text = _text(at)
+    for label in ("Data as at:** 31 March 2025", "Next update:** 30 September 2025", "Revisions:**", "Breaks in series:**"):
+        assert label in text, label
+
+
+def _release_value(root: Path, table: str, measure: str, area: str, period: str, category: str | None = None) -> tuple:
+    t = pd.read_parquet(live_version(root, "release").table_path(table))
+    m = (t["measure"] == measure) & (t["area_code"] == area) & (t["period"] == period)
+    m &= t["category"].isna() if category is None else (t["category"] == category)
+    r = t[m].iloc[0]
+    return (None if pd.isna(r["shown"]) else float(r["shown"])), r["symbol"]
+
+
+@pytest.mark.parametrize("area,year", [(FORCE, "2024/25"), (BCP, "2023/24"), (CSP_DORSET, "2019/20"), (FORCE, "2017/18")])
+def test_overview_headlines_equal_the_release(env, area, year):
+    at = _run("views/public_overview.py", {"area": area, "year": year})
+    assert not at.exception and not at.error
+    assert at.session_state["public_area"] == area and at.session_state["public_year"] == year
+    expected = [
+        _release_value(env, "crime", "da_share", area, year),
+        _release_value(env, "referrals", "referrals", area, year) if year >= "2019/20" else (None, "[x]"),
+        _release_value(env, "outcomes", "completion_rate", area, year) if year >= "2019/20" else (None, "[x]"),
+        _release_value(env, "survey", "agree_pct", area, year, "attitude") if year >= "2019/20" else (None, "[x]"),
+        _release_value(env, "reoffending", "reoffending_rate", area, "2019/20 to 2022/23", "cara"),
+    ]
+    tiles = public.headline_tiles(area, year, env)
+    assert len(at.metric) == len(tiles) == 5
+    for shown, tile, (value, symbol) in zip(at.metric, tiles, expected):
+        assert shown.label == tile.label
+        assert shown.value == tile.value_text
+        assert tile.value == value
+        if value is None:
+            assert shown.value == (symbol.split()[0] if symbol else "[x]")
+        else:
+            assert shown.value.startswith(f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}")
+        for s in str(symbol).split():
+            assert s in shown.value
+
+
+def test_overview_offers_only_the_release_breakdowns(env):
+    at = _run("views/public_overview.py")
+    areas = at.selectbox(key="public_area").options
+    years = at.selectbox(key="public_year").options
+    assert len(areas) == 5 and len(years) == 9
+    assert not at.date_input and not at.slider  # no free date ranges
+    assert at.query_params["area"] in (FORCE, [FORCE])
+
+
+def test_overview_ignores_an_unknown_area_in_the_url(env):
+    at = _run("views/public_overview.py", {"area": "<script>", "year": "1999/00"})
+    assert not at.exception and not at.error
+    assert at.session_state["public_area"] == FORCE and at.session_state["public_year"] == "2024/25"
+
+
+def test_tables_page_shows_every_release_table_with_downloads(env):
+    at = _run("views/public_tables.py", {"area": BCP, "year": "2023/24"})
+    headers = [h.value for h in at.header]
+    for spec in publish.TABLES.values():
+        assert spec.title in headers
+    buttons = at.get("download_button")
+    assert len(buttons) == 3 * len(publish.TABLES)
+    assert len(at.table) >= 6  # every panel has its table (plus the symbols key)
+    assert not at.get("dataframe")  # accessible HTML tables only
+    # Every chart is followed by its one-sentence summary.
+    assert sum("**In words:**" in m.value for m in at.markdown) == len(at.get("plotly_chart")) + 1
+    assert not at.exception and not at.error and not at.info
+
+
+def test_tables_page_keeps_symbols(env):
+    at = _run("views/public_tables.py", {"area": BCP, "year": "2019/20"})
+    cells = "\n".join(t.value.to_string() for t in at.table)
+    assert "[c]" in cells and "[z]" in cells and "[b]" in cells
+
+
+def test_methodology_states_the_policy_and_the_symbols(env):
+    at = _run("views/public_methodology.py")
+    text = _text(at)
+    info = public.release_info(env)
+    for line in public.policy_lines(info):
+        assert line in text
+    sym = at.table[-1].value
+    assert "[c]" in sym.to_string() and "[r]" in sym.to_string()
+    assert "primary suppression" in text
+
+
+def test_accessibility_statement_has_the_model_sections(env):
+    at = _run("views/accessibility.py")
+    headers = [h.value for h in at.header]
+    for h in ("Compliance status", "Non-accessible content", "Reporting accessibility problems with this website",
+              "Enforcement procedure", "Preparation of this accessibility statement"):
+        assert h in headers
+    text = _text(at)
+    assert "Equality and Human Rights Commission" in text and "Web Content Accessibility Guidelines version 2.2" in text
+
+
+def test_page_without_a_release_says_so_without_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARA_DATA_DIR", str(tmp_path))
+    at = _run("views/public_overview.py")
+    assert not at.exception
+    assert any("not available" in i.value for i in at.info)

@@ -1,0 +1,23 @@
+"""Public methodology: how the figures are made, the disclosure rules and the symbols."""
+
+import streamlit as st
+
+from cara_metrics import public, ui_public
+
+info = ui_public.start("CARA: methodology")
+
+for heading, body in public.methodology_sections():
+    st.header(heading)
+    st.markdown(body)
+
+st.header("What each figure means")
+for title, body in public.metric_descriptions():
+    st.subheader(title)
+    st.markdown(body)
+
+st.header("Protecting the people in the figures")
+ui_public.bullets(public.policy_lines(info))
+st.markdown(public.suppression_text(info))
+
+st.header("Symbols")
+ui_public.symbols_key()

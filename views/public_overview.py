@@ -1,0 +1,36 @@
+"""Public overview: headline figures for one area and financial year, from the public release only."""
+
+import streamlit as st
+
+from cara_metrics import public, ui_public
+
+info = ui_public.start(
+    "CARA: public figures",
+    "Cautioning and Relationship Abuse (CARA) is a pair of workshops that some people are required to attend as part of "
+    "a police caution for a first, lower-risk domestic-abuse offence. These pages show how many people are referred, "
+    "how many complete the workshops, what they say about them and whether they reoffend less.",
+)
+
+st.header("Choose an area and a financial year")
+area, year = ui_public.choose_area_and_year()
+
+st.header(f"Headline figures: {public.area_name(area)}, {year}")
+ui_public.tiles(public.headline_tiles(area, year))
+
+st.header("In plain English")
+ui_public.bullets(public.headline_sentences(area, year))
+
+st.header(f"Every area, {year}")
+ui_public.table(public.headline_table(year), alt=f"Headline figures for every area in {year}")
+st.caption("Figures about people below force level are rounded to the nearest 5, and 1 to 4 people are shown as [c]. "
+           "The full tables, with downloads, are on the tables page; the symbols are explained below.")
+
+st.header("About this release")
+st.subheader("Revisions")
+st.markdown(info.revisions_text)
+if len(info.revisions):
+    ui_public.table(public.revisions_table(info), alt="Figures revised since the previous release")
+st.subheader("Breaks in series")
+st.markdown(info.breaks_text)
+st.subheader("Symbols")
+ui_public.symbols_key()

@@ -103,7 +103,7 @@ def test_small_groups_get_no_comparison_claim(edges):
     c = reo.compare(ALL_YEARS, root=edges)
     assert (c.cara_n, c.cara_events, c.comparison_n, c.comparison_events) == (6, 2, 3, 1)
     assert not c.enough
-    why = ("No comparison is made: the CARA group has 6 and the comparison group has 3 people with a complete follow-up, "
+    why = ("No comparison is made: the CARA group has 6 people and the comparison group has 3 people with a complete follow-up, "
            "and at least 60 in each group are needed for a reliable comparison (Justice Data Lab guidance).")
     assert c.sentence() == why
     p = reo.rate_panel(ALL_YEARS, root=edges)

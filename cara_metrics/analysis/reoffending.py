@@ -75,9 +75,12 @@ class Comparison:
         who = "referred to CARA" if self.group == "itt" else "who completed CARA"
         what = "reoffended" if self.measure == "any" else "committed a domestic-abuse reoffence"
         if not self.enough:
-            small = [f"the CARA group has {self.cara_n:,}" if self.cara_n < MIN_GROUP else "",
-                     f"the comparison group has {self.comparison_n:,}" if self.comparison_n < MIN_GROUP else ""]
-            return (f"No comparison is made: {' and '.join(s for s in small if s)} people with a complete follow-up, "
+            def people(n: int) -> str:
+                return f"{n:,} {'person' if n == 1 else 'people'}"
+
+            small = [f"the CARA group has {people(self.cara_n)}" if self.cara_n < MIN_GROUP else "",
+                     f"the comparison group has {people(self.comparison_n)}" if self.comparison_n < MIN_GROUP else ""]
+            return (f"No comparison is made: {' and '.join(s for s in small if s)} with a complete follow-up, "
                     f"and at least {MIN_GROUP} in each group are needed for a reliable comparison (Justice Data Lab guidance).")
         a, b = round(100 * self.cara_rate), round(100 * self.comparison_rate)
         d = self.difference

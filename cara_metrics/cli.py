@@ -71,11 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .ingest import commands as ingest_commands
 
     ingest_commands.register(sub)
-    from . import auth_cli, boardpack, publish
+    from . import auth_cli, bench, boardpack, publish
 
     auth_cli.register(sub)
     publish.register(sub)
     boardpack.register(sub)
+    bench.register(sub)
     return parser
 
 

@@ -6,14 +6,19 @@ summary for screen readers, and the metric whose footer goes underneath.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from . import registry, warehouse
-from .dataroot import data_root, live_version
+from .dataroot import DataRootError, data_root, live_version
 from .periods import Filters, Grain, period_label, period_starts
 
 
@@ -101,3 +106,51 @@ def fill_periods(df: pd.DataFrame, f: Filters, grain: Grain, columns: list[str],
 
 def n_text(n: int | float, what: str = "people") -> str:
     return f"n = {int(n):,} {what}"
+
+
+# --- cache of built panels -------------------------------------------------------------------
+
+_panel_lock = threading.Lock()
+_panel_cache: "OrderedDict[tuple, Panel]" = OrderedDict()
+_PANEL_CACHE_SIZE = 256
+
+
+def cached_panel(builder: Callable[..., Panel]) -> Callable[..., Panel]:
+    """Cache a panel builder's result on (live warehouse version, builder, arguments).
+
+    Profiling showed most of a warm page rerun is Plotly rebuilding figures from cached
+    query results; a built Panel is immutable in use (pages only draw it), so it is shared.
+    Keyed on the live version, a new load or release is picked up at once. "No data"
+    outcomes are not cached (they are cheap and must not hide a later load).
+    """
+    sig = inspect.signature(builder)
+
+    @functools.wraps(builder)
+    def wrapper(*args, **kwargs) -> Panel:
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        root = bound.arguments.get("root")
+        try:
+            version = live_version(root or data_root(), "warehouse").id
+            key = (version, builder.__module__, builder.__qualname__, tuple(sorted(bound.arguments.items())))
+            hash(key)
+        except (TypeError, DataRootError):
+            return builder(*args, **kwargs)
+        with _panel_lock:
+            hit = _panel_cache.get(key)
+            if hit is not None:
+                _panel_cache.move_to_end(key)
+                return hit
+        panel = builder(*args, **kwargs)
+        with _panel_lock:
+            _panel_cache[key] = panel
+            while len(_panel_cache) > _PANEL_CACHE_SIZE:
+                _panel_cache.popitem(last=False)
+        return panel
+
+    return wrapper
+
+
+def clear_panel_cache() -> None:
+    with _panel_lock:
+        _panel_cache.clear()

@@ -153,10 +153,14 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
 
 
 def clear_cache() -> None:
+    """Forget every open database, cached result and built panel (tests; after repairs)."""
     with _cache_lock:
         _cache.clear()
     with _lock:
         _databases.clear()
+    from .panels import clear_panel_cache  # panels imports this module, so import late
+
+    clear_panel_cache()
 
 
 def as_of(version: Version) -> dt.date:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, formatting as fmt, registry, stats, warehouse
-from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of
+from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain
 from ._tiles import last_two_years, year_label
 from .referrals import (GRAIN_WORDS, and_list, area_name, category_ticks, days_panel, during, no_band_markers, people,
@@ -91,6 +91,7 @@ def _ci(lo: float, hi: float, dp: int = 1) -> str:
     return f"95% CI {fmt.pct(lo, dp)} to {fmt.pct(hi, dp)}"
 
 
+@cached_panel
 def funnel_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("completion_funnel")
     name = area_name(f.area_code, root)
@@ -116,6 +117,7 @@ def funnel_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+@cached_panel
 def outcome_mix_panel(f: Filters, grain: Grain = "quarter", root: Path | None = None) -> Panel:
     m = registry.get("outcome_mix")
     name = area_name(f.area_code, root)
@@ -156,6 +158,7 @@ def _rate_table(df: pd.DataFrame, first: dict[str, pd.Series]) -> pd.DataFrame:
     return out
 
 
+@cached_panel
 def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = None) -> Panel:
     m = registry.get("completion_rate")
     name = area_name(f.area_code, root)
@@ -205,6 +208,7 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     )
 
 
+@cached_panel
 def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("completion_rate")
     names = area_names(root)
@@ -248,6 +252,7 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+@cached_panel
 def days_to_completion_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     return days_panel(
         f, grain, root, metric_id="days_to_completion", all_sql="completion_days",
@@ -258,6 +263,7 @@ def days_to_completion_panel(f: Filters, grain: Grain = "year", root: Path | Non
     )
 
 
+@cached_panel
 def repeats_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     m = registry.get("repeat_rate")
     name = area_name(f.area_code, root)

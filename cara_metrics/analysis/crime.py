@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, formatting as fmt, registry, warehouse
-from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of
+from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain, fy_end, fy_of, fy_start, period_label
 
 
@@ -26,6 +26,7 @@ def breaks(f: Filters, root: Path | None = None) -> pd.DataFrame:
     return warehouse.query("series_breaks", f.params(), root=root)
 
 
+@cached_panel
 def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     m = registry.get("da_share")
     names = area_names(root)
@@ -65,6 +66,7 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
     )
 
 
+@cached_panel
 def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     m = registry.get("da_rate_per_1000")
     names = area_names(root)
@@ -87,6 +89,7 @@ def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> P
     )
 
 
+@cached_panel
 def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("da_offence_mix")
     names = area_names(root)
@@ -109,6 +112,7 @@ def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+@cached_panel
 def area_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("da_share")
     force = force_of(f.area_code, root)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, contract, formatting as fmt, registry, warehouse
-from ..panels import NoData, Panel, Tile, area_names, data_as_at, fill_periods, force_of
+from ..panels import NoData, Panel, Tile, area_names, data_as_at, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of, period_label
 from ._tiles import last_two_years, year_label
 
@@ -194,6 +194,7 @@ def _comparison(df: pd.DataFrame, grain: Grain) -> tuple[dict, dict] | None:
     return last.to_dict(), full.iloc[-2].to_dict()
 
 
+@cached_panel
 def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     m = registry.get("referrals")
     name = area_name(f.area_code, root)
@@ -237,6 +238,7 @@ def rolling(f: Filters, root: Path | None = None) -> pd.DataFrame:
     return df
 
 
+@cached_panel
 def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("referrals_rolling_12")
     name = area_name(f.area_code, root)
@@ -277,6 +279,7 @@ def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+@cached_panel
 def area_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("referrals")
     names = area_names(root)
@@ -345,6 +348,7 @@ def _category_title(dimension: str, label: str, share: float) -> str:
     return f"{label}: {p} of people referred"
 
 
+@cached_panel
 def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Panel:
     m = registry.get("referrals_by_category")
     dim = DIMENSIONS[dimension]
@@ -367,6 +371,7 @@ def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Pane
     )
 
 
+@cached_panel
 def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, all_sql: str, period_sql: str,
                who: str, title: str, y_title: str, none: str) -> Panel:
     """Median and interquartile range of a number of days, over the selection and per period.
@@ -406,6 +411,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, a
     )
 
 
+@cached_panel
 def days_to_workshop_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     return days_panel(
         f, grain, root, metric_id="days_to_workshop", all_sql="referrals_days_to_workshop_all",

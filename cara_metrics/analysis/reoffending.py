@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import charts, formatting as fmt, registry, stats, warehouse
-from ..panels import NoData, Panel, Tile, area_names, areas_frame, data_as_at, fill_periods, force_of
+from ..panels import NoData, Panel, Tile, area_names, areas_frame, data_as_at, fill_periods, force_of, cached_panel
 from ..periods import Filters, add_months, format_date, period_label
 
 FOLLOW_UP_MONTHS = 12
@@ -264,6 +264,7 @@ def _rate_title(c: Comparison) -> str:
     return f"{a} of people {who} {did} within a year, against {b} in the comparison group: not a clear difference"
 
 
+@cached_panel
 def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root: Path | None = None) -> Panel:
     """Proven (or domestic-abuse) reoffending rate of CARA against comparison, with Wilson intervals."""
     m = registry.get(_RATE_METRIC[measure] if group == "itt" else "reoffending_completers")
@@ -353,6 +354,7 @@ def _mean_notes(mc: MeanComparison, unit: str) -> list[str]:
     return [_why_not(mc.cara_n, mc.comparison_n, mc.group)]
 
 
+@cached_panel
 def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
     """Proven reoffences per 100 people, CARA against comparison."""
     m = registry.get("reoffending_frequency")
@@ -381,6 +383,7 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
                  summary=title + ".", notes=tuple(_mean_notes(mc, "reoffences per 100 people")))
 
 
+@cached_panel
 def harm_panel(f: Filters, root: Path | None = None) -> Panel:
     """Mean Cambridge Crime Harm Index days of proven reoffending per person."""
     m = registry.get("reoffending_harm")
@@ -451,6 +454,7 @@ def km_curves(f: Filters, measure: Measure = "any", root: Path | None = None, fr
     return {label: _cumulative(_km(part, measure)) for label, part in _groups(df)}
 
 
+@cached_panel
 def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -> Panel:
     """Cumulative share with a first proven reoffence by days since caution (Kaplan-Meier)."""
     m = registry.get("time_to_reoffence")
@@ -544,6 +548,7 @@ def _forest(rows: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@cached_panel
 def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
     """The comparison table: each measure, CARA against comparison, difference, 95% CI and p-value."""
     m = registry.get("reoffending_rate")
@@ -594,6 +599,7 @@ def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
 # --- trends by cohort quarter and by area --------------------------------------------------
 
 
+@cached_panel
 def trend_panel(f: Filters, root: Path | None = None) -> Panel:
     """CARA reoffending rate by quarter of caution (Wilson band), with the comparison group's overall rate."""
     m = registry.get("reoffending_rate")
@@ -663,6 +669,7 @@ def _members(root: Path | None) -> dict[str, set[str]]:
     return out
 
 
+@cached_panel
 def area_panel(f: Filters, root: Path | None = None) -> Panel:
     """Reoffending of people referred to CARA in each area of the force, with its comparison group."""
     m = registry.get("reoffending_rate")

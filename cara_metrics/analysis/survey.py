@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, contract, formatting as fmt, registry, stats, warehouse
-from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of
+from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain, fy_end, fy_of, fy_start
 from ._tiles import year_label
 
@@ -204,6 +204,7 @@ def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
 # --- panels ----------------------------------------------------------------------------------
 
 
+@cached_panel
 def agree_panel(f: Filters, root: Path | None = None) -> Panel:
     """Share agreeing with each statement, with Wilson 95% intervals."""
     m = registry.get("survey_agree")
@@ -232,6 +233,7 @@ def agree_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+@cached_panel
 def distribution_panel(f: Filters, root: Path | None = None) -> Panel:
     """Every answer on the five-point scale, as diverging bars."""
     m = registry.get("survey_distribution")
@@ -266,6 +268,7 @@ def distribution_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+@cached_panel
 def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     """Respondents as a share of people who completed, by period of completion."""
     m = registry.get("survey_response_rate")
@@ -297,6 +300,7 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     )
 
 
+@cached_panel
 def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_QUESTION, root: Path | None = None) -> Panel:
     """Share agreeing with one statement by period of response, with a Wilson band."""
     m = registry.get("survey_agree")
@@ -341,6 +345,7 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
     )
 
 
+@cached_panel
 def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | None = None) -> Panel:
     """Share agreeing with one statement in each area of the force, with Wilson intervals."""
     m = registry.get("survey_agree")

@@ -2,7 +2,9 @@
 
 -- Every current area with the current local authorities it contains (itself included),
 -- so one parameter ($area) selects a force, a CSP or a local authority alike.
-CREATE OR REPLACE VIEW area_members AS
+-- A table, not a view: computed once per data version instead of once per query
+-- (the recursive walk cost 6-7 ms a query; see docs/performance.md).
+CREATE OR REPLACE TABLE area_members AS
 WITH RECURSIVE tree(ancestor_code, area_code) AS (
     SELECT area_code, area_code FROM areas WHERE successor_code IS NULL
     UNION ALL

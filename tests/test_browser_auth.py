@@ -1,6 +1,6 @@
 """Real browser: sign in with a local account through the form, then sign out.
 
-Runs `streamlit run views/sign_in.py` on its own (app.py wiring is tested separately),
+Runs `streamlit run views/sign_in.py` on its own, and then the whole app.py on data marked real,
 with a users file in a temporary folder and the demo-open rule switched off.
 """
 
@@ -70,5 +70,57 @@ def test_sign_in_and_sign_out_in_chromium(browser, server):
         assert page.get_by_label("Email address").is_visible()
         assert "You are signed in as" not in page.inner_text("body")
         assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def real_app(tmp_path_factory):
+    """app.py on a copy of the demo marked as real data: staff pages need sign-in."""
+    import json
+    import shutil
+
+    from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version
+
+    tmp = tmp_path_factory.mktemp("real")
+    root = tmp / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root)
+    v = live_version(root, "warehouse")
+    (v.path / "manifest.json").write_text(json.dumps(dict(v.manifest, synthetic=False)), encoding="utf-8")
+    users = tmp / "users" / "users.json"
+    UserStore(users).add(EMAIL, PASSWORD)
+    with app_server(env={"CARA_USERS_FILE": str(users), "CARA_DATA_DIR": str(root)}) as base:
+        yield base
+
+
+def _nav(page) -> str:
+    return page.locator("[data-testid='stSidebarNav']").inner_text()
+
+
+def test_app_sign_in_reveals_staff_pages_and_sign_out_hides_them(browser, real_app):
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        # A staff page's URL without sign-in: the public default page instead.
+        page.goto(f"{real_app}/value-for-money")
+        wait_for_page(page)
+        assert "Value for money" not in _nav(page) and "Published figures" in _nav(page)
+        assert page.get_by_role("heading", name="CARA: public figures").is_visible()
+
+        page.goto(f"{real_app}/sign-in")
+        wait_for_page(page)
+        fill_and_submit(page, EMAIL, PASSWORD)
+        page.wait_for_selector("[data-testid='stSidebarNav'] >> text=Value for money", timeout=30_000)
+        page.get_by_text("Value for money", exact=True).first.click()
+        wait_for_page(page)
+        page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "Synthetic demonstration data" not in page.inner_text("body")
+        page.screenshot(path=str(ARTIFACTS / "auth-app-signed-in.png"), full_page=True)
+
+        page.get_by_role("button", name="Sign out").click()
+        wait_for_page(page)
+        page.wait_for_timeout(500)
+        wait_for_page(page)
+        assert "Value for money" not in _nav(page)
     finally:
         page.close()

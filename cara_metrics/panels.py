@@ -86,7 +86,7 @@ def force_of(area_code: str, root: Path | None = None) -> str:
 
 
 def data_as_at(root: Path | None = None) -> dt.date:
-    return warehouse.as_of(live_version(root or data_root(), "warehouse"))
+    return warehouse.as_of(warehouse.current_version(root, "warehouse"))
 
 
 def fill_periods(df: pd.DataFrame, f: Filters, grain: Grain, columns: list[str], col: str = "period_start") -> pd.DataFrame:
@@ -131,7 +131,7 @@ def cached_panel(builder: Callable[..., Panel]) -> Callable[..., Panel]:
         bound.apply_defaults()
         root = bound.arguments.get("root")
         try:
-            version = live_version(root or data_root(), "warehouse").id
+            version = warehouse.current_version(root, "warehouse").id
             key = (version, builder.__module__, builder.__qualname__, tuple(sorted(bound.arguments.items())))
             hash(key)
         except (TypeError, DataRootError):

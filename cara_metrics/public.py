@@ -94,7 +94,7 @@ class ReleaseInfo:
 
 
 def release_info(root: Path | None = None) -> ReleaseInfo:
-    v = live_version(_root(root), "release")
+    v = warehouse.current_version(_root(root), "release")
     m = v.manifest
     rev = table("revisions", root)
     return ReleaseInfo(

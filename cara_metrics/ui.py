@@ -57,7 +57,7 @@ def synthetic_banner() -> None:
     from . import ui_auth
 
     try:
-        v = live_version(data_root(), "warehouse")
+        v = warehouse.current_version(None, "warehouse")
     except DataRootError:
         return
     if v.synthetic:
@@ -72,8 +72,7 @@ def synthetic_banner() -> None:
 
 
 def data_as_at_text() -> str:
-    v = live_version(data_root(), "warehouse")
-    return format_date(warehouse.as_of(v))
+    return format_date(warehouse.as_of(warehouse.current_version(None, "warehouse")))
 
 
 # --- filters --------------------------------------------------------------------------------
@@ -172,7 +171,12 @@ def grain_picker(key: str = "grain", default: str = "Financial year") -> Grain:
 
 
 def page_header(title: str, question: str | None = None) -> None:
-    """Title, the question the page answers, and the banner every commissioner page carries."""
+    """Title, the question the page answers, and the banner every commissioner page carries.
+
+    Also pins the live warehouse version for this page run (see warehouse.pin).
+    """
+    with contextlib.suppress(DataRootError):
+        warehouse.pin()
     st.title(title)
     if question:
         st.markdown(f"**{question}**")

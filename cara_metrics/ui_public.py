@@ -23,7 +23,7 @@ import streamlit as st
 from . import export, public
 from .dataroot import DataRootError
 from .panels import NoData, Panel, Tile
-from .warehouse import QueryError
+from .warehouse import QueryError, pin as warehouse_pin
 
 log = logging.getLogger("cara_metrics")
 
@@ -33,6 +33,8 @@ def start(title: str, lead: str | None = None) -> public.ReleaseInfo:
     there is no readable release, with a message saying so."""
     st.title(title)
     try:
+        # One page run reads one release, even if a publish switches CURRENT meanwhile.
+        warehouse_pin(None, "release")
         info = public.release_info()
     except (DataRootError, QueryError) as exc:
         log.error("public page without a readable release: %s", exc)

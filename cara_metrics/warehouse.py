@@ -81,9 +81,39 @@ def _open(version: Version) -> _Database:
     return _Database(version=version, con=con, local=threading.local(), broken=broken)
 
 
-def database(root: Path | None = None, kind: Kind = "warehouse") -> _Database:
-    """The database for the live version of ``kind`` under ``root`` (default data root)."""
+_pins = threading.local()
+
+
+def pin(root: Path | None = None, kind: Kind = "warehouse") -> Version:
+    """Resolve the live version once for this thread: every later query on the thread reads it.
+
+    Pages call this first (through ui.page_header / ui_public.start), so one page run
+    reads one version even if a load or publish switches ``CURRENT`` half-way through:
+    the figures on a page never mix two versions. The next run pins the new version.
+    """
     version = live_version(root or data_root(), kind)
+    pins = getattr(_pins, "versions", None)
+    if pins is None:
+        pins = _pins.versions = {}
+    pins[(str(root or data_root()), kind)] = version
+    return version
+
+
+def unpin() -> None:
+    _pins.versions = {}
+
+
+def current_version(root: Path | None = None, kind: Kind = "warehouse") -> Version:
+    """The version this thread reads: the pinned one if the page pinned it, else the live one."""
+    pinned = (getattr(_pins, "versions", None) or {}).get((str(root or data_root()), kind))
+    if pinned is not None and pinned.path.is_dir():
+        return pinned
+    return live_version(root or data_root(), kind)
+
+
+def database(root: Path | None = None, kind: Kind = "warehouse") -> _Database:
+    """The database for the version of ``kind`` this thread reads (see ``pin``)."""
+    version = current_version(root, kind)
     with _lock:
         db = _databases.get(version.id)
         if db is None:

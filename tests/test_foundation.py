@@ -157,3 +157,29 @@ def test_missing_file_gives_a_clear_error(demo_copy, demo_filters):
     warehouse.clear_cache()
     with pytest.raises(warehouse.QueryError):
         warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy)
+
+
+def test_pinned_page_run_reads_one_version(demo_copy, demo_filters):
+    """A load that lands half-way through a page run is not mixed into that run."""
+    first = warehouse.pin(demo_copy)
+    try:
+        before = warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy)
+        v = live_version(demo_copy, "warehouse")
+        tables = {t: pq.read_table(v.table_path(t)) for t in contract.TABLES}
+        tables["referrals"] = tables["referrals"].slice(0, 10)
+        write_version(demo_copy, "warehouse", tables, v.manifest)
+        during = warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy)
+        assert during.equals(before)  # same page run: still the pinned version
+
+        other: list[int] = []
+        t = threading.Thread(target=lambda: other.append(int(warehouse.query(
+            "referrals_by_period", demo_filters.params(grain="year"), root=demo_copy)["referrals"].sum())))
+        t.start()
+        t.join()
+        assert other == [10]  # another session's run already sees the new version
+
+        assert warehouse.pin(demo_copy).name != first.name  # the next page run moves on
+        after = warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy)
+        assert int(after["referrals"].sum()) == 10
+    finally:
+        warehouse.unpin()

@@ -10,8 +10,7 @@ from .. import charts, formatting as fmt, registry, stats, warehouse
 from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain
 from ._tiles import last_two_years, year_label
-from .referrals import (GRAIN_WORDS, and_list, area_name, category_ticks, days_panel, during, no_band_markers, people,
-                        period_ticks, require_referrals, tidy_bars, with_events)
+from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
 
 
 def closed(row: dict) -> int:
@@ -103,8 +102,7 @@ def funnel_panel(f: Filters, root: Path | None = None) -> Panel:
     })
     df["share"] = df["people"] / referred
     df["label"] = [f"{fmt.count(n)} ({fmt.pct(s)})" for n, s in zip(df["people"], df["share"])]
-    fig = tidy_bars(charts.bar_chart(df, "stage", "people", text="label"))
-    fig.update_xaxes(title_text="People")
+    fig = charts.bar_chart(df, "stage", "people", text="label", value_title="People")
     title = (f"Of {people(referred)} referred, {attended:,} ({fmt.pct(attended / referred)}) attended workshop 1 "
              f"and {completed:,} ({fmt.pct(completed / referred)}) completed")
     ip = int(t["in_progress"])
@@ -124,9 +122,8 @@ def outcome_mix_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     df = by_period(f, grain, root)
     t = {c: int(df[c].sum()) for c in COUNTS}
     parts = list(OUTCOME_NAMES)
-    fig = charts.stacked_bars(df, "period", parts, [OUTCOME_NAMES[p] for p in parts], y_title="People referred")
-    fig.update_layout(legend=dict(traceorder="normal"))
-    category_ticks(fig, df, grain)
+    fig = charts.stacked_bars(df, "period", parts, [OUTCOME_NAMES[p] for p in parts], y_title="People referred",
+                              xaxis=charts.category_axis(df["period"], df["period_start"], grain))
     referred = t["referred"]
     title = (f"{fmt.pct(t['completed'] / referred)} of people referred completed the workshops; "
              f"{fmt.pct(t['breached'] / referred)} breached their caution")
@@ -194,11 +191,8 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     elif compared is settled and len(settled) < len(valid):
         notes.append(f"The headline compares only periods in which at least {MOSTLY_CLOSED:.0%} of cases have closed.")
     fig = charts.line_chart(valid, "period_start", ["rate"], names=[name], percent=True, bands={"rate": ("low", "high")},
-                            y_title="Completed, % of closed cases", events=False)
-    fig.update_yaxes(range=[0, 1.02], rangemode="normal")
-    with_events(fig, valid)
-    period_ticks(fig, valid, grain)
-    no_band_markers(fig)
+                            y_title="Completed, % of closed cases", events=EVENTS,
+                            xaxis=charts.fy_axis(valid["period_start"], grain), yaxis=dict(range=[0, 1.02], rangemode="normal"))
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{name}, {f.label}, by {GRAIN_WORDS[grain]} of caution; n = {closed_total:,} closed cases "
@@ -222,10 +216,9 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     df["label"] = [fmt.pct(r) for r in df["rate"]]
     shown = df[df["closed"] > 0]
     chosen = names.get(f.area_code)
-    fig = tidy_bars(charts.bar_chart(shown, "area_name", "rate", percent=True, text="label", error=("low", "high"),
-                                     highlight=chosen if f.area_code != force else None))
-    fig.update_traces(textposition="inside", insidetextanchor="start")
-    fig.update_xaxes(range=[0, 1.02], title_text="Completed, % of closed cases")
+    fig = charts.bar_chart(shown, "area_name", "rate", percent=True, text="label", error=("low", "high"),
+                           highlight=chosen if f.area_code != force else None, inside="start",
+                           value_title="Completed, % of closed cases", xaxis=dict(range=[0, 1.02]))
     parts = shown[shown["area_code"] != force]
     force_row = df[is_force].iloc[0] if is_force.any() else None
     if len(parts) >= 2:
@@ -279,10 +272,9 @@ def repeats_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -
     shown["label"] = [fmt.pct(r) for r in shown["repeat_rate"]]
     few = len(shown) <= 8  # value labels on the bars only when there are few bars; hovering shows each value
     fig = charts.bar_chart(shown, "period", "repeat_rate", horizontal=False, percent=True, text="label" if few else None,
-                           error=("repeat_low", "repeat_high"), y_title="Repeated, % of people referred")
-    fig.update_traces(textposition="inside", insidetextanchor="start",
-                      hovertemplate="%{x}: %{y:.1%}<extra></extra>")
-    category_ticks(fig, shown, grain)
+                           error=("repeat_low", "repeat_high"), y_title="Repeated, % of people referred", inside="start",
+                           hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+                           xaxis=charts.category_axis(shown["period"], shown["period_start"], grain))
     table = pd.DataFrame({
         "Period of caution": list(df["period"]) + [f"All of {f.label}"],
         "People referred": list(df["referred"]) + [referred],

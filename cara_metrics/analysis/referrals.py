@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import charts, contract, formatting as fmt, registry, warehouse
 from ..panels import NoData, Panel, Tile, area_names, data_as_at, fill_periods, force_of, cached_panel
-from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of, period_label
+from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
 from ._tiles import last_two_years, year_label
 
 
@@ -28,7 +28,7 @@ def tile(f: Filters, root: Path | None = None) -> Tile:
 
 #: The events that explain a referrals line (the April 2019 reorganisation is a break in the
 #: crime series, not in referrals, so it is left out here).
-EVENTS = tuple(e for e in charts.EVENTS if "series" not in e.label)
+EVENTS = charts.PROGRAMME_EVENTS
 
 GRAIN_WORDS = {"month": "month", "quarter": "quarter", "year": "financial year"}
 
@@ -121,53 +121,6 @@ def require_referrals(f: Filters, root: Path | None = None) -> int:
     return n
 
 
-def with_events(fig, df: pd.DataFrame, x: str = "period_start"):
-    if len(df):
-        charts.add_events(fig, pd.Timestamp(df[x].min()).date(), pd.Timestamp(df[x].max()).date(), EVENTS)
-    return fig
-
-
-def period_ticks(fig, df: pd.DataFrame, grain: Grain, x: str = "period_start"):
-    """Label a date axis with financial years (a tick at each April) rather than calendar years."""
-    if grain == "month" or df.empty:
-        return fig
-    starts = [pd.Timestamp(d) for d in df[x]]
-    ticks = [d for d in starts if d.month == 4] or starts
-    step = max(1, len(ticks) // 8)
-    ticks = ticks[::step]
-    fig.update_xaxes(tickvals=ticks, ticktext=[period_label(d.date(), "year") for d in ticks],
-                     title_text="Financial year" if grain == "year" else "Financial year (quarters)")
-    return fig
-
-
-def category_ticks(fig, df: pd.DataFrame, grain: Grain):
-    """Columns per month or quarter: label only the first period of each financial year, flat,
-    instead of every long period name turned on its side (hovering still names each period)."""
-    fig.update_xaxes(type="category", tickangle=0)
-    if grain == "year" or df.empty:
-        return fig
-    starts = [pd.Timestamp(d) for d in df["period_start"]]
-    firsts = [i for i, d in enumerate(starts) if d.month == 4] or [0]
-    step = max(1, len(firsts) // 8)
-    firsts = firsts[::step]
-    fig.update_xaxes(tickvals=[df["period"].iloc[i] for i in firsts],
-                     ticktext=[period_label(starts[i].date(), "year") for i in firsts],
-                     title_text=f"Financial year ({'quarters' if grain == 'quarter' else 'months'})")
-    return fig
-
-
-def no_band_markers(fig):
-    """Interval bands are areas: no markers at their corners."""
-    fig.update_traces(mode="lines", selector=dict(fill="toself"))
-    return fig
-
-
-def tidy_bars(fig):
-    """Horizontal bars: make room for long category names instead of cutting them off."""
-    fig.update_yaxes(automargin=True)
-    return fig
-
-
 def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
     """People referred in every period of the selection (0 where nobody was), and whether each
     period is complete (wholly inside the selection and the data)."""
@@ -208,9 +161,8 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
         title = f"{people(last['referrals'])} were referred to CARA in {last['period']}, {change}"
     else:
         title = f"{people(total)} were referred to CARA {during(f)}"
-    fig = charts.line_chart(df, "period_start", ["referrals"], names=[name], y_title="People referred", events=False)
-    with_events(fig, df)
-    period_ticks(fig, df, grain)
+    fig = charts.line_chart(df, "period_start", ["referrals"], names=[name], y_title="People referred", events=EVENTS,
+                            xaxis=charts.fy_axis(df["period_start"], grain))
     partial = list(df.loc[~df["complete"], "period"])
     notes = (f"Only part of {and_list(partial)} {'is' if len(partial) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
              f"so {'its count is' if len(partial) == 1 else 'their counts are'} not comparable with full periods.",) if partial else ()
@@ -257,8 +209,7 @@ def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
                  + ("the same as in the 12 months before" if change == "no change" else f"{change} on the 12 months before ({before:,})"))
     fig = charts.line_chart(df, "month", ["last_12_months", "previous_12_months"],
                             names=["12 months to the month shown", "The 12 months before that"],
-                            y_title="People referred in 12 months", events=False)
-    with_events(fig, df, "month")
+                            y_title="People referred in 12 months", events=EVENTS)
     row = warehouse.query("referrals_first", {"area": f.area_code}, root=root).iloc[0]
     notes = ()
     if pd.notna(row["first_date"]):
@@ -293,8 +244,8 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
     df["label"] = [f"{fmt.count(n)} ({fmt.pct(s)})" for n, s in zip(df["referrals"], df["share"])]
     parts = df[~is_force]
     chosen = names.get(f.area_code) if f.area_code != force else None
-    fig = tidy_bars(charts.bar_chart(parts if len(parts) else df, "area_name", "referrals", text="label", highlight=chosen))
-    fig.update_xaxes(title_text="People referred")
+    fig = charts.bar_chart(parts if len(parts) else df, "area_name", "referrals", text="label", highlight=chosen,
+                           value_title="People referred")
     if len(parts):
         top = parts.sort_values("referrals", ascending=False, kind="stable").iloc[0]
         title = (f"{top['area_name']} had the most referrals: {fmt.count(top['referrals'])} of {total:,} "
@@ -357,7 +308,7 @@ def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Pane
     total = int(df["referrals"].sum())
     top = df.sort_values("referrals", ascending=False, kind="stable").iloc[0]
     df["text"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["referrals"])]
-    fig = tidy_bars(charts.bar_chart(df, "label", "share", percent=True, text="text", highlight=top["label"]))
+    fig = charts.bar_chart(df, "label", "share", percent=True, text="text", highlight=top["label"])
     title = _category_title(dimension, top["label"], top["share"])
     return Panel(
         metric_id=m.id, title=title,
@@ -389,10 +340,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, a
     med, q1, q3 = float(overall["median"]), float(overall["q1"]), float(overall["q3"])
     shown = per[per["n"] > 0]
     fig = charts.line_chart(shown, "period_start", ["median"], names=[f"Median, {name}"], bands={"median": ("q1", "q3")},
-                            y_title=y_title, hover_format=".1f", events=False)
-    with_events(fig, shown)
-    period_ticks(fig, shown, grain)
-    no_band_markers(fig)
+                            y_title=y_title, hover_format=".1f", events=EVENTS, xaxis=charts.fy_axis(shown["period_start"], grain))
     table = pd.DataFrame({
         "Period": list(per["period"]) + [f"All of {f.label}"],
         who: list(per["n"]) + [n],

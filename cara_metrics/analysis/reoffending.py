@@ -22,7 +22,6 @@ from typing import Literal
 import pandas as pd
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from .. import charts, formatting as fmt, registry, stats, warehouse
 from ..panels import NoData, Panel, Tile, area_names, areas_frame, data_as_at, fill_periods, force_of, cached_panel
@@ -153,14 +152,6 @@ def _area(f: Filters, root: Path | None) -> str:
     return area_names(root).get(f.area_code, f.area_code)
 
 
-def _tidy_bars(fig: go.Figure) -> go.Figure:
-    """Labels in the middle of each bar, clear of the interval whisker; room for category names."""
-    fig.update_traces(textposition="inside", insidetextanchor="middle", selector=dict(type="bar"))
-    fig.update_yaxes(automargin=True)
-    fig.update_xaxes(automargin=True)
-    return fig
-
-
 def _wrap(text: str, width: int = 24) -> str:
     return "<br>".join(textwrap.wrap(str(text), width))
 
@@ -279,8 +270,8 @@ def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root:
             rows.append({"group": label, "n": n, "x": x, "rate": x / n, "low": lo, "high": hi})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.pct(r, 0)} ({x:,} of {n:,})" for r, x, n in zip(t["rate"], t["x"], t["n"])]
-    fig = _tidy_bars(charts.bar_chart(t, "group", "rate", percent=True, text="text", error=("low", "high"), highlight=GROUP_LABEL[group]))
-    fig.update_xaxes(title_text="Reoffended within a year (95% interval)" if measure == "any" else "Domestic-abuse reoffence within a year (95% interval)")
+    fig = charts.bar_chart(t, "group", "rate", percent=True, text="text", error=("low", "high"), highlight=GROUP_LABEL[group], inside="middle",
+                           value_title="Reoffended within a year (95% interval)" if measure == "any" else "Domestic-abuse reoffence within a year (95% interval)")
     title = _rate_title(c)
     notes = [c.sentence()]
     if c.enough:
@@ -368,8 +359,8 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
                          "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
     t = pd.DataFrame(rows)
     t["text"] = [fmt.number(v, 1) for v in t["per100"]]
-    fig = _tidy_bars(charts.bar_chart(t, "group", "per100", text="text", highlight=GROUP_LABEL["itt"]))
-    fig.update_xaxes(title_text="Proven reoffences per 100 people")
+    fig = charts.bar_chart(t, "group", "per100", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
+                           value_title="Proven reoffences per 100 people")
     title = f"{fmt.number(mc.cara_mean, 0)} proven reoffences per 100 people referred to CARA"
     if mc.comparison_n:
         title += f", against {fmt.number(mc.comparison_mean, 0)} per 100 in the comparison group"
@@ -395,8 +386,8 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
             rows.append({"group": label, "n": len(part), "total": float(part["harm_days"].sum()), "mean": float(part["harm_days"].mean())})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.number(v, 1)} days" for v in t["mean"]]
-    fig = _tidy_bars(charts.bar_chart(t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"]))
-    fig.update_xaxes(title_text="Crime-harm days per person")
+    fig = charts.bar_chart(t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
+                           value_title="Crime-harm days per person")
     title = f"People referred to CARA averaged {fmt.number(mc.cara_mean, 1)} crime-harm days of proven reoffending each"
     if mc.comparison_n:
         title += f", against {fmt.number(mc.comparison_mean, 1)} in the comparison group"
@@ -460,9 +451,9 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     m = registry.get("time_to_reoffence")
     df = _cohort(f, root)
     kms = {label: _km(part, measure) for label, part in _groups(df)}
-    fig = charts.step_curves({label: _cumulative(km) for label, km in kms.items()}, y_title="Reoffended (cumulative)")
-    fig.update_xaxes(range=[0, 370], tickvals=[0, 91, 182, 273, 365], ticktext=["0", "3 months", "6 months", "9 months", "12 months"],
-                     title_text="Time since caution")
+    fig = charts.step_curves({label: _cumulative(km) for label, km in kms.items()}, y_title="Reoffended (cumulative)",
+                             xaxis=dict(range=[0, 370], tickvals=[0, 91, 182, 273, 365], title_text="Time since caution",
+                                        ticktext=["0", "3 months", "6 months", "9 months", "12 months"]))
     table = pd.DataFrame({"Time since caution": [label for _, label in MILESTONES]})
     at = {}
     for name, km in kms.items():
@@ -514,38 +505,23 @@ def comparisons(f: Filters, root: Path | None = None, frame: pd.DataFrame | None
     return pd.DataFrame(rows)
 
 
+#: Short unit words for the forest chart's labels.
+_SHORT_UNIT = {"percentage points": "points", "reoffences per 100 people": "per 100", "crime-harm days per person": "days"}
+
+
 def _forest(rows: pd.DataFrame) -> go.Figure:
     """One small dot-and-whisker chart per measure (each in its own unit), zero marked."""
-    shown = rows[rows["enough"]].reset_index(drop=True)
-    if shown.empty:
-        fig = go.Figure()
-        charts.base_layout(fig, height=160)
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font=dict(size=16),
-                           text=f"No comparison is made: fewer than {MIN_GROUP} people in a group.")
-        return fig
-    height = 60 + 180 * len(shown)
-    fig = make_subplots(rows=len(shown), cols=1, vertical_spacing=100 / height if len(shown) > 1 else 0.0,
-                        subplot_titles=[f"{r.measure.replace(' (%)', '')}: CARA minus comparison" for r in shown.itertuples()])
-    charts.base_layout(fig, height=height)
-    fig.update_layout(hovermode="closest", showlegend=False, margin=dict(l=30, r=30, t=40, b=50))
-    short = {"percentage points": "points", "reoffences per 100 people": "per 100", "crime-harm days per person": "days"}
-    for i, r in enumerate(shown.itertuples(), start=1):
+    shown = rows[rows["enough"]]
+    estimates = []
+    for r in shown.itertuples():
         d = r.difference
         way = "lower" if d.estimate < 0 else "higher"
-        fig.add_trace(go.Scatter(
-            x=[d.estimate], y=[0], mode="markers+text", marker=dict(size=12, color=charts.FOCUS[0], symbol="diamond"),
-            error_x=dict(type="data", symmetric=False, array=[d.high - d.estimate], arrayminus=[d.estimate - d.low], color="#3D3D3D", thickness=2, width=8),
-            text=[f"{fmt.number(abs(d.estimate), 1)} {short.get(r.unit, r.unit)} {way} ({stats.format_p(d.p_value)})"],
-            textposition="top center", showlegend=False,
-            hovertemplate=f"%{{x:.1f}} {r.unit} (95% CI {d.low:.1f} to {d.high:.1f})<extra></extra>"), row=i, col=1)
-        span = max(abs(d.low), abs(d.high)) * 1.3 or 1.0
-        fig.update_xaxes(range=[-span, span], title_text=f"{r.unit} (below zero: lower for CARA)", zeroline=True, zerolinecolor="#3D3D3D",
-                         zerolinewidth=2, showgrid=True, gridcolor="#E6E6E6", title_font=dict(size=12), row=i, col=1)
-        fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, range=[-1, 1.4], row=i, col=1)
-    fig.update_annotations(font=dict(size=13))
-    return fig
+        estimates.append(charts.Estimate(
+            title=f"{r.measure.replace(' (%)', '')}: CARA minus comparison", estimate=d.estimate, low=d.low, high=d.high,
+            label=f"{fmt.number(abs(d.estimate), 1)} {_SHORT_UNIT.get(r.unit, r.unit)} {way} ({stats.format_p(d.p_value)})",
+            hover=f"%{{x:.1f}} {r.unit} (95% CI {d.low:.1f} to {d.high:.1f})",
+            axis_title=f"{r.unit} (below zero: lower for CARA)"))
+    return charts.forest(estimates, empty_text=f"No comparison is made: fewer than {MIN_GROUP} people in a group.")
 
 
 @cached_panel
@@ -626,13 +602,10 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
         series.append("comparison")
         names.append(f"Comparison group overall ({comparison_text(df)})")
     fig = charts.line_chart(shown, "period_start", series, names=names, percent=True, bands={"rate": ("low", "high")},
-                            y_title="Proven reoffence within a year", events=False)
-    fig.update_traces(mode="lines", selector=dict(fill="toself"))
-    charts.add_events(fig, pd.Timestamp(shown["period_start"].min()).date(), pd.Timestamp(shown["period_start"].max()).date(),
-                      tuple(e for e in charts.EVENTS if "series" not in e.label))
-    fig.update_xaxes(title_text="Quarter of caution")
-    if c.comparison_n:  # a reference level, not quarterly data: a plain dashed line
-        fig.update_traces(mode="lines", selector=dict(name=names[-1]))
+                            y_title="Proven reoffence within a year", events=charts.PROGRAMME_EVENTS,
+                            xaxis=dict(title_text="Quarter of caution"),
+                            # the comparison is a reference level, not quarterly data: a plain dashed line
+                            reference=("comparison",))
     if c.enough:
         below = int((shown["rate"] < c.comparison_rate).sum())
         title = (f"In {below} of {len(shown)} quarters people referred to CARA reoffended less often than the comparison "
@@ -699,10 +672,9 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
                  for r, cr, cn in zip(t["rate"], t["crate"], t["cn"])]
     t["label"] = [_wrap(n) for n in t["name"]]
     selected = t.loc[t["code"] == f.area_code, "label"]
-    fig = _tidy_bars(charts.bar_chart(t, "label", "rate", percent=True, text="text", error=("low", "high"),
-                                      highlight=selected.iloc[0] if len(selected) else None))
-    fig.update_xaxes(title_text="Referred to CARA: reoffended within a year (95% interval)")
-    fig.update_layout(height=max(300, 90 + 62 * len(t)))
+    fig = charts.bar_chart(t, "label", "rate", percent=True, text="text", error=("low", "high"), inside="middle",
+                           highlight=selected.iloc[0] if len(selected) else None, height=max(300, 90 + 62 * len(t)),
+                           value_title="Referred to CARA: reoffended within a year (95% interval)")
     sub = t[t["kind"] != "force"]
     compared = sub[sub["enough"]]
     if len(compared) and all(d.estimate < 0 for d in compared["d"]):

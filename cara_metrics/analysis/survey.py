@@ -27,7 +27,7 @@ TILE_QUESTIONS = ("attitude", "relationship")
 SHORT_LABELS = {"attitude": "Attitude changed", "relationship": "Helped relationship",
                 "understand_impact": "Understand impact", "would_recommend": "Would recommend"}
 #: Events that explain a survey line (the April 2019 break is in the crime series, not here).
-EVENTS = tuple(e for e in charts.EVENTS if "series" not in e.label)
+EVENTS = charts.PROGRAMME_EVENTS
 GRAIN_WORDS = {"month": "month", "quarter": "quarter", "year": "financial year"}
 LEVELS = tuple(contract.AGREE5_LABELS.values())
 NEUTRAL = contract.AGREE5_LABELS[3]
@@ -74,22 +74,11 @@ def _wrap(text: str, width: int = 42) -> str:
     return "<br>".join(textwrap.wrap(str(text).rstrip("."), width))
 
 
-def _tidy_bars(fig):
-    """Labels in the middle of each bar, clear of the interval whisker; room for category names."""
-    fig.update_traces(textposition="inside", insidetextanchor="middle", selector=dict(type="bar"))
-    fig.update_yaxes(automargin=True)
-    fig.update_xaxes(automargin=True)
-    return fig
-
-
-def _tidy_lines(fig, df: pd.DataFrame, grain: Grain):
-    """Bands drawn as areas only; the survey's own events; financial-year ticks named as such."""
-    fig.update_traces(mode="lines", selector=dict(fill="toself"))
-    if len(df):
-        charts.add_events(fig, pd.Timestamp(df["period_start"].min()).date(), pd.Timestamp(df["period_start"].max()).date(), EVENTS)
-    if grain == "year":
-        fig.update_xaxes(tickvals=list(df["period_start"]), ticktext=list(df["period"]))
-    return fig
+def _trend_chart(shown: pd.DataFrame, grain: Grain, name: str, y_title: str):
+    """A share over time with its 95% band, the survey's own events and financial years named as such."""
+    return charts.line_chart(shown, "period_start", ["share"], names=[name], percent=True, events=EVENTS,
+                             bands={"share": ("low", "high")}, y_title=y_title, yaxis=dict(range=[0, 1.02]),
+                             tick_text=list(shown["period"]) if grain == "year" else None)
 
 
 def _area(f: Filters, root: Path | None) -> str:
@@ -211,8 +200,8 @@ def agree_panel(f: Filters, root: Path | None = None) -> Panel:
     df = agreement(f, root)
     df["label"] = [_wrap(t) for t in df["text"]]
     df["value_text"] = [fmt.pct(s, 0) for s in df["share"]]
-    fig = _tidy_bars(charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high")))
-    fig.update_xaxes(range=[0, 1.02], title_text="Respondents agreeing (Agree or Strongly agree), with 95% interval")
+    fig = charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
+                           value_title="Respondents agreeing (Agree or Strongly agree), with 95% interval", xaxis=dict(range=[0, 1.02]))
     first = df.iloc[0]
     title = f"{fmt.pct(first['share'], 0)} of respondents agreed that “{statement(first['text'])}”"
     if len(df) > 1:
@@ -248,7 +237,6 @@ def distribution_panel(f: Filters, root: Path | None = None) -> Panel:
     for code, lvl in contract.AGREE5_LABELS.items():
         fig_df[lvl] = shares[code].to_numpy()
     fig = charts.diverging_bars(fig_df, "label", list(LEVELS), neutral=NEUTRAL)
-    fig.update_yaxes(automargin=True)
     disagree = shares[1] + shares[2]
     modes = [contract.AGREE5_LABELS[int(c)] for c in shares.idxmax(axis=1)]
     if len(set(modes)) == 1:
@@ -279,9 +267,7 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     df = _from_first(fill_periods(df, f, grain, ["completers", "respondents"]), "completers")
     df = _with_wilson(df, "respondents", "completers")
     shown = df[df["completers"] > 0]
-    fig = _tidy_lines(charts.line_chart(shown, "period_start", ["share"], names=["Completers who answered"], percent=True, events=False,
-                                        bands={"share": ("low", "high")}, y_title="Share of completers who answered"), shown, grain)
-    fig.update_yaxes(range=[0, 1.02])
+    fig = _trend_chart(shown, grain, "Completers who answered", "Share of completers who answered")
     lo, hi = stats.wilson_interval(resp, comp)
     title = f"{fmt.pct(resp / comp, 0)} of people who completed the workshops answered the survey ({resp:,} of {comp:,})"
     table = pd.DataFrame({
@@ -312,9 +298,7 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
     df = _from_first(fill_periods(df.drop(columns=["question_id"]), f, grain, ["agree", "n"]), "n")
     df = _with_wilson(df)
     shown = df[df["n"] > 0]
-    fig = _tidy_lines(charts.line_chart(shown, "period_start", ["share"], names=["Agreeing"], percent=True, events=False,
-                                        bands={"share": ("low", "high")}, y_title="Respondents agreeing"), shown, grain)
-    fig.update_yaxes(range=[0, 1.02])
+    fig = _trend_chart(shown, grain, "Agreeing", "Respondents agreeing")
     first, last = shown.iloc[0], shown.iloc[-1]
     if len(shown) == 1:
         title = f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}"
@@ -359,10 +343,9 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
     df["value_text"] = [f"{fmt.pct(s, 0)} (n = {n:,})" for s, n in zip(df["share"], df["n"])]
     df["label"] = [_wrap(n, 24) for n in df["area_name"]]
     selected = df.loc[df["area_code"] == f.area_code, "label"]
-    fig = _tidy_bars(charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high"),
-                                      highlight=selected.iloc[0] if len(selected) else None))
-    fig.update_xaxes(range=[0, 1.02], title_text="Respondents agreeing, with 95% interval")
-    fig.update_layout(height=max(300, 90 + 62 * len(df)))
+    fig = charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
+                           highlight=selected.iloc[0] if len(selected) else None, height=max(300, 90 + 62 * len(df)),
+                           value_title="Respondents agreeing, with 95% interval", xaxis=dict(range=[0, 1.02]))
     sub = df[df["area_type"] != "force"].sort_values("share", ascending=False, kind="stable")
     if len(sub) >= 2:
         hi, lo = sub.iloc[0], sub.iloc[-1]

@@ -192,17 +192,19 @@ def tornado(v: Value) -> Panel:
     df = pd.DataFrame(rows, columns=["Input", "Low", "High", "Range tested"])
     df["Swing"] = (df["High"] - df["Low"]).abs()
     df = df.sort_values("Swing", ascending=True)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(y=df["Input"], x=df["Low"] - base, base=base, orientation="h", name="Input at its low end",
-                         marker=dict(color=charts.TWO_SERIES[1], pattern_shape="/"), hovertemplate="%{x:.2f}<extra>low end</extra>"))
-    fig.add_trace(go.Bar(y=df["Input"], x=df["High"] - base, base=base, orientation="h", name="Input at its high end",
-                         marker=dict(color=charts.TWO_SERIES[0]), hovertemplate="%{x:.2f}<extra>high end</extra>"))
-    fig.add_vline(x=base, line=dict(color="#0b0c0c", width=2))
-    fig.add_vline(x=1, line=dict(color="#3D3D3D", width=1, dash="dot"))
-    fig.add_annotation(x=1, y=1.02, yref="paper", text="Break-even (1)", showarrow=False, xanchor="left", font=dict(size=11))
-    charts.base_layout(fig, x_title="Benefit-cost ratio", height=320)
-    fig.update_layout(barmode="overlay", hovermode="closest")
-    fig.update_yaxes(rangemode="normal", gridcolor="rgba(0,0,0,0)")
+    traces = [
+        go.Bar(y=df["Input"], x=df["Low"] - base, base=base, orientation="h", name="Input at its low end",
+               marker=dict(color=charts.TWO_SERIES[1], pattern_shape="/"), hovertemplate="%{x:.2f}<extra>low end</extra>"),
+        go.Bar(y=df["Input"], x=df["High"] - base, base=base, orientation="h", name="Input at its high end",
+               marker=dict(color=charts.TWO_SERIES[0]), hovertemplate="%{x:.2f}<extra>high end</extra>"),
+    ]
+    lines = [dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=line)
+             for x, line in ((base, dict(color="#0b0c0c", width=2)), (1, dict(color=charts.INK, width=1, dash="dot")))]
+    fig = charts.figure(traces, charts.layout(x_title="Benefit-cost ratio", height=320, hovermode="closest"),
+                        yaxis=dict(rangemode="normal", gridcolor="rgba(0,0,0,0)"),
+                        extra=dict(barmode="overlay", shapes=lines,
+                                   annotations=[dict(x=1, y=1.02, xref="x", yref="paper", text="Break-even (1)", showarrow=False,
+                                                     xanchor="left", font=dict(size=11))]))
     top = df.iloc[-1]
     table = df[["Input", "Range tested", "Low", "High"]].rename(columns={"Low": "Ratio at low end", "High": "Ratio at high end"}).round(2)
     title = f"The estimate is most sensitive to the {top['Input'].split(' (')[0].lower()}"

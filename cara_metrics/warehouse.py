@@ -52,6 +52,35 @@ class _Database:
     con: duckdb.DuckDBPyConnection
     local: threading.local
     broken: dict[str, str]
+    #: For each broken table, its file's (size, mtime) when the database was opened (None if missing).
+    stamps: dict[str, tuple[int, int] | None]
+
+    def repaired(self) -> bool:
+        """True if a file that was missing or damaged at open has since been put back or replaced.
+
+        A few ``stat`` calls, only while something is broken: the first page run after a
+        restore reads the restored file instead of failing once more.
+        """
+        return any(_stamp(self.paths[name]) != before for name, before in self.stamps.items() if name in self.paths)
+
+    @property
+    def paths(self) -> dict[str, Path]:
+        return _table_paths(self.version)
+
+
+def _table_paths(version: Version) -> dict[str, Path]:
+    if version.kind == "warehouse":
+        return {t: version.table_path(t) for t in contract.TABLES}
+    return {p.stem: p for p in sorted(version.path.glob("*.parquet"))} | {
+        name: version.path / f"{name}.parquet" for name in version.manifest.get("tables", {}) if isinstance(name, str)}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 _lock = threading.Lock()
@@ -62,10 +91,7 @@ _MAX_DATABASES = 4  # old versions are dropped once a few newer ones have been o
 def _open(version: Version) -> _Database:
     con = duckdb.connect(config={"threads": 2})
     broken: dict[str, str] = {}
-    if version.kind == "warehouse":
-        paths = {t: version.table_path(t) for t in contract.TABLES}
-    else:
-        paths = {p.stem: p for p in sorted(version.path.glob("*.parquet"))}
+    paths = _table_paths(version)
     for name, path in paths.items():
         if not path.exists():
             broken[name] = "missing"
@@ -78,7 +104,8 @@ def _open(version: Version) -> _Database:
             broken[name] = str(exc).splitlines()[0]
     if version.kind == "warehouse" and "areas" not in broken:
         con.execute(load_sql("_setup"))
-    return _Database(version=version, con=con, local=threading.local(), broken=broken)
+    stamps = {name: _stamp(paths[name]) for name in broken}
+    return _Database(version=version, con=con, local=threading.local(), broken=broken, stamps=stamps)
 
 
 _pins = threading.local()
@@ -116,6 +143,8 @@ def database(root: Path | None = None, kind: Kind = "warehouse") -> _Database:
     version = current_version(root, kind)
     with _lock:
         db = _databases.get(version.id)
+        if db is not None and db.broken and db.repaired():
+            db = None  # a missing or damaged file was restored: open it afresh
         if db is None:
             db = _open(version)
             _databases[version.id] = db

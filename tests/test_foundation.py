@@ -159,6 +159,31 @@ def test_missing_file_gives_a_clear_error(demo_copy, demo_filters):
         warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy)
 
 
+@pytest.mark.parametrize("damage", ["delete", "corrupt"])
+def test_restored_file_is_read_on_the_first_query_after_the_restore(demo_copy, demo_filters, damage):
+    """The page run after a restore shows the data: no second failure from a database opened while the file was bad."""
+    v = live_version(demo_copy, "warehouse")
+    path = v.table_path("referrals")
+    good = path.read_bytes()
+    warehouse.clear_cache()
+    path.unlink() if damage == "delete" else path.write_bytes(b"not parquet")
+    params = demo_filters.params(grain="year")
+    for _ in range(2):  # failing twice leaves a database open that knows the file is bad
+        with pytest.raises(warehouse.QueryError, match="referrals"):
+            warehouse.query("referrals_by_period", params, root=demo_copy)
+        warehouse.query("areas_current", root=demo_copy)  # other tables keep working
+    path.write_bytes(good)
+    assert int(warehouse.query("referrals_by_period", params, root=demo_copy)["referrals"].sum()) > 0
+
+
+def test_missing_release_file_is_named(demo_copy):
+    r = live_version(demo_copy, "release")
+    (r.path / "referrals.parquet").unlink()
+    warehouse.clear_cache()
+    db = warehouse.database(demo_copy, "release")
+    assert db.broken.get("referrals") == "missing"
+
+
 def test_pinned_page_run_reads_one_version(demo_copy, demo_filters):
     """A load that lands half-way through a page run is not mixed into that run."""
     first = warehouse.pin(demo_copy)

@@ -1,0 +1,201 @@
+"""The reoffending measure: who counts, proven reoffending within a year, and the
+comparisons (rates, means per person, time to first reoffence) with their intervals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from ... import formatting as fmt, registry, stats, warehouse
+from ...panels import Tile, data_as_at
+from ...periods import Filters, add_months, format_date
+
+FOLLOW_UP_MONTHS = 12
+WAITING_MONTHS = 6
+MIN_GROUP = 60
+
+Group = Literal["itt", "completers"]
+Measure = Literal["any", "da"]
+
+GROUP_LABEL = {"itt": "Referred to CARA", "completers": "Completed CARA"}
+COMPARISON_LABEL = "Comparison group"
+
+
+def last_complete_index(root: Path | None = None) -> dt.date:
+    """Latest index date whose 12-month follow-up and 6-month waiting period have ended."""
+    return add_months(data_as_at(root), -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
+
+
+def people(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """One row per person with complete follow-up (CARA in the period; all comparison)."""
+    return warehouse.query("reoffending_people", f.params(last_complete_index=last_complete_index(root)), root=root)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One reoffending comparison between the CARA group and the comparison group."""
+
+    measure: Measure
+    group: Group
+    cara_n: int
+    cara_events: int
+    comparison_n: int
+    comparison_events: int
+    difference: stats.Difference | None
+
+    @property
+    def enough(self) -> bool:
+        return self.cara_n >= MIN_GROUP and self.comparison_n >= MIN_GROUP
+
+    @property
+    def cara_rate(self) -> float | None:
+        return self.cara_events / self.cara_n if self.cara_n else None
+
+    @property
+    def comparison_rate(self) -> float | None:
+        return self.comparison_events / self.comparison_n if self.comparison_n else None
+
+    def sentence(self) -> str:
+        """The Justice Data Lab style headline, or why no comparison is made."""
+        who = "referred to CARA" if self.group == "itt" else "who completed CARA"
+        what = "reoffended" if self.measure == "any" else "committed a domestic-abuse reoffence"
+        if not self.enough:
+            def people(n: int) -> str:
+                return f"{n:,} {'person' if n == 1 else 'people'}"
+
+            small = [f"the CARA group has {people(self.cara_n)}" if self.cara_n < MIN_GROUP else "",
+                     f"the comparison group has {people(self.comparison_n)}" if self.comparison_n < MIN_GROUP else ""]
+            return (f"No comparison is made: {' and '.join(s for s in small if s)} with a complete follow-up, "
+                    f"and at least {MIN_GROUP} in each group are needed for a reliable comparison (Justice Data Lab guidance).")
+        a, b = round(100 * self.cara_rate), round(100 * self.comparison_rate)
+        d = self.difference
+        lo, hi = -100 * d.high, -100 * d.low  # "fewer per 100" is the negative of CARA minus comparison
+        head = (f"For every 100 people {who}, {a} {what} within a year, compared with {b} of every 100 "
+                f"in the comparison group")
+        if d.significant and d.estimate < 0:
+            return f"{head}; the true difference is likely between {lo:.0f} and {hi:.0f} fewer per 100."
+        if d.significant and d.estimate > 0:
+            return f"{head}; the true difference is likely between {-hi:.0f} and {-lo:.0f} more per 100."
+        return (f"{head}. The difference could be anywhere from {max(hi, 0):.0f} fewer to {max(-lo, 0):.0f} more per 100, "
+                f"so more people are needed to tell whether CARA made a difference.")
+
+
+def _flag(df: pd.DataFrame, measure: Measure) -> pd.Series:
+    col = "reoffences" if measure == "any" else "da_reoffences"
+    return df[col] > 0
+
+
+def compare(f: Filters, measure: Measure = "any", group: Group = "itt", root: Path | None = None, frame: pd.DataFrame | None = None) -> Comparison:
+    df = people(f, root) if frame is None else frame
+    cara = df[df["cohort_group"] == "cara"]
+    if group == "completers":
+        cara = cara[cara["completed"]]
+    comp = df[df["cohort_group"] == "comparison"]
+    x1, n1 = int(_flag(cara, measure).sum()), len(cara)
+    x2, n2 = int(_flag(comp, measure).sum()), len(comp)
+    diff = stats.newcombe_difference(x1, n1, x2, n2) if n1 and n2 else None
+    return Comparison(measure, group, n1, x1, n2, x2, diff)
+
+
+def tile(f: Filters, root: Path | None = None) -> Tile:
+    m = registry.get("reoffending_rate")
+    c = compare(f, root=root)
+    period = f"cautions to {format_date(min(f.date_to, last_complete_index(root)))}"
+    if c.cara_n == 0:
+        return Tile(m.id, "Reoffended within a year", None, "–", None,
+                    "no one in the period has a complete 18-month follow-up yet", period, m.definition)
+    delta = None
+    if c.enough and c.difference is not None:
+        d = c.difference
+        delta = (f"{fmt.points(abs(d.estimate))} {'lower' if d.estimate < 0 else 'higher'} than comparison "
+                 f"({fmt.pct(c.comparison_rate, 0)}); 95% CI {fmt.number(-100 * d.high, 0)} to {fmt.number(-100 * d.low, 0)} fewer per 100")
+    return Tile(
+        m.id, "Reoffended within a year", c.cara_rate, fmt.pct(c.cara_rate, 0), delta,
+        f"{c.cara_events:,} of {c.cara_n:,} referred; comparison {c.comparison_events:,} of {c.comparison_n:,}",
+        period, m.definition, delta_is_good=None,
+        delta_arrow="off" if delta is None else ("down" if c.difference.estimate < 0 else "up"),
+    )
+
+
+@dataclass(frozen=True)
+class MeanComparison:
+    """A per-person mean (reoffences per 100 people, or crime-harm days) for CARA and comparison."""
+
+    measure: Literal["frequency", "harm"]
+    group: Group
+    cara_n: int
+    cara_mean: float | None
+    comparison_n: int
+    comparison_mean: float | None
+    difference: stats.Difference | None
+
+    @property
+    def enough(self) -> bool:
+        return self.cara_n >= MIN_GROUP and self.comparison_n >= MIN_GROUP
+
+
+def compare_means(f: Filters, measure: Literal["frequency", "harm"], group: Group = "itt", root: Path | None = None,
+                  frame: pd.DataFrame | None = None) -> MeanComparison:
+    """Frequency is proven reoffences per 100 people; harm is crime-harm days per person.
+
+    The difference uses stats.mean_difference (Welch standard error, normal approximation),
+    which needs large groups: it is only reported when both have at least 60 people.
+    """
+    df = people(f, root) if frame is None else frame
+    cara = df[df["cohort_group"] == "cara"]
+    if group == "completers":
+        cara = cara[cara["completed"]]
+    comp = df[df["cohort_group"] == "comparison"]
+    value = (lambda d: 100.0 * d["reoffences"].astype(float)) if measure == "frequency" else (lambda d: d["harm_days"].astype(float))
+    a, b = value(cara), value(comp)
+    diff = stats.mean_difference(a, b) if len(a) >= 2 and len(b) >= 2 else None
+    return MeanComparison(measure, group, len(a), float(a.mean()) if len(a) else None,
+                          len(b), float(b.mean()) if len(b) else None, diff)
+
+
+# --- time to first reoffence ----------------------------------------------------------------
+
+
+def _durations(part: pd.DataFrame, measure: Measure) -> tuple[pd.Series, pd.Series]:
+    """Days to the first proven reoffence, or the length of the 12-month follow-up if none."""
+    col = "days_to_first" if measure == "any" else "days_to_first_da"
+    idx = pd.to_datetime(part["index_date"])
+    follow = (idx + pd.DateOffset(months=FOLLOW_UP_MONTHS) - idx).dt.days
+    first = part[col].astype("Float64")
+    events = first.notna().to_numpy(dtype=bool)
+    durations = first.fillna(follow.astype("Float64")).to_numpy(dtype=float)
+    return durations, events
+
+
+def _km(part: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """stats.kaplan_meier for one group: survival with its 95% limits (low, high)."""
+    return stats.kaplan_meier(*_durations(part, measure))
+
+
+def _groups(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    parts = ((GROUP_LABEL["itt"], df[df["cohort_group"] == "cara"]), (COMPARISON_LABEL, df[df["cohort_group"] == "comparison"]))
+    return [(label, part) for label, part in parts if len(part)]
+
+
+def _cumulative(km: pd.DataFrame) -> pd.DataFrame:
+    """Survival table -> cumulative share reoffended: estimate = 1 - S, band (1 - high, 1 - low)."""
+    return pd.DataFrame({"time": km["time"], "at_risk": km["at_risk"], "events": km["events"],
+                         "estimate": 1.0 - km["survival"], "low": 1.0 - km["high"], "high": 1.0 - km["low"]})
+
+
+def km_curves(f: Filters, measure: Measure = "any", root: Path | None = None, frame: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Kaplan-Meier curves of the cumulative share reoffended, for CARA (everyone referred) and comparison.
+
+    Columns: time (days since caution), at_risk, events, estimate (= 1 - survival) and its
+    95% band low/high (= 1 - the survival limits, Greenwood variance on the log-log scale).
+    Everyone here has a complete follow-up, so no one is censored before the end of their
+    year and each curve ends at the group's binary rate.
+    """
+    df = people(f, root) if frame is None else frame
+    return {label: _cumulative(_km(part, measure)) for label, part in _groups(df)}
+
+

@@ -1,0 +1,73 @@
+"""What the Reoffending page says around its charts: follow-up, headline tiles, caveats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ... import formatting as fmt, registry, stats, warehouse
+from ...panels import NoData, Tile, data_as_at
+from ...periods import Filters, format_date, period_label
+from .measure import MIN_GROUP, compare, last_complete_index
+from .wording import _area, _ci_words, _cohort, _why_not, comparison_text, during, period_text, persons
+
+
+# --- what the page says about follow-up, and its headline tiles ----------------------------------
+
+
+def follow_up_note(f: Filters, root: Path | None = None) -> str:
+    """Which cohorts are left out because their 18-month follow-up has not ended, in a sentence."""
+    lci = last_complete_index(root)
+    as_at = data_as_at(root)
+    df = warehouse.query("reoffending_cohorts", f.params(last_complete_index=lci), root=root)
+    df = df[df["cohort_group"] == "cara"].copy()
+    q_from = pd.Timestamp(f.date_from).to_period("Q").start_time
+    starts = pd.to_datetime(df["cohort_quarter"])
+    df = df[(starts >= q_from) & (starts <= pd.Timestamp(f.date_to))]
+    rule = (f"Reoffending is counted as the Ministry of Justice counts it: an offence within 12 months of the caution, "
+            f"proven within a further 6 months. The data runs to {format_date(as_at)}, so only cautions up to "
+            f"{format_date(lci)} have a complete follow-up.")
+    if df.empty:
+        return f"No one was referred to CARA in {_area(f, root)} {during(f)}. {rule}"
+    left = df[~df["follow_up_complete"].astype(bool)]
+    if left.empty:
+        return f"Every caution {during(f)} has a complete follow-up and is counted. {rule}"
+    first, last = pd.Timestamp(left["cohort_quarter"].min()).date(), pd.Timestamp(left["cohort_quarter"].max()).date()
+    quarters = period_label(first, "quarter") if first == last else f"{period_label(first, 'quarter')} to {period_label(last, 'quarter')}"
+    partly = " (partly)" if first <= lci else ""
+    return (f"Not yet counted: {persons(left['people'].sum())} referred in {quarters}{partly}, whose follow-up has not ended yet. "
+            f"{rule}")
+
+
+def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
+    """Intention to treat against comparison: CARA rate, comparison rate, and the difference."""
+    m = registry.get("reoffending_rate")
+    df = _cohort(f, root)
+    c = compare(f, root=root, frame=df)
+    period = period_text(f, root).removeprefix("cautions ").split(" (")[0]
+    tiles = [Tile(m.id, "Referred to CARA", c.cara_rate, fmt.pct(c.cara_rate), None,
+                  f"reoffended within a year: {c.cara_events:,} of {c.cara_n:,} people referred", f"cautions {period}", m.definition)]
+    if c.comparison_n:
+        tiles.append(Tile(m.id, "Comparison group", c.comparison_rate, fmt.pct(c.comparison_rate), None,
+                          f"reoffended within a year: {c.comparison_events:,} of {c.comparison_n:,} people", comparison_text(df), m.definition))
+    if c.enough:
+        d = c.difference
+        way = "lower" if d.estimate < 0 else "higher"
+        tiles.append(Tile(m.id, "Difference (points)", d.estimate, f"{100 * d.estimate:+.1f}".replace("-", "−"), None,
+                          f"{way} for CARA; 95% CI {_ci_words(d, 'points', 100)}; {stats.format_p(d.p_value)}",
+                          "statistically significant" if d.significant else "not statistically significant", m.definition))
+    else:
+        tiles.append(Tile(m.id, "Difference (points)", None, "Not compared", None,
+                          _why_not(c.cara_n, c.comparison_n), f"at least {MIN_GROUP} people needed in each group", m.definition))
+    return tiles
+
+
+def no_data_reason(f: Filters, root: Path | None = None) -> str | None:
+    """One friendly sentence when nothing on the page can be shown for the selection, else None."""
+    try:
+        _cohort(f, root)
+    except NoData as exc:
+        return f"No data for this selection. {exc} Try a wider period or another area."
+    return None
+

@@ -81,6 +81,15 @@ def _trend_chart(shown: pd.DataFrame, grain: Grain, name: str, y_title: str):
                              tick_text=list(shown["period"]) if grain == "year" else None)
 
 
+def _trend_table(df: pd.DataFrame, headings: dict[str, str], share_heading: str) -> pd.DataFrame:
+    """A trend chart's table: the named columns, then the share and its 95% limits in per cent."""
+    table = pd.DataFrame({heading: df[col] for col, heading in headings.items()})
+    table[share_heading] = (100 * df["share"]).round(1)
+    table["Lower 95% limit (%)"] = (100 * df["low"]).round(1)
+    table["Upper 95% limit (%)"] = (100 * df["high"]).round(1)
+    return table
+
+
 def _area(f: Filters, root: Path | None) -> str:
     return area_names(root).get(f.area_code, f.area_code)
 
@@ -270,14 +279,8 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     fig = _trend_chart(shown, grain, "Completers who answered", "Share of completers who answered")
     lo, hi = stats.wilson_interval(resp, comp)
     title = f"{fmt.pct(resp / comp, 0)} of people who completed the workshops answered the survey ({resp:,} of {comp:,})"
-    table = pd.DataFrame({
-        "Period of completion": df["period"],
-        "People who completed": df["completers"],
-        "Answered the survey": df["respondents"],
-        "Response rate (%)": (100 * df["share"]).round(1),
-        "Lower 95% limit (%)": (100 * df["low"]).round(1),
-        "Upper 95% limit (%)": (100 * df["high"]).round(1),
-    })
+    table = _trend_table(df, {"period": "Period of completion", "completers": "People who completed",
+                              "respondents": "Answered the survey"}, "Response rate (%)")
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{_area(f, root)}, completions {during(f)}, by {GRAIN_WORDS[grain]}; n = {comp:,} people who completed. "
@@ -313,14 +316,7 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
         else:
             title = (f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}: "
                      f"no clear change from {fmt.pct(first['share'], 0)} in {first['period']}")
-    table = pd.DataFrame({
-        "Period of response": df["period"],
-        "Respondents": df["n"],
-        "Agreeing": df["agree"],
-        "Agreeing (%)": (100 * df["share"]).round(1),
-        "Lower 95% limit (%)": (100 * df["low"]).round(1),
-        "Upper 95% limit (%)": (100 * df["high"]).round(1),
-    })
+    table = _trend_table(df, {"period": "Period of response", "n": "Respondents", "agree": "Agreeing"}, "Agreeing (%)")
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"“{text.rstrip('.')}”: {_area(f, root)}, {f.label}, by {GRAIN_WORDS[grain]} of response; "

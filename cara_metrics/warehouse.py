@@ -176,7 +176,9 @@ _CACHE_SIZE = 512
 def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | None = None, kind: Kind = "warehouse") -> pd.DataFrame:
     """Run ``sql/<name>.sql`` with ``params`` bound; cached on the live version.
 
-    The returned frame is a copy, so callers may change it freely.
+    The returned frame is a shallow copy: pandas 3 is always copy-on-write, so callers may
+    change it freely without touching the cached frame, and a cache hit copies no data (a
+    deep copy of the person-level reoffending frame cost 5-8 ms per hit nationally).
     """
     params = dict(params or {})
     db = database(root, kind)
@@ -185,7 +187,7 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
         hit = _cache.get(key)
         if hit is not None:
             _cache.move_to_end(key)
-            return hit.copy()
+            return hit.copy(deep=False)
     sql = load_sql(name)
     # DuckDB refuses parameters that the statement does not use: bind only those named.
     used = set(_PARAM.findall(_COMMENT.sub("", sql)))
@@ -208,7 +210,7 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
         _cache[key] = df
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
-    return df.copy()
+    return df.copy(deep=False)
 
 
 def clear_cache() -> None:

@@ -208,3 +208,16 @@ def test_pinned_page_run_reads_one_version(demo_copy, demo_filters):
         assert int(after["referrals"].sum()) == 10
     finally:
         warehouse.unpin()
+
+
+def test_changing_a_query_result_never_changes_the_cached_one(demo_filters):
+    """Results are handed out as shallow copies (pandas 3 copy-on-write): a caller's edits stay its own."""
+    params = demo_filters.params(grain="year")
+    first = warehouse.query("referrals_by_period", params)
+    total = int(first["referrals"].sum())
+    first.loc[first.index[0], "referrals"] = -10_000
+    first["extra"] = 1
+    del first["period_start"]
+    again = warehouse.query("referrals_by_period", params)
+    assert int(again["referrals"].sum()) == total
+    assert list(again.columns) == ["period_start", "referrals"]

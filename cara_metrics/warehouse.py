@@ -46,6 +46,34 @@ def sql_files() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
 
+@dataclass(frozen=True)
+class Setup:
+    """A ``sql/_setup*.sql`` file: the tables it needs (its ``-- needs:`` line) and what it creates."""
+
+    name: str
+    needs: tuple[str, ...]
+    creates: tuple[str, ...]
+
+
+def _setups() -> tuple[Setup, ...]:
+    out = []
+    for path in sorted(SQL_DIR.glob("_setup*.sql")):
+        text = path.read_text(encoding="utf-8")
+        needs = re.search(r"^-- needs:(.*)$", text, re.M)
+        creates = re.findall(r"CREATE OR REPLACE (?:TABLE|MACRO|VIEW) (\w+)", text)
+        out.append(Setup(path.stem, tuple(needs.group(1).split()) if needs else ("areas",), tuple(creates)))
+    return tuple(out)
+
+
+#: The helper tables and macros made in every new warehouse database, in file order.
+SETUPS = _setups()
+
+
+def _needed_by(words: set[str]) -> set[str]:
+    """The tables behind the helpers (macros, derived tables) a statement uses."""
+    return {t for s in SETUPS for name in s.creates if name in words for t in s.needs}
+
+
 @dataclass
 class _Database:
     version: Version
@@ -102,8 +130,12 @@ def _open(version: Version) -> _Database:
         except duckdb.Error as exc:
             # One damaged file must not take down the pages that do not need it.
             broken[name] = str(exc).splitlines()[0]
-    if version.kind == "warehouse" and "areas" not in broken:
-        con.execute(load_sql("_setup"))
+    if version.kind == "warehouse":
+        for setup in SETUPS:
+            # A helper needs its tables at creation (DuckDB binds a table macro then), so it is
+            # made only when they are all intact; a query using it then names what is broken.
+            if not any(t in broken for t in setup.needs):
+                con.execute(load_sql(setup.name))
     stamps = {name: _stamp(paths[name]) for name in broken}
     return _Database(version=version, con=con, local=threading.local(), broken=broken, stamps=stamps)
 
@@ -199,6 +231,7 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
         with _lock:
             _databases.pop(db.version.id, None)
         words = set(re.findall(r"\w+", sql))
+        words |= _needed_by(words)
         damaged = [t for t in db.broken if t in words]
         if damaged or isinstance(exc, duckdb.IOException) or "parquet" in str(exc).lower():
             names = ", ".join(sorted(set(damaged))) or "a table"

@@ -221,3 +221,13 @@ def test_changing_a_query_result_never_changes_the_cached_one(demo_filters):
     again = warehouse.query("referrals_by_period", params)
     assert int(again["referrals"].sum()) == total
     assert list(again.columns) == ["period_start", "referrals"]
+
+
+def test_a_query_through_a_helper_macro_names_the_missing_table(demo_copy, demo_filters):
+    """reoffending_people reads the cohort through a table macro: the message still names the cohort file."""
+    live_version(demo_copy, "warehouse").table_path("cohort").unlink()
+    warehouse.clear_cache()
+    params = demo_filters.params(last_complete_index=demo_filters.date_to)
+    with pytest.raises(warehouse.QueryError, match="cohort"):
+        warehouse.query("reoffending_people", params, root=demo_copy)
+    assert len(warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy))

@@ -1,3 +1,4 @@
+-- needs: areas
 -- Helper views and macros, run once per new database (no user values here).
 
 -- Every current area with the current local authorities it contains (itself included),

@@ -1,36 +1,6 @@
--- One row per cohort member whose reoffending follow-up is complete, for one area:
--- the Ministry of Justice proven-reoffending measure (an offence committed within 12 months
--- of the index date and proven by conviction or caution within a further 6 months).
--- CARA members are those with an index date in the period; the comparison group is the
--- fixed historical group and is not cut by the period.
-WITH members AS (
-    SELECT area_code FROM area_members WHERE ancestor_code = $area
-),
-people AS (
-    SELECT c.person_id, c."group", c.index_date, c.area_code,
-           coalesce(r.outcome = 'completed', false) AS completed
-    FROM cohort c
-    LEFT JOIN referrals r USING (person_id)
-    WHERE c.area_code IN (SELECT area_code FROM members)
-      AND c.index_date <= $last_complete_index
-      AND (c."group" = 'comparison' OR c.index_date BETWEEN $date_from AND $date_to)
-),
-proven AS (
-    SELECT o.person_id, o.offence_date, o.da_flag, o.harm_days, o.offence_date - p.index_date AS days
-    FROM reoffences o
-    JOIN people p USING (person_id)
-    WHERE o.offence_date > p.index_date
-      AND o.offence_date <= p.index_date + INTERVAL 12 MONTH
-      AND o.proven_date IS NOT NULL
-      AND o.proven_date <= p.index_date + INTERVAL 18 MONTH
-)
-SELECT p.person_id, p."group" AS cohort_group, p.index_date, p.area_code, p.completed,
-       count(o.person_id)::BIGINT AS reoffences,
-       (count(o.person_id) FILTER (WHERE o.da_flag))::BIGINT AS da_reoffences,
-       coalesce(sum(o.harm_days), 0)::DOUBLE AS harm_days,
-       min(o.days)::BIGINT AS days_to_first,
-       (min(o.days) FILTER (WHERE o.da_flag))::BIGINT AS days_to_first_da
-FROM people p
-LEFT JOIN proven o USING (person_id)
-GROUP BY ALL
-ORDER BY p.index_date, p.person_id;
+-- One row per cohort member whose reoffending follow-up is complete, for one area: the
+-- Ministry of Justice proven-reoffending measure, defined once in _setup_reoffending.sql
+-- (reoffending_people_of) and shared with reoffending_by_area.sql.
+SELECT *
+FROM reoffending_people_of($area, $last_complete_index, $date_from, $date_to)
+ORDER BY index_date, person_id;

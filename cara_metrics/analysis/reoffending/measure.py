@@ -95,10 +95,22 @@ def compare(f: Filters, measure: Measure = "any", group: Group = "itt", root: Pa
     if group == "completers":
         cara = cara[cara["completed"]]
     comp = df[df["cohort_group"] == "comparison"]
-    x1, n1 = int(_flag(cara, measure).sum()), len(cara)
-    x2, n2 = int(_flag(comp, measure).sum()), len(comp)
-    diff = stats.newcombe_difference(x1, n1, x2, n2) if n1 and n2 else None
-    return Comparison(measure, group, n1, x1, n2, x2, diff)
+    return from_counts(measure, group, len(cara), int(_flag(cara, measure).sum()), len(comp), int(_flag(comp, measure).sum()))
+
+
+def from_counts(measure: Measure, group: Group, cara_n: int, cara_x: int, comparison_n: int, comparison_x: int) -> Comparison:
+    """A comparison from its four counts (the Newcombe interval needs people in both groups)."""
+    diff = stats.newcombe_difference(cara_x, cara_n, comparison_x, comparison_n) if cara_n and comparison_n else None
+    return Comparison(measure, group, cara_n, cara_x, comparison_n, comparison_x, diff)
+
+
+def by_area(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """Counts for everyone referred and the comparison group in each area wholly inside ``f.area_code``.
+
+    Columns: area_code, cara_n, cara_x, comparison_n, comparison_x (x: people with a proven
+    reoffence within a year). Aggregated in SQL: one small row per area.
+    """
+    return warehouse.query("reoffending_by_area", f.params(last_complete_index=last_complete_index(root)), root=root)
 
 
 def tile(f: Filters, root: Path | None = None) -> Tile:

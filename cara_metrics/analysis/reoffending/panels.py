@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel, areas_frame, fill_periods, force_of, cached_panel
 from ...periods import Filters
-from .measure import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, _cumulative, _groups, _km, compare,
-    compare_means, last_complete_index)
+from .measure import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, _cumulative, _groups, _km, by_area, compare,
+    compare_means, from_counts, last_complete_index)
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
 
@@ -292,41 +292,22 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
                  summary=title + ".", notes=notes)
 
 
-def _members(root: Path | None) -> dict[str, set[str]]:
-    """Current area code -> the current local authorities inside it (itself for an LA)."""
-    areas = areas_frame(root)
-    parents = dict(zip(areas["area_code"], areas["parent_code"]))
-    out: dict[str, set[str]] = {c: set() for c in areas["area_code"]}
-    for code, kind in zip(areas["area_code"], areas["area_type"]):
-        if kind != "local_authority":
-            continue
-        node = code
-        for _ in range(10):
-            out.setdefault(node, set()).add(code)
-            node = parents.get(node)
-            if node is None or pd.isna(node):
-                break
-    return out
-
-
 @cached_panel
 def area_panel(f: Filters, root: Path | None = None) -> Panel:
     """Reoffending of people referred to CARA in each area of the force, with its comparison group."""
     m = registry.get("reoffending_rate")
     force = force_of(f.area_code, root)
     ff = f.with_area(force)
-    df = _cohort(ff, root)
+    counts = by_area(ff, root).set_index("area_code")
+    if int(counts["cara_n"].sum()) == 0:
+        _cohort(ff, root)  # raises NoData saying why no one can be counted
     areas = areas_frame(root)
-    members = _members(root)
     rows = []
-    inside = members.get(force, set())
     for code, name, kind in zip(areas["area_code"], areas["area_name"], areas["area_type"]):
-        if not members.get(code) or not members[code] <= inside:
+        if code not in counts.index or int(counts.at[code, "cara_n"]) == 0:
             continue
-        part = df[df["area_code"].isin(members[code])]
-        c = compare(ff, "any", root=root, frame=part)
-        if c.cara_n == 0:
-            continue
+        n = counts.loc[code]
+        c = from_counts("any", "itt", int(n["cara_n"]), int(n["cara_x"]), int(n["comparison_n"]), int(n["comparison_x"]))
         lo, hi = stats.wilson_interval(c.cara_events, c.cara_n)
         d = c.difference if c.enough else None
         rows.append({"code": code, "name": name, "kind": kind, "n": c.cara_n, "x": c.cara_events, "rate": c.cara_rate, "low": lo,

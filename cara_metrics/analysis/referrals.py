@@ -270,7 +270,8 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
 def by_category(f: Filters, dimension: str, root: Path | None = None) -> pd.DataFrame:
     """People referred in each category of ``dimension`` (every category listed, 0 where none)."""
     dim = DIMENSIONS[dimension]
-    df = warehouse.query("referrals_by_category", f.params(dimension=dimension), root=root)
+    df = warehouse.query("referrals_by_category", f.params(), root=root)
+    df = df[df["dimension"] == dimension]
     counts = {("not_recorded" if pd.isna(c) else str(c)): int(n) for c, n in zip(df["category"], df["referrals"])}
     order = list(dim.categories) + sorted(k for k in counts if k not in dim.categories)
     labels = {**dim.labels, "not_recorded": "Not recorded"}

@@ -1,0 +1,201 @@
+"""Cells of people counts shared between tables, and the check that no suppressed cell can be derived."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .. import disclosure
+from .model import Force, PublishError
+
+
+# --------------------------------------------------------------------------------------
+# Protected counts of people, across the tables of one force
+# --------------------------------------------------------------------------------------
+
+
+class Cells:
+    """Every protected count of people for one force, across all the release's tables.
+
+    Each :meth:`protect` call runs :func:`disclosure.protect_counts` on one table and
+    records, per cell, a *canonical id* naming the statistic (e.g. ``referred|E06000058|
+    2019/20``): two tables that publish the same statistic give it the same id. Then
+    :meth:`finalise` makes suppression agree across tables and proves, by a rank test over
+    every additive relation of every table, that no suppressed cell can be worked out.
+    """
+
+    def __init__(self, force: Force, policy: disclosure.Policy) -> None:
+        self.force = force
+        self.policy = policy
+        self._frames: list[pd.DataFrame] = []
+        self.frame = pd.DataFrame()
+        self.values: dict[str, int] = {}                      # canonical id -> true value
+        self._ids: dict[tuple[str, str, str], str] = {}       # (table, row, col) -> canonical id
+        self._by_canon: dict[str, tuple[int, int | None, str]] = {}
+        self._rates: dict[tuple[str, tuple[str, ...]], disclosure.ProtectedRate] = {}
+
+    def protect(self, table: str, leaves: pd.DataFrame, col_parent: dict[str, str],
+                canon: Callable[[str, str, bool, int], str], publish_totals: bool = True,
+                displayed: bool = True) -> None:
+        """Protect a table; ``leaves`` has columns row (local authority), col, value.
+
+        ``canon(row, col, is_total_col, true_value)`` names each cell's statistic.
+        ``publish_totals``: whether the total column is released. ``displayed``: whether
+        the counts are released as rows (False for numerators released only inside a
+        rate; they are still treated as known wherever the rate is published).
+        """
+        out = disclosure.protect_counts(
+            leaves, "row", "col", "value",
+            row_parent={la.code: self.force.code for la in self.force.las},
+            col_parent=col_parent, top_level_rows={self.force.code}, policy=self.policy,
+        )
+        out["table"] = table
+        out["block"] = [c if tot else col_parent[c] for c, tot in zip(out["col"], out["is_total_col"])]
+        out["canon"] = [canon(r, c, tot, int(v)) for r, c, tot, v in
+                        zip(out["row"], out["col"], out["is_total_col"], out["value"])]
+        out["published"] = publish_totals | ~out["is_total_col"]
+        out["displayed"] = out["published"] & displayed
+        if len(self.force.las) < 2:
+            # An only authority is the force itself: only the force row is published.
+            out["published"] &= out["is_total_row"]
+        for r, c, k, v in zip(out["row"], out["col"], out["canon"], out["value"]):
+            self._ids[(table, r, c)] = k
+            self.values.setdefault(k, int(v))
+        self._frames.append(out)
+
+    def canon(self, table: str, row: str, col: str) -> str:
+        return self._ids[(table, row, col)]
+
+    def rate(self, numerator: str, denominator: tuple[str, ...], area_code: str) -> None:
+        """Declare a rate to publish: numerator / sum of the denominator cells.
+
+        Call before :meth:`finalise`. When :func:`disclosure.protect_rate` withholds the
+        rate, its numerator is withheld too (in every table), and then protected against
+        differencing like any suppressed count: otherwise the numerator, and so the rate,
+        could be worked out from the other published counts and totals.
+        """
+        num = self.values[numerator]
+        den = sum(self.values[d] for d in denominator)
+        self._rates[(numerator, denominator)] = disclosure.protect_rate(
+            num, den, top_level=area_code == self.force.code, policy=self.policy)
+
+    def rate_result(self, numerator: str, denominator: tuple[str, ...],
+                    denominator_shown: int | None = None) -> tuple[str, float | None]:
+        """(status, fraction): status "" (published), "[u]", "rule" or "count" (withheld
+        because a count it rests on is suppressed). Below force level the fraction is that
+        of the published counts (``denominator_shown`` when the caller derives the
+        published denominator another way); at force level that of the exact counts."""
+        pr = self._rates[(numerator, denominator)]
+        if pr.symbol == disclosure.SUPPRESSED:
+            return "rule", None
+        n_true, n_shown, _ = self.get(numerator)
+        parts = [self.get(d) for d in denominator]
+        d_true = sum(p[0] for p in parts)
+        d_shown = denominator_shown if denominator_shown is not None else (
+            None if any(p[1] is None for p in parts) else sum(p[1] for p in parts))
+        if n_shown is None or d_shown is None or d_shown == 0:
+            return "count", None
+        top = numerator.split("|")[1] == self.force.code
+        return pr.symbol, (n_true / d_true if top else n_shown / d_shown)
+
+    def finalise(self, max_rounds: int = 20) -> None:
+        self.frame = pd.concat(self._frames, ignore_index=True)
+        # Below force level a withheld rate withholds its numerator (protect_rate's rule);
+        # at force level counts are exact by policy, and a rate is only withheld there for
+        # having too few people to mean anything.
+        withheld = {num for (num, _), pr in self._rates.items()
+                    if pr.symbol == disclosure.SUPPRESSED and num.split("|")[1] != self.force.code}
+        m = self.frame["canon"].isin(withheld) & (self.frame["suppression"] == "")
+        self.frame.loc[m, "suppression"] = "rate"
+        for _ in range(max_rounds):
+            self._reconcile()
+            bad = derivable(self.frame)
+            if not bad:
+                break
+            # Hide the whole block below force level wherever a derivable cell appears.
+            hit = self.frame.loc[self.frame["canon"].isin(bad), ["table", "block"]].drop_duplicates()
+            for t, b in hit.itertuples(index=False):
+                m = (self.frame["table"] == t) & (self.frame["block"] == b) & ~self.frame["is_total_row"] \
+                    & (self.frame["suppression"] == "")
+                self.frame.loc[m, "suppression"] = "secondary"
+        else:
+            raise PublishError(f"Disclosure control could not protect {self.force.area.name}: suppressed cells "
+                               f"{', '.join(sorted(bad)[:5])} could still be worked out. Nothing was published.")
+        self.frame["shown"] = self.frame["shown"].where(self.frame["suppression"] == "", pd.NA).astype("Int64")
+        self.frame["symbol"] = np.where(self.frame["suppression"] == "", "", disclosure.SUPPRESSED)
+        self._by_canon = {c: (int(v), None if pd.isna(s) else int(s), st)
+                          for c, v, s, st in zip(self.frame["canon"], self.frame["value"],
+                                                 self.frame["shown"], self.frame["suppression"])}
+
+    def tally(self) -> dict[str, int]:
+        """Suppressed cells among the counts released as rows (each statistic once)."""
+        shown = self.frame[self.frame["displayed"]].drop_duplicates("canon")
+        rates = [self.rate_result(n, d)[0] for (n, d) in self._rates if n.split("|")[1] in
+                 {self.force.code, *(la.code for la in self.force.las)}]
+        return {"primary": int((shown["suppression"] == "primary").sum()),
+                "secondary": int((shown["suppression"] == "secondary").sum()),
+                "rate": int((shown["suppression"] == "rate").sum()),
+                "rates_rule": rates.count("rule"), "rates_count": rates.count("count")}
+
+    def _reconcile(self) -> None:
+        """A statistic suppressed in any table is suppressed in all (as secondary there)."""
+        f = self.frame
+        hidden = set(f.loc[f["suppression"] != "", "canon"])
+        m = f["canon"].isin(hidden) & (f["suppression"] == "")
+        f.loc[m, "suppression"] = "secondary"
+
+    def get(self, canon: str) -> tuple[int, int | None, str]:
+        """(true value, published value or None when suppressed, suppression reason)."""
+        return self._by_canon[canon]
+
+
+def relations(cells: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """Every additive relation of the protected tables: (variables, coefficient matrix).
+
+    One equation per (table, block, row): the row's leaves minus its total; and per
+    (table, block, column): the local authorities minus the force. Cells of different
+    tables with the same canonical id are one variable.
+    """
+    names = list(dict.fromkeys(cells["canon"]))
+    idx = {c: i for i, c in enumerate(names)}
+    eqs: list[np.ndarray] = []
+    for (_, _), g in cells.groupby(["table", "block"], sort=False):
+        for _, r in g.groupby("row", sort=False):
+            e = np.zeros(len(names))
+            for c, tot in zip(r["canon"], r["is_total_col"]):
+                e[idx[c]] += -1 if tot else 1
+            eqs.append(e)
+        for _, col in g.groupby("col", sort=False):
+            e = np.zeros(len(names))
+            for c, tot in zip(col["canon"], col["is_total_row"]):
+                e[idx[c]] += -1 if tot else 1
+            eqs.append(e)
+    return names, np.array(eqs) if eqs else np.zeros((0, len(names)))
+
+
+def derivable(cells: pd.DataFrame) -> list[str]:
+    """Suppressed statistics that the published ones pin down exactly (rank test).
+
+    Unknowns are the suppressed and the unpublished cells. With A_U the relation matrix on
+    the unknowns, an unknown is determined iff every vector of A_U's null space is zero at
+    it, i.e. no alternative table consistent with everything published changes it.
+    """
+    names, a = relations(cells)
+    hidden = set(cells.loc[cells["suppression"] != "", "canon"])
+    known = set(cells.loc[(cells["suppression"] == "") & cells["published"], "canon"])
+    unknown = [i for i, c in enumerate(names) if c not in known]
+    if not hidden or a.shape[0] == 0:
+        return []  # nothing hidden, or no relation that could reveal anything
+    a_u = a[:, unknown]
+    _, s, vt = np.linalg.svd(a_u, full_matrices=True)
+    rank = int((s > 1e-9).sum())
+    null = vt[rank:].T  # columns span the null space
+    out = []
+    for k, i in enumerate(unknown):
+        if names[i] in hidden and (null.shape[1] == 0 or np.all(np.abs(null[k]) < 1e-9)):
+            out.append(names[i])
+    return out
+
+

@@ -1,0 +1,225 @@
+"""Computing a whole release and writing it as a new version."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from .. import disclosure, warehouse
+from ..analysis.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
+from ..contract import financial_year_label
+from ..dataroot import Version, has_version, live_version, write_version
+from ..periods import add_months, format_date, fy_end, fy_of, fy_start
+from .model import CELL_KEY, NEXT_UPDATE_MONTHS, PublishError, RELEASE_FORMAT, TABLES, _forces, years_label
+from .cells import Cells
+from .rows import Rows, join_symbols
+from .sources import (Context, _check_shared_cells, crime_rows, outcome_cells, outcome_rows, referral_cells,
+    referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
+
+
+# --------------------------------------------------------------------------------------
+# The release
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Release:
+    """A release ready to write: its tables and manifest."""
+
+    tables: dict[str, pd.DataFrame]
+    manifest: dict[str, Any]
+
+
+def _sort(df: pd.DataFrame, areas: dict[str, int]) -> pd.DataFrame:
+    if df.empty:
+        return df
+    key = df.assign(_a=df["area_code"].map(areas), _p=df["period_type"].map(
+        {"financial year": 0, "quarter": 1, "financial years": 2, "comparison group": 3}))
+    return df.loc[key.sort_values(["_a", "_p", "financial_year", "quarter"], kind="stable").index].reset_index(drop=True)
+
+
+def compute_release(root: Path, release_date: dt.date | None = None,
+                    policy: disclosure.Policy | None = None) -> Release:
+    """Compute (but do not write) the release from the live warehouse under ``root``."""
+    root = Path(root)
+    release_date = release_date or dt.date.today()
+    policy = policy or disclosure.load_policy()
+    wh = live_version(root, "warehouse")
+    as_at = warehouse.as_of(wh)
+    last_fy = fy_of(as_at) if as_at >= fy_end(fy_of(as_at)) else fy_of(as_at) - 1
+    breaks = warehouse.query("series_breaks", {"date_from": dt.date(1900, 1, 1), "date_to": dt.date(2999, 12, 31)}, root=root)
+    ctx = Context(root, as_at, policy, last_fy, breaks)
+    coverage = ctx.q("data_coverage").set_index("source")
+    crime_first = coverage.loc["crime", "first_date"]
+    if pd.isna(crime_first):
+        raise PublishError("The warehouse has no recorded crime, so there is nothing to publish.")
+    first_crime_fy = fy_of(pd.Timestamp(crime_first).date())
+    if first_crime_fy > last_fy:
+        raise PublishError(f"The data runs to {format_date(as_at)}: no complete financial year to publish yet.")
+
+    forces = _forces(ctx.q("publish_areas"))
+    if not forces:
+        raise PublishError("The warehouse has no police force area with local authorities in it.")
+    parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    area_rows, notes = [], []
+    supp: dict[str, int] = defaultdict(int)
+    cara_first: dt.date | None = None
+    all_cells: list[pd.DataFrame] = []
+    for force in forces:
+        parts["crime"].append(crime_rows(ctx, force, first_crime_fy))
+        first = ctx.q("referrals_first", area=force.code)
+        launch = None if first.empty or pd.isna(first["first_date"].iloc[0]) else pd.Timestamp(first["first_date"].iloc[0]).date()
+        if launch is not None and fy_of(launch) <= last_fy:
+            cara_first = launch if cara_first is None else min(cara_first, launch)
+            fys = list(range(fy_of(launch), last_fy + 1))
+            cells = Cells(force, policy)
+            referral_cells(ctx, cells, force, fys)
+            in_progress = outcome_cells(ctx, cells, force, fys)
+            questions = survey_cells(ctx, cells, force, fys)
+            cohorts = reoffending_cells(ctx, cells, force, fy_of(launch))
+            cells.finalise()
+            _check_shared_cells(cells)
+            parts["referrals"].append(referral_rows(cells, force, fys, launch))
+            parts["outcomes"].append(outcome_rows(cells, force, fys, in_progress))
+            parts["survey"].append(survey_rows(cells, force, fys, questions))
+            if cohorts is not None:
+                parts["reoffending"].append(reoffending_rows(cells, force, cohorts))
+            for k, v in cells.tally().items():
+                supp[k] += v
+            all_cells.append(cells.frame.assign(force=force.code))
+        people_areas = {a.code for a in force.people_areas()}
+        names = {a.code: a.name for a in force.las}
+        for a in [force.area, *force.csps, *force.las]:
+            if a.code not in people_areas:
+                people = "not published"
+            elif a.code in force.csp_alias:
+                people = f"same as {names[force.csp_alias[a.code]]}"
+            else:
+                people = "published"
+            area_rows.append({"area_code": a.code, "area_name": a.name, "area_type": a.type,
+                              "parent_code": a.parent, "force_code": force.code, "people_figures": people})
+        for c in force.csps:
+            if c.code in force.csp_alias:
+                la = next(x.name for x in force.las if x.code == force.csp_alias[c.code])
+                notes.append(f"{c.name} covers exactly one local authority ({la}); its figures about people are "
+                             f"the same as that authority's and are protected once.")
+            else:
+                notes.append(f"{c.name} covers several local authorities; figures about people are published for "
+                             "those authorities and the force, not for the partnership.")
+    order = {r["area_code"]: i for i, r in enumerate(area_rows)}
+    tables = {name: _sort(pd.concat(parts[name], ignore_index=True) if parts[name] else Rows().frame(), order)
+              for name in TABLES}
+    tables["areas"] = pd.DataFrame(area_rows).astype("string")
+    tables["series_breaks"] = breaks.assign(break_date=pd.to_datetime(breaks["break_date"]).dt.date)[
+        ["break_date", "series", "description"]].reset_index(drop=True)
+
+    previous = live_version(root, "release") if has_version(root, "release") else None
+    revisions = mark_revisions(tables, previous)
+    tables["revisions"] = revisions
+
+    cara_fy = fy_of(cara_first) if cara_first else None
+    manifest = {
+        "kind": "release",
+        "release_format": RELEASE_FORMAT,
+        "release_date": release_date.isoformat(),
+        "data_as_at": as_at.isoformat(),
+        "next_update": add_months(release_date, NEXT_UPDATE_MONTHS).isoformat(),
+        "period_covered": {
+            "from": financial_year_label(first_crime_fy), "to": financial_year_label(last_fy),
+            "text": f"{format_date(fy_start(first_crime_fy))} to {format_date(fy_end(last_fy))} "
+                    f"(financial years {years_label(first_crime_fy, last_fy)})",
+            "cara_from": financial_year_label(cara_fy) if cara_fy is not None else None,
+            "cara_launch": cara_first.isoformat() if cara_first else None,
+        },
+        "synthetic": wh.synthetic,
+        "synthetic_note": wh.manifest.get("note") if wh.synthetic else None,
+        "warehouse_version": wh.name,
+        "contract_version": wh.manifest.get("contract_version"),
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "previous_release": previous.name if previous else None,
+        "revisions": {"count": int(len(revisions)), "compared_with": previous.name if previous else None,
+                      "cells": json.loads(revisions.to_json(orient="records"))},
+        "breaks_in_series": [{"date": pd.Timestamp(r.break_date).date().isoformat(), "series": r.series,
+                              "description": r.description} for r in breaks.itertuples()],
+        "policy": {**{k: v for k, v in dataclasses.asdict(policy).items() if k != "symbols"},
+                   "text": disclosure.policy_text(policy)},
+        "suppression": {
+            "primary": supp["primary"], "secondary": supp["secondary"],
+            "counts_withheld_with_their_rate": supp["rate"],
+            "rates_withheld_by_rate_rules": supp["rates_rule"],
+            "rates_withheld_because_a_count_is_suppressed": supp["rates_count"],
+            "note": "Counts of distinct published cells about people (a partnership that repeats its only local "
+                    "authority is not counted twice). Primary: 1 to 4 people. Secondary: hidden so that no hidden "
+                    "figure can be worked out from totals and other tables. Counts withheld with their rate: the "
+                    "numerator of a rate the rate rules withhold. Rates are counted for the force and its local "
+                    "authorities.",
+        },
+        "tables": {n: {"title": TABLES[n].title, "description": TABLES[n].description, "rows": int(len(tables[n])),
+                       "metric_ids": list(TABLES[n].metric_ids)} for n in TABLES},
+        "reoffending": {"follow_up_months": FOLLOW_UP_MONTHS, "waiting_months": WAITING_MONTHS,
+                        "minimum_group": MIN_GROUP},
+        "symbols": dict(disclosure.SYMBOLS),
+        "notes": notes,
+    }
+    return Release(tables=tables, manifest=manifest)
+
+
+def mark_revisions(tables: dict[str, pd.DataFrame], previous: Version | None) -> pd.DataFrame:
+    """Mark [r] on every cell whose shown value changed since ``previous``; return the list.
+
+    A cell is identified by table and :data:`CELL_KEY`. Changed means a different
+    published value, or published in one release and withheld in the other. Cells new in
+    this release are not revisions.
+    """
+    cols = ["table", *CELL_KEY, "area_name", "previous_shown", "previous_symbol", "shown", "symbol"]
+    out = []
+    if previous is not None:
+        for name in TABLES:
+            path = previous.table_path(name)
+            if not path.exists() or tables[name].empty:
+                continue
+            old = pd.read_parquet(path)
+            new = tables[name]
+            key = list(CELL_KEY)
+            m = new.reset_index().merge(
+                old[[*key, "shown", "symbol"]].astype({k: "string" for k in key}).rename(
+                    columns={"shown": "previous_shown", "symbol": "previous_symbol"}),
+                on=key, how="inner")
+            a, b = m["shown"], m["previous_shown"]
+            changed = (a.isna() != b.isna()) | (a.notna() & b.notna() & ((a - b).abs() > 1e-9))
+            hit = m[changed]
+            if hit.empty:
+                continue
+            idx = hit["index"].to_numpy()
+            new.loc[idx, "symbol"] = [join_symbols([s, "[r]"]) for s in new.loc[idx, "symbol"]]
+            rev = new.loc[idx].assign(table=name, previous_shown=hit["previous_shown"].to_numpy(),
+                                      previous_symbol=hit["previous_symbol"].to_numpy())
+            out.append(rev[cols])
+    if not out:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if "shown" in c and "symbol" not in c else "string")
+                             for c in cols})
+    df = pd.concat(out, ignore_index=True)
+    for c in cols:
+        df[c] = df[c].astype("float64" if c in ("shown", "previous_shown") else "string")
+    return df
+
+
+def _arrow(df: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def build_release(root: Path, release_date: dt.date | None = None, *,
+                  policy: disclosure.Policy | None = None) -> Version:
+    """Compute the release from the live warehouse and write it as the new live release."""
+    rel = compute_release(root, release_date, policy)
+    return write_version(Path(root), "release", {k: _arrow(v) for k, v in rel.tables.items()}, rel.manifest)
+
+

@@ -1,0 +1,324 @@
+"""Reading the warehouse into cells and rows, table by table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import disclosure, stats, warehouse
+from ..analysis.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
+from ..contract import AGREE5_LABELS, financial_year_label
+from ..periods import add_months, fy_end, fy_of, fy_start
+from .model import (Force, GROUP_LABELS, OUTCOMES, OUTCOME_LABELS, PublishError, _pct, _quarter_of, _quarter_start,
+    quarter_label, years_label)
+from .cells import Cells
+from .rows import Period, Rows, _fy, _people_rows, _q, _rate_areas, _rate_row
+
+
+# --------------------------------------------------------------------------------------
+# The tables
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    root: Path
+    data_as_at: dt.date
+    policy: disclosure.Policy
+    last_fy: int                     # last complete financial year
+    breaks: pd.DataFrame
+
+    def q(self, name: str, **params) -> pd.DataFrame:
+        return warehouse.query(name, params, root=self.root)
+
+
+def _break_symbol(ctx: Context, series: str, start: dt.date, end: dt.date) -> list[str]:
+    b = ctx.breaks[ctx.breaks["series"] == series]
+    return ["[b]"] if any(start <= pd.Timestamp(d).date() <= end for d in b["break_date"]) else []
+
+
+def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
+    """Recorded crime: offences, so exact at every level (no rounding or suppression)."""
+    leaves = ctx.q("publish_crime", date_from=fy_start(first_fy), date_to=fy_end(ctx.last_fy))
+    pop = ctx.q("publish_population")
+    popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
+    counts: dict[tuple[str, int, int], tuple[int, int]] = {}
+    for a, qs, al, da in zip(leaves["area_code"], leaves["quarter_start"], leaves["all_offences"], leaves["da_offences"]):
+        counts[(a, *_quarter_of(qs))] = (int(al), int(da))
+    rows = Rows()
+    areas = [force.area, *force.csps, *force.las]
+    for area in areas:
+        las = force.members.get(area.code, ())
+        if not las:
+            continue
+        for fy in range(first_fy, ctx.last_fy + 1):
+            periods = [(_q(fy, q), [q]) for q in range(1, 5)] + [(_fy(fy), [1, 2, 3, 4])]
+            for period, qs in periods:
+                al = sum(counts.get((la, fy, q), (0, 0))[0] for la in las for q in qs)
+                da = sum(counts.get((la, fy, q), (0, 0))[1] for la in las for q in qs)
+                start = _quarter_start(fy, qs[0])
+                end = add_months(_quarter_start(fy, qs[-1]), 3) - dt.timedelta(days=1)
+                b = _break_symbol(ctx, "crime", start, end)
+                rows.add("da_crimes", "da_crimes", "Domestic-abuse-flagged crimes", "offences", area, period, da, b)
+                rows.add("da_share", "all_crimes", "All recorded crimes", "offences", area, period, al, b)
+                share = da / al if al > 0 else None
+                rows.add("da_share", "da_share", "Domestic-abuse share of recorded crime", "percent", area, period,
+                         None if share is None else _pct(share, True), b if share is not None else ["[x]"])
+                if period.type == "financial year":
+                    pops = [popd.get((la, fy)) for la in las]
+                    if all(p is not None for p in pops) and sum(pops) > 0:
+                        rate = 1000 * da / sum(pops)
+                        rows.add("da_rate_per_1000", "da_per_1000", "Domestic-abuse crimes per 1,000 residents",
+                                 "per 1,000 residents", area, period, math.floor(rate * 10 + 0.5) / 10, b)
+                    else:
+                        rows.add("da_rate_per_1000", "da_per_1000", "Domestic-abuse crimes per 1,000 residents",
+                                 "per 1,000 residents", area, period, None, ["[x]"])
+    return rows.frame()
+
+
+def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) -> pd.DataFrame:
+    return pd.DataFrame([{"row": la.code, "col": c, "value": int(values.get((la.code, c), 0))}
+                         for la in force.las for c in cols])
+
+
+def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> None:
+    df = ctx.q("publish_referrals", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    values: dict[tuple[str, str], int] = {}
+    for a, qs, n in zip(df["area_code"], df["quarter_start"], df["referrals"]):
+        values[(a, quarter_label(*_quarter_of(qs)))] = int(n)
+    cols = [quarter_label(fy, q) for fy in fys for q in range(1, 5)]
+    parent = {quarter_label(fy, q): financial_year_label(fy) for fy in fys for q in range(1, 5)}
+    cells.protect("referrals", _la_grid(force, cols, values), parent, lambda r, c, tot, v: f"referred|{r}|{c}")
+
+
+def outcome_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> dict[int, int]:
+    """Protect outcomes per year of caution; returns in-progress people per year at force level."""
+    df = ctx.q("publish_outcomes", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    values: dict[tuple[str, str], int] = {}
+    in_progress: dict[int, int] = defaultdict(int)
+    for r in df.itertuples():
+        fy = fy_of(pd.Timestamp(r.year_start).date())
+        for o in OUTCOMES:
+            values[(r.area_code, f"{financial_year_label(fy)}|{o}")] = int(getattr(r, o))
+        if r.area_code in force.members[force.code]:
+            in_progress[fy] += int(r.in_progress)
+    cols = [f"{financial_year_label(fy)}|{o}" for fy in fys for o in OUTCOMES]
+    parent = {c: c.split("|")[0] for c in cols}
+
+    def canon(r: str, c: str, tot: bool, v: int) -> str:
+        # The total of a year's outcomes is the people referred that year: the same
+        # statistic as the referrals table's year total, so the same id.
+        return f"referred|{r}|{c}" if tot else f"outcome:{c.split('|')[1]}|{r}|{c.split('|')[0]}"
+
+    cells.protect("outcomes", _la_grid(force, cols, values), parent, canon)
+    for fy in fys:
+        y = financial_year_label(fy)
+        for a in _rate_areas(force):
+            cells.rate(f"outcome:completed|{a}|{y}", completion_denominator(a, y), a)
+    return dict(in_progress)
+
+
+def completion_denominator(area_code: str, y: str) -> tuple[str, ...]:
+    """Closed cases: completed, breached and withdrawn (not in progress)."""
+    return tuple(f"outcome:{o}|{area_code}|{y}" for o in ("completed", "breached", "withdrawn"))
+
+
+def survey_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> pd.DataFrame:
+    qs = ctx.q("survey_questions")
+    df = ctx.q("publish_survey", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    cols = [financial_year_label(fy) for fy in fys]
+    # Each year is its own block: the all-years total is not published.
+    parent = {c: f"{c} (all)" for c in cols}
+    for qid in qs["question_id"]:
+        part = df[df["question_id"] == qid]
+        for what in ("respondents", "agree"):
+            values = {(a, financial_year_label(fy_of(pd.Timestamp(y).date()))): int(v)
+                      for a, y, v in zip(part["area_code"], part["year_start"], part[what])}
+            cells.protect(f"survey_{what}:{qid}", _la_grid(force, cols, values), parent,
+                          lambda r, c, tot, v, w=what, q=qid: f"survey_{w}:{q}|{r}|{c}", publish_totals=False,
+                          displayed=what == "respondents")
+        for y in cols:
+            for a in _rate_areas(force):
+                cells.rate(f"survey_agree:{qid}|{a}|{y}", (f"survey_respondents:{qid}|{a}|{y}",), a)
+    return qs
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    fys: list[int]                 # financial-year cohorts with complete follow-up
+    pooled: str                    # label of all of them together
+    comparison_label: str          # e.g. "2017/18 to 2019/20"
+    last_complete_index: dt.date
+
+
+def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -> Cohorts | None:
+    """Protect cohort sizes and reoffenders: CARA per complete FY cohort (and pooled); comparison."""
+    lci = add_months(ctx.data_as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
+    fys = [fy for fy in range(first_fy, ctx.last_fy + 1) if fy_end(fy) <= lci]
+    people = ctx.q("reoffending_people", area=force.code, date_from=fy_start(first_fy), date_to=lci,
+                   last_complete_index=lci)
+    comp = people[people["cohort_group"] == "comparison"]
+    if not fys or people.empty:
+        return None
+    pooled = years_label(fys[0], fys[-1])
+    cara = people[people["cohort_group"] == "cara"].copy()
+    cara["fy"] = [fy_of(pd.Timestamp(d).date()) for d in cara["index_date"]]
+    cara = cara[cara["fy"].isin(fys)]
+    cols = [financial_year_label(fy) for fy in fys]
+    n_vals: dict[tuple[str, str], int] = defaultdict(int)
+    x_vals: dict[tuple[str, str], int] = defaultdict(int)
+    for a, fy, r in zip(cara["area_code"], cara["fy"], cara["reoffences"]):
+        n_vals[(a, financial_year_label(fy))] += 1
+        x_vals[(a, financial_year_label(fy))] += int(r > 0)
+    parent = {c: pooled for c in cols}
+
+    def n_canon(r: str, c: str, tot: bool, v: int) -> str:
+        # The CARA cohort of a year is the people referred that year: when the counts agree
+        # (they should), the cell is the same statistic as in the referrals table, so it is
+        # protected as one (a conservative link: it only adds knowledge to the check).
+        ref = f"referred|{r}|{c}"
+        return ref if not tot and cells.values.get(ref) == v else f"cohort:cara|{r}|{c}"
+
+    n_grid = _la_grid(force, cols, n_vals)
+    cells.protect("reoffending_n:cara", n_grid, parent, n_canon)
+    cells.protect("reoffending_x:cara", _la_grid(force, cols, x_vals), parent,
+                  lambda r, c, tot, v: f"reoffended:cara|{r}|{c}", displayed=False)
+    cn = comp.groupby("area_code").size().to_dict()
+    cx = comp.groupby("area_code")["reoffences"].apply(lambda s: int((s > 0).sum())).to_dict()
+    cpar = {"comparison": "comparison (all)"}
+    cells.protect("reoffending_n:comparison", _la_grid(force, ["comparison"], {(a, "comparison"): v for a, v in cn.items()}),
+                  cpar, lambda r, c, tot, v: f"cohort:comparison|{r}|{c}", publish_totals=False)
+    cells.protect("reoffending_x:comparison", _la_grid(force, ["comparison"], {(a, "comparison"): v for a, v in cx.items()}),
+                  cpar, lambda r, c, tot, v: f"reoffended:comparison|{r}|{c}", publish_totals=False, displayed=False)
+    for a in _rate_areas(force):
+        for col in [*cols, pooled]:
+            cells.rate(cells.canon("reoffending_x:cara", a, col), (cells.canon("reoffending_n:cara", a, col),), a)
+        cells.rate(cells.canon("reoffending_x:comparison", a, "comparison"),
+                   (cells.canon("reoffending_n:comparison", a, "comparison"),), a)
+    if comp.empty:
+        comp_label = "no comparison group"
+    else:
+        a = fy_of(pd.Timestamp(comp["index_date"].min()).date())
+        b = fy_of(pd.Timestamp(comp["index_date"].max()).date())
+        comp_label = years_label(a, b)
+    return Cohorts(fys, pooled, comp_label, lci)
+
+
+def _check_shared_cells(cells: Cells) -> None:
+    """Sanity: a shared id must hold one true value in every table that publishes it."""
+    f = cells.frame
+    clash = f.groupby("canon")["value"].nunique()
+    clash = clash[clash > 1]
+    if len(clash):
+        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash.index[:5])}.")
+
+
+# --- rows of the people tables ---------------------------------------------------------------
+
+
+def referral_rows(cells: Cells, force: Force, fys: list[int], launch: dt.date) -> pd.DataFrame:
+    rows = Rows()
+    for fy in fys:
+        for q in range(1, 5):
+            end = add_months(_quarter_start(fy, q), 3) - dt.timedelta(days=1)
+            _people_rows(rows, cells, force, "referrals", "referrals", "People referred to CARA", _q(fy, q),
+                         lambda a, c=quarter_label(fy, q): f"referred|{a}|{c}", not_applicable=end < launch)
+        _people_rows(rows, cells, force, "referrals", "referrals", "People referred to CARA", _fy(fy),
+                     lambda a, c=financial_year_label(fy): f"referred|{a}|{c}")
+    return rows.frame()
+
+
+def outcome_rows(cells: Cells, force: Force, fys: list[int], in_progress: dict[int, int]) -> pd.DataFrame:
+    rows = Rows()
+    for fy in fys:
+        y = financial_year_label(fy)
+        prov = ["[p]"] if in_progress.get(fy, 0) > 0 else []
+        for o in (*OUTCOMES, "all"):
+            canon = (lambda a, o=o: f"outcome:{o}|{a}|{y}") if o != "all" else (lambda a: f"referred|{a}|{y}")
+            _people_rows(rows, cells, force, "outcome_mix", "people", "People referred", _fy(fy), canon, prov,
+                         category=o, category_label=OUTCOME_LABELS[o])
+        for area in force.people_areas():
+            src = force.csp_alias.get(area.code, area.code)
+            den = completion_denominator(src, y)
+            closed = closed_cases_shown(cells, src, y)
+            rows.add("completion_rate", "closed_cases", "Closed cases (completed, breached or withdrawn)", "people",
+                     area, _fy(fy), closed, ["[c]"] if closed is None else prov)
+            _rate_row(rows, cells, force, area, f"outcome:completed|{src}|{y}", den, "completion_rate", "completion_rate",
+                      "Completion rate (completed as % of closed cases)", _fy(fy), prov, den_shown=closed)
+    return rows.frame()
+
+
+def closed_cases_shown(cells: Cells, area_code: str, y: str) -> int | None:
+    """Closed cases as published: worked out from published figures only, so they reveal
+    nothing more. Completed + breached + withdrawn when all three are published; otherwise
+    people referred minus those in progress, when both are; otherwise not published."""
+    parts = [cells.get(d)[1] for d in completion_denominator(area_code, y)]
+    if all(v is not None for v in parts):
+        return sum(parts)
+    referred, in_progress = cells.get(f"referred|{area_code}|{y}")[1], cells.get(f"outcome:in_progress|{area_code}|{y}")[1]
+    if referred is not None and in_progress is not None:
+        return referred - in_progress
+    return None
+
+
+def survey_rows(cells: Cells, force: Force, fys: list[int], questions: pd.DataFrame) -> pd.DataFrame:
+    rows = Rows()
+    for qid, text in zip(questions["question_id"], questions["text"]):
+        for fy in fys:
+            y = financial_year_label(fy)
+            _people_rows(rows, cells, force, "survey_agree", "respondents", "Respondents to the statement", _fy(fy),
+                         lambda a: f"survey_respondents:{qid}|{a}|{y}", category=qid, category_label=text)
+            for area in force.people_areas():
+                src = force.csp_alias.get(area.code, area.code)
+                _rate_row(rows, cells, force, area, f"survey_agree:{qid}|{src}|{y}", (f"survey_respondents:{qid}|{src}|{y}",),
+                          "survey_agree", "agree_pct", f"Agreed or strongly agreed ({AGREE5_LABELS[4]} or {AGREE5_LABELS[5]})",
+                          _fy(fy), category=qid, category_label=text)
+    return rows.frame()
+
+
+def reoffending_rows(cells: Cells, force: Force, co: Cohorts) -> pd.DataFrame:
+    rows = Rows()
+    comp_period = Period(co.comparison_label, "comparison group")
+    periods = [(_fy(fy), financial_year_label(fy)) for fy in co.fys]
+    periods.append((Period(co.pooled, "financial years"), co.pooled))
+    rate_label = "Proven reoffending rate within a year"
+    for area in force.people_areas():
+        src = force.csp_alias.get(area.code, area.code)
+        top = src == force.code
+        # Comparison group: the fixed historical group of this area.
+        cn = cells.canon("reoffending_n:comparison", src, "comparison")
+        cx = cells.canon("reoffending_x:comparison", src, "comparison")
+        cn_shown = cells.get(cn)[1]
+        rows.add("reoffending_rate", "people", "People in the group", "people", area, comp_period, cn_shown,
+                 ["[c]"] if cn_shown is None else [], "comparison", GROUP_LABELS["comparison"])
+        c_rate = _rate_row(rows, cells, force, area, cx, (cn,), "reoffending_rate", "reoffending_rate", rate_label,
+                           comp_period, category="comparison", category_label=GROUP_LABELS["comparison"])
+        for period, col in periods:
+            n_id = cells.canon("reoffending_n:cara", src, col)
+            x_id = cells.canon("reoffending_x:cara", src, col)
+            n_shown = cells.get(n_id)[1]
+            rows.add("reoffending_rate", "people", "People in the group", "people", area, period, n_shown,
+                     ["[c]"] if n_shown is None else [], "cara", GROUP_LABELS["cara"])
+            rate = _rate_row(rows, cells, force, area, x_id, (n_id,), "reoffending_rate", "reoffending_rate", rate_label,
+                             period, category="cara", category_label=GROUP_LABELS["cara"])
+            # The difference, with its 95% interval: only when both rates are published and
+            # both groups have at least MIN_GROUP people (Justice Data Lab guidance).
+            diff = None
+            if rate is not None and c_rate is not None and n_shown >= MIN_GROUP and cn_shown >= MIN_GROUP:
+                pick = 0 if top else 1  # exact counts at force level, published ones below
+                diff = stats.newcombe_difference(cells.get(x_id)[pick], cells.get(n_id)[pick],
+                                                 cells.get(cx)[pick], cells.get(cn)[pick])
+            for measure, label, attr in (("difference", "Difference in percentage points (CARA minus comparison)", "estimate"),
+                                         ("difference_low", "Lower 95% confidence limit of the difference", "low"),
+                                         ("difference_high", "Upper 95% confidence limit of the difference", "high")):
+                v = None if diff is None else _pct(getattr(diff, attr), top)
+                rows.add("reoffending_rate", measure, label, "percentage points", area, period, v,
+                         [] if diff is not None else ["[x]"], "difference", GROUP_LABELS["difference"])
+    return rows.frame()
+
+

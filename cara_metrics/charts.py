@@ -94,12 +94,25 @@ def layout(*, y_title: str = "", x_title: str = "", percent: bool = False, heigh
     return out
 
 
+def _nest(axis: Dict) -> Dict:
+    """``title_text`` / ``title_font`` as a nested ``title`` dict: Plotly parses each "magic
+    underscore" key the slow way (about 0.4 ms a key), nested dicts it takes directly."""
+    out = {k: v for k, v in axis.items() if not k.startswith("title_")}
+    title = dict(axis.get("title") or {})
+    for k, v in axis.items():
+        if k.startswith("title_"):
+            title[k[len("title_"):]] = v
+    if title:
+        out["title"] = title
+    return out
+
+
 def figure(data: Sequence[Any], base: Dict, *, xaxis: Dict | None = None, yaxis: Dict | None = None,
            extra: Dict | None = None) -> go.Figure:
     """One validated figure from traces and a layout dict with the caller's overrides."""
     lay = merge(base, extra)
-    lay["xaxis"] = merge(lay["xaxis"], xaxis)
-    lay["yaxis"] = merge(lay["yaxis"], yaxis)
+    for name in [k for k in lay if k.startswith(("xaxis", "yaxis"))]:
+        lay[name] = _nest(merge(lay[name], xaxis if name == "xaxis" else yaxis if name == "yaxis" else None))
     return go.Figure(data=list(data), layout=lay)
 
 
@@ -203,7 +216,7 @@ def line_chart(
                                      fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0),
                                      hoverinfo="skip", showlegend=False, name=f"{name} 95% interval"))
         traces.append(go.Scatter(
-            x=df[x], y=df[col], name=name, mode="lines" if col in reference else "lines+markers",
+            x=xs, y=df[col].tolist(), name=name, mode="lines" if col in reference else "lines+markers",
             line=dict(color=colour, width=2.5, dash=DASHES[i % len(DASHES)]),
             marker=dict(symbol=MARKERS[i % len(MARKERS)], size=6),
             hovertemplate=f"%{{y:{fmt}}}<extra>{name}</extra>",
@@ -243,7 +256,8 @@ def bar_chart(
     sits at the base); ``value_title`` names the value axis.
     """
     colours = [FOCUS[0] if highlight is None or c == highlight else FOCUS[1] for c in df[category]]
-    kwargs: Dict = dict(marker_color=colours, text=df[text] if text else None, textposition="auto")
+    # Plain lists, not Series: Plotly converts a Series through narwhals (about 0.7 ms a trace).
+    kwargs: Dict = dict(marker=dict(color=colours), text=df[text].tolist() if text else None, textposition="auto")
     if inside:
         kwargs.update(textposition="inside", insidetextanchor=inside)
     if hovertemplate:
@@ -254,7 +268,7 @@ def bar_chart(
                    color=INK, thickness=1.5)
         kwargs["error_x" if horizontal else "error_y"] = err
     if horizontal:
-        trace = go.Bar(y=df[category], x=df[value], orientation="h", **kwargs)
+        trace = go.Bar(y=df[category].tolist(), x=df[value].tolist(), orientation="h", **kwargs)
         lay = layout(y_title=y_title, height=height or max(300, 60 + 42 * len(df)), hovermode="closest", showlegend=False)
         lay["yaxis"].update(autorange="reversed", gridcolor="rgba(0,0,0,0)", rangemode="normal")
         lay["xaxis"].update(showgrid=True, gridcolor=GRID, rangemode="tozero", automargin=True)
@@ -263,7 +277,7 @@ def bar_chart(
         if value_title is not None:
             lay["xaxis"]["title_text"] = value_title
     else:
-        trace = go.Bar(x=df[category], y=df[value], **kwargs)
+        trace = go.Bar(x=df[category].tolist(), y=df[value].tolist(), **kwargs)
         lay = layout(y_title=value_title if value_title is not None else y_title, percent=percent, height=height or 380,
                      hovermode="closest", showlegend=False)
     return figure([trace], lay, xaxis=xaxis, yaxis=yaxis, extra=extra)
@@ -273,7 +287,8 @@ def stacked_bars(df: pd.DataFrame, x: str, parts: Sequence[str], names: Sequence
                  xaxis: Dict | None = None) -> go.Figure:
     """Stacked columns (e.g. outcomes per quarter), each part with its own pattern too; legend in stack order."""
     patterns = ("", "/", ".", "x", "-", "+")
-    traces = [go.Bar(x=df[x], y=df[col], name=name, marker=dict(color=PALETTE[i % len(PALETTE)], pattern_shape=patterns[i % len(patterns)]))
+    traces = [go.Bar(x=df[x].tolist(), y=df[col].tolist(), name=name,
+                     marker=dict(color=PALETTE[i % len(PALETTE)], pattern=dict(shape=patterns[i % len(patterns)])))
               for i, (col, name) in enumerate(zip(parts, names))]
     return figure(traces, layout(y_title=y_title), xaxis=xaxis, extra=dict(barmode="stack", legend=dict(traceorder="normal")))
 
@@ -290,14 +305,15 @@ def diverging_bars(df: pd.DataFrame, question: str, levels: Sequence[str], *, ne
     mid = n // 2
     for i, lvl in enumerate(levels):
         share = df[lvl].astype(float)
+        labels = df[question].tolist()
         if lvl == neutral:
             for side in (-1, 1):
-                traces.append(go.Bar(y=df[question], x=side * share / 2, orientation="h", name=lvl, marker_color=colours[i],
-                                     showlegend=side == 1, legendgroup=lvl, customdata=share, hovertemplate="%{customdata:.0%}<extra>" + lvl + "</extra>"))
+                traces.append(go.Bar(y=labels, x=(side * share / 2).tolist(), orientation="h", name=lvl, marker=dict(color=colours[i]),
+                                     showlegend=side == 1, legendgroup=lvl, customdata=share.tolist(), hovertemplate="%{customdata:.0%}<extra>" + lvl + "</extra>"))
             continue
         sign = -1 if i < mid else 1
-        traces.append(go.Bar(y=df[question], x=sign * share, orientation="h", name=lvl, marker_color=colours[i], legendgroup=lvl,
-                             customdata=share, hovertemplate="%{customdata:.0%}<extra>" + lvl + "</extra>",
+        traces.append(go.Bar(y=labels, x=(sign * share).tolist(), orientation="h", name=lvl, marker=dict(color=colours[i]), legendgroup=lvl,
+                             customdata=share.tolist(), hovertemplate="%{customdata:.0%}<extra>" + lvl + "</extra>",
                              text=[f"{v:.0%}" if v >= 0.06 else "" for v in share], textposition="inside", insidetextanchor="middle"))
     lay = layout(height=120 + 70 * len(df), hovermode="closest")
     return figure(traces, lay,
@@ -315,7 +331,7 @@ def step_curves(curves: dict[str, pd.DataFrame], *, y_title: str = "", xaxis: Di
         traces.append(go.Scatter(x=times + times[::-1], y=list(km["high"]) + list(km["low"])[::-1], mode="lines",
                                  fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0, shape="hv"), hoverinfo="skip",
                                  showlegend=False, name=f"{name} 95% band"))
-        traces.append(go.Scatter(x=km["time"], y=km["estimate"], name=name, mode="lines", line=dict(color=colour, width=2.5, shape="hv", dash=DASHES[i % 4]),
+        traces.append(go.Scatter(x=times, y=km["estimate"].tolist(), name=name, mode="lines", line=dict(color=colour, width=2.5, shape="hv", dash=DASHES[i % 4]),
                                  hovertemplate="day %{x}: %{y:.1%}<extra>" + name + "</extra>"))
     lay = layout(y_title=y_title, x_title="Days since caution", percent=True, hovermode="closest")
     return figure(traces, lay, xaxis=xaxis)
@@ -382,4 +398,6 @@ def forest(rows: Sequence[Estimate], *, empty_text: str = "") -> go.Figure:
         titles.append(dict(text=r.title, x=0.5, xref="paper", xanchor="center", y=top, yref="paper", yanchor="bottom",
                            showarrow=False, font=dict(size=13)))
     lay["annotations"] = titles
+    for name in [k for k in lay if k.startswith(("xaxis", "yaxis"))]:
+        lay[name] = _nest(lay[name])
     return go.Figure(data=traces, layout=lay)

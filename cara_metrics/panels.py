@@ -100,7 +100,10 @@ def fill_periods(df: pd.DataFrame, f: Filters, grain: Grain, columns: list[str],
         if c not in out:
             out[c] = 0
         out[c] = out[c].fillna(0).astype("int64")
-    out.insert(1, "period", [period_label(d.date(), grain) for d in out[col]])
+    # Labels from the plain dates (iterating a datetime column makes a Timestamp per row).
+    labels = {d: period_label(d, grain) for d in starts}
+    out.insert(1, "period", [labels[d] for d in starts] if len(out) == len(starts)
+               else [labels[d.date()] for d in out[col]])
     return out
 
 

@@ -8,23 +8,37 @@ page can show a figure that did not pass disclosure control in :mod:`cara_metric
 Figures are shown exactly as released, symbols kept ("[c]", "85% [u]"). Choices are the
 fixed breakdowns of the release: an area and a financial year, never a free date range.
 Derived numbers (a change on the year before) are computed from the published values only.
+
+A release file that is missing or damaged raises :class:`ReleaseFileError`, which names the
+file in words a reader understands; the pages show it in place of the figures that need
+that file and carry on with the rest. The downloads are built once per release version
+(:func:`downloads`): a release never changes, so no reader pays for building them again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from . import charts, disclosure, registry, warehouse
-from .dataroot import data_root, live_version
+from .dataroot import data_root
 from .disclosure import SYMBOLS
 from .panels import NoData, Panel, Tile
 from .periods import format_date
+
+if TYPE_CHECKING:
+    from .export import Download
+
+log = logging.getLogger("cara_metrics")
 
 RELEASE_TABLES = ("crime", "referrals", "outcomes", "survey", "reoffending")
 HEADLINE_QUESTION = "attitude"
@@ -38,11 +52,53 @@ def _root(root: Path | None) -> Path:
     return root or data_root()
 
 
+#: What each release file holds, in words (the figures tables' titles come from the manifest).
+FILE_WORDS = {"areas": "the list of areas", "series_breaks": "the breaks in series", "revisions": "the revised figures"}
+
+
+class ReleaseFileError(warehouse.QueryError):
+    """A file of the live release is missing or cannot be read. The message names it for a reader."""
+
+    def __init__(self, name: str, words: str, version: str) -> None:
+        self.name, self.version = name, version
+        super().__init__(f"The published file for {name} ({words}) is missing or damaged.")
+
+
 def table(name: str, root: Path | None = None) -> pd.DataFrame:
-    """One release table, every row (as released)."""
+    """One release table, every row (as released).
+
+    Raises :class:`ReleaseFileError` when its file is missing or unreadable: its message is
+    for a reader of the public pages, the technical detail goes to the log.
+
+    When the file is whole again, one retry: the warehouse re-opens a release whose broken
+    file has been restored, but only for the files it knew of when it opened it (the
+    manifest's figure tables and the files present), so a restored ``areas``, ``revisions``
+    or ``series_breaks`` file would otherwise fail once more. The failed query dropped that
+    database, so the retry reads the restored file: the next page run is whole.
+    """
     if name not in (*RELEASE_TABLES, "areas", "series_breaks", "revisions"):
         raise KeyError(f"no release table {name!r}")
-    return warehouse.query(f"release_{name}", root=_root(root), kind="release")
+    try:
+        return warehouse.query(f"release_{name}", root=_root(root), kind="release")
+    except warehouse.QueryError as exc:
+        version = warehouse.current_version(_root(root), "release")
+        if _readable(version.table_path(name)):
+            try:
+                return warehouse.query(f"release_{name}", root=_root(root), kind="release")
+            except warehouse.QueryError:
+                raise exc from None  # the file is whole: something else failed
+        words = FILE_WORDS.get(name) or version.manifest.get("tables", {}).get(name, {}).get("title", name)
+        log.error("release %s: %s is missing or damaged (%s)", version.path, version.table_path(name).name, exc)
+        raise ReleaseFileError(name, str(words)[:1].lower() + str(words)[1:], version.name) from exc
+
+
+def _readable(path: Path) -> bool:
+    """Whether ``path`` is a Parquet file whose footer can be read (cheap: the footer only)."""
+    try:
+        pq.read_metadata(path)
+    except (OSError, ValueError):  # missing, truncated or not Parquet (pyarrow raises ArrowInvalid, a ValueError)
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------
@@ -166,11 +222,22 @@ def area_name(code: str, root: Path | None = None) -> str:
 
 
 def year_options(root: Path | None = None) -> list[str]:
-    """Financial years in the release, latest first."""
+    """Financial years in the release, latest first.
+
+    A table whose file cannot be read is left out (the figures that need it say so where
+    they would be shown), so one damaged file does not take away every choice; only when
+    no table can be read is the error raised."""
     years: set[str] = set()
+    failed: list[ReleaseFileError] = []
     for name in RELEASE_TABLES:
-        t = table(name, root)
+        try:
+            t = table(name, root)
+        except ReleaseFileError as exc:
+            failed.append(exc)
+            continue
         years |= set(t.loc[t["period_type"] == "financial year", "period"].dropna())
+    if failed and not years:
+        raise failed[0]
     return sorted(years, reverse=True)
 
 
@@ -720,6 +787,48 @@ def panels(area_code: str, fy: str, root: Path | None = None) -> dict[str, list]
         "survey": [lambda: survey_panel(area_code, fy, root)],
         "reoffending": [lambda: reoffending_panel(area_code, root)],
     }
+
+
+# --------------------------------------------------------------------------------------
+# Downloads, built once per release
+# --------------------------------------------------------------------------------------
+
+_downloads: dict[tuple[str, str], list["Download"]] = {}
+_downloads_lock = threading.Lock()
+#: Releases whose downloads are kept (the live one and the few before it, for page runs
+#: pinned to an older release while a publish lands); older ones are dropped.
+_DOWNLOAD_RELEASES = 3
+
+
+def downloads(name: str, root: Path | None = None) -> list["Download"]:
+    """The CSV and ODS files of release table ``name`` (:func:`export.downloads`), built once
+    per release version and kept in this process.
+
+    A release never changes once published, so every reader of one release gets the same
+    bytes. Building them (odfpy writing the spreadsheets) took about 2.6 s of CPU for the
+    five tables, which made the tables page the slowest page by far when it was done for
+    every reader on every run. One lock: while one session builds, the others wait for its
+    result rather than building the same files again on the same CPU.
+    """
+    from . import export  # export imports this module
+
+    key = (warehouse.current_version(_root(root), "release").id, name)
+    with _downloads_lock:
+        files = _downloads.get(key)
+        if files is None:
+            files = export.downloads(name, root)
+            _downloads[key] = files
+            releases = list(dict.fromkeys(k[0] for k in _downloads))
+            for old in releases[:-_DOWNLOAD_RELEASES]:
+                for k in [k for k in _downloads if k[0] == old]:
+                    del _downloads[k]
+    return files
+
+
+def clear_downloads() -> None:
+    """Forget the built downloads (tests)."""
+    with _downloads_lock:
+        _downloads.clear()
 
 
 # --------------------------------------------------------------------------------------

@@ -8,19 +8,23 @@ Public pages read the public release only (:mod:`cara_metrics.public`,
   as at, published, next update, period, revisions, breaks in series) on every page;
 * tables are real HTML tables (``st.table``) with an accessible name, symbols kept;
   every chart is followed by its one-sentence summary and its table;
-* choices are the release's fixed breakdowns (area, financial year), kept in the URL.
+* choices are the release's fixed breakdowns (area, financial year), kept in the URL;
+* no reader ever sees a traceback: each independent part of a page is built inside
+  :func:`guard`, which shows a plain message instead (naming the published file when one is
+  missing or damaged), and the rest of the page and the other pages carry on.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
-from typing import Callable
+from typing import Callable, Iterator
 
 import pandas as pd
 import streamlit as st
 
-from . import export, public
+from . import public
 from .dataroot import DataRootError
 from .panels import NoData, Panel, Tile
 from .warehouse import QueryError, pin as warehouse_pin
@@ -36,6 +40,9 @@ def start(title: str, lead: str | None = None) -> public.ReleaseInfo:
         # One page run reads one release, even if a publish switches CURRENT meanwhile.
         warehouse_pin(None, "release")
         info = public.release_info()
+    except public.ReleaseFileError as exc:
+        st.error(f"We could not show this page. {exc} {_LATER}")
+        st.stop()
     except (DataRootError, QueryError) as exc:
         log.error("public page without a readable release: %s", exc)
         st.info("The public figures are not available at the moment. Please try again later.")
@@ -57,35 +64,72 @@ def release_status(info: public.ReleaseInfo) -> None:
 
 def _choose(label: str, options: list[str], param: str, format_func=str) -> str:
     """A selectbox over fixed options whose choice is kept in the URL (``?param=value``),
-    so a view can be shared; an unknown value in the URL is ignored."""
+    so a view can be shared; an unknown value in the URL is ignored.
+
+    The URL only seeds the widget, through its default (``index``), while the widget has no
+    value yet in this session; after that the widget's value wins and is written back to
+    the URL. Assigning ``st.session_state[key]`` instead would override a value the browser
+    has just sent: after a server restart the new session is empty, and the reader's first
+    change would be replaced by the (older) value in the URL.
+    """
     key = f"public_{param}"
-    if key not in st.session_state or st.session_state[key] not in options:
+    index = 0
+    if key not in st.session_state:
         wanted = st.query_params.get(param)
-        st.session_state[key] = wanted if wanted in options else options[0]
-    value = st.selectbox(label, options, format_func=format_func, key=key)
+        index = options.index(wanted) if wanted in options else 0
+    value = st.selectbox(label, options, index=index, format_func=format_func, key=key)
     if st.query_params.get(param) != value:
         st.query_params[param] = value
     return value
 
 
-def choose_area(label: str = "Area") -> str:
-    """The area choice (from the release: force, partnerships, local authorities), ``?area=``."""
-    options = public.area_options()
-    return _choose(label, list(options), "area", options.get)
-
-
-def choose_year(label: str = "Financial year (April to March)") -> str:
-    """The financial-year choice (from the release, latest first), ``?year=``."""
-    return _choose(label, public.year_options(), "year")
-
-
 def choose_area_and_year() -> tuple[str, str]:
+    """The area (from the release: force, partnerships, local authorities; ``?area=``) and
+    the financial year (from the release, latest first; ``?year=``), side by side.
+
+    When the choices cannot be read from the release, says why and stops the page: nothing
+    below them can be shown without them."""
+    try:
+        areas, years = public.area_options(), public.year_options()
+    except Exception as exc:  # noqa: BLE001 - the public never sees a traceback
+        _show_failure("the choice of area and year, so this page cannot show its figures", exc)
+        st.stop()
     c1, c2 = st.columns(2)
     with c1:
-        area = choose_area()
+        area = _choose("Area", list(areas), "area", areas.get)
     with c2:
-        year = choose_year()
+        year = _choose("Financial year (April to March)", years, "year")
     return area, year
+
+
+_LATER = "Please try again later."
+
+
+def _show_failure(what: str, exc: BaseException) -> None:
+    """The message a reader sees when ``what`` cannot be shown: the published file that is
+    missing or damaged when that is the reason, never a traceback (the log has the detail)."""
+    if isinstance(exc, public.ReleaseFileError):
+        st.error(f"We could not show {what}. {exc} {_LATER}")
+    elif isinstance(exc, (QueryError, DataRootError)):
+        log.error("public page: %s: %s", what, exc)
+        st.error(f"We could not show {what}: the published figures could not be read just now. {_LATER}")
+    else:
+        log.error("public page: %s failed", what, exc_info=exc)
+        st.error(f"We could not show {what} because of an unexpected problem. {_LATER}")
+
+
+@contextlib.contextmanager
+def guard(what: str) -> Iterator[None]:
+    """Run one independent part of a page; if it fails, say so in place of ``what`` (e.g.
+    "the headline figures") and let the rest of the page go on.
+
+    Only what is drawn before the failure stays, so build first and draw after."""
+    try:
+        yield
+    except NoData as exc:
+        st.info(f"{exc}")
+    except Exception as exc:  # noqa: BLE001 - the public never sees a traceback
+        _show_failure(what, exc)
 
 
 def tiles(items: list[Tile], columns: int = 3) -> None:
@@ -126,27 +170,30 @@ def footer(metric) -> None:
 
 def show(build: Callable[[], Panel], key: str, what: str) -> None:
     """Build and lay out a panel; a panel that cannot be built says so without a traceback."""
-    try:
-        panel(build(), key)
-    except NoData as exc:
-        st.info(f"{exc}")
-    except Exception:  # noqa: BLE001 - the public never sees a traceback
-        log.exception("public panel %s failed", key)
-        st.info(f"We could not show {what} just now.")
+    with guard(what):
+        p = build()  # built before anything is drawn, so a failure leaves no half a panel
+        panel(p, key)
 
 
 def downloads(name: str) -> None:
-    """CSV and ODS of the whole release table, and its metadata."""
-    try:
-        files = export.downloads(name)
-    except Exception:  # noqa: BLE001
-        log.exception("public downloads for %s failed", name)
-        st.info("The downloads for this table are not available just now.")
-        return
-    with st.container(horizontal=True):
-        for f in files:
-            st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime, key=f"dl-{name}-{_slug(f.file_name)}",
-                               on_click="ignore")
+    """CSV and ODS of the whole release table, and its metadata (built once per release)."""
+    with guard("the downloads for this table"):
+        files = public.downloads(name)
+        with st.container(horizontal=True):
+            for f in files:
+                st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime,
+                                   key=f"dl-{name}-{_slug(f.file_name)}", on_click="ignore")
+
+
+def table_section(name: str, builds: list[Callable[[], Panel]], what: str) -> None:
+    """One release table on the tables page (``what``: its title, e.g. "people referred to
+    CARA"): its downloads, then each of its panels. When the table's published file cannot
+    be read, one message for the section, not one per part."""
+    with guard(f"the figures on {what}"):
+        public.table(name)  # read once (cached): a missing file fails here, before anything is drawn
+        downloads(name)
+        for i, build in enumerate(builds):
+            show(build, f"{name}-{i}", what)
 
 
 def bullets(lines: list[str]) -> None:

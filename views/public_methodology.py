@@ -6,14 +6,15 @@ from cara_metrics import public, ui_public
 
 info = ui_public.start("CARA: methodology")
 
-for heading, body in public.methodology_sections():
-    st.header(heading)
-    st.markdown(body)
-
-st.header("What each figure means")
-for title, body in public.metric_descriptions():
-    st.subheader(title)
-    st.markdown(body)
+with ui_public.guard("the methodology"):
+    sections, metrics = public.methodology_sections(), public.metric_descriptions()
+    for heading, body in sections:
+        st.header(heading)
+        st.markdown(body)
+    st.header("What each figure means")
+    for title, body in metrics:
+        st.subheader(title)
+        st.markdown(body)
 
 st.header("Protecting the people in the figures")
 ui_public.bullets(public.policy_lines(info))

@@ -14,14 +14,18 @@ info = ui_public.start(
 st.header("Choose an area and a financial year")
 area, year = ui_public.choose_area_and_year()
 
-st.header(f"Headline figures: {public.area_name(area)}, {year}")
-ui_public.tiles(public.headline_tiles(area, year))
+with ui_public.guard("the headline figures"):
+    heading, tiles = f"Headline figures: {public.area_name(area)}, {year}", public.headline_tiles(area, year)
+    st.header(heading)
+    ui_public.tiles(tiles)
 
 st.header("In plain English")
-ui_public.bullets(public.headline_sentences(area, year))
+with ui_public.guard("the headline figures in words"):
+    ui_public.bullets(public.headline_sentences(area, year))
 
 st.header(f"Every area, {year}")
-ui_public.table(public.headline_table(year), alt=f"Headline figures for every area in {year}")
+with ui_public.guard("the headline figures for every area"):
+    ui_public.table(public.headline_table(year), alt=f"Headline figures for every area in {year}")
 st.caption("Figures about people below force level are rounded to the nearest 5, and 1 to 4 people are shown as [c]. "
            "The full tables, with downloads, are on the tables page; the symbols are explained below.")
 
@@ -29,7 +33,8 @@ st.header("About this release")
 st.subheader("Revisions")
 st.markdown(info.revisions_text)
 if len(info.revisions):
-    ui_public.table(public.revisions_table(info), alt="Figures revised since the previous release")
+    with ui_public.guard("the list of revised figures"):
+        ui_public.table(public.revisions_table(info), alt="Figures revised since the previous release")
 st.subheader("Breaks in series")
 st.markdown(info.breaks_text)
 st.subheader("Symbols")

@@ -13,12 +13,11 @@ ui_public.start(
 st.header("Choose an area and a financial year")
 area, year = ui_public.choose_area_and_year()
 
+panels = public.panels(area, year)
 for name, spec in public.table_specs().items():
     st.header(spec["title"])
     st.markdown(spec["description"])
-    ui_public.downloads(name)
-    for i, build in enumerate(public.panels(area, year)[name]):
-        ui_public.show(build, f"{name}-{i}", spec["title"].lower())
+    ui_public.table_section(name, panels[name], spec["title"].lower())
 
 st.header("Symbols")
 ui_public.symbols_key()

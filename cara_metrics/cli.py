@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     publish.register(sub)
     boardpack.register(sub)
     bench.register(sub)
+    from . import bench_browser  # its Playwright import waits until a command runs
+
+    bench_browser.register(sub)
     return parser
 
 

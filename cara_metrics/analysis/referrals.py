@@ -324,20 +324,23 @@ def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Pane
 
 
 @cached_panel
-def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, all_sql: str, period_sql: str,
+def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, sql: str,
                who: str, title: str, y_title: str, none: str) -> Panel:
     """Median and interquartile range of a number of days, over the selection and per period.
 
-    ``title`` is formatted with ``days`` (the median); ``who`` names the people counted.
+    ``sql`` returns a row per period and one ``overall`` row; ``title`` is formatted with
+    ``days`` (the median); ``who`` names the people counted.
     """
     m = registry.get(metric_id)
     name = area_name(f.area_code, root)
-    overall = warehouse.query(all_sql, f.params(), root=root).iloc[0]
-    n = int(overall["n"])
+    df = warehouse.query(sql, f.params(grain=grain), root=root)
+    whole = df[df["overall"]]
+    n = int(whole["n"].iloc[0]) if len(whole) else 0
     if n == 0:
         require_referrals(f, root)
         raise NoData(none.format(during=during(f)))
-    per = fill_periods(warehouse.query(period_sql, f.params(grain=grain), root=root), f, grain, ["n"])
+    overall = whole.iloc[0]
+    per = fill_periods(df.loc[~df["overall"], ["period_start", "n", "q1", "median", "q3"]], f, grain, ["n"])
     med, q1, q3 = float(overall["median"]), float(overall["q1"]), float(overall["q3"])
     shown = per[per["n"] > 0]
     fig = charts.line_chart(shown, "period_start", ["median"], names=[f"Median, {name}"], bands={"median": ("q1", "q3")},
@@ -363,8 +366,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, a
 @cached_panel
 def days_to_workshop_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     return days_panel(
-        f, grain, root, metric_id="days_to_workshop", all_sql="referrals_days_to_workshop_all",
-        period_sql="referrals_days_to_workshop", who="People who attended workshop 1",
+        f, grain, root, metric_id="days_to_workshop", sql="referrals_days_to_workshop", who="People who attended workshop 1",
         title="Half of people attended their first workshop within {days} days of their caution",
         y_title="Days from caution to first workshop",
         none="No one cautioned {during} has attended a first workshop yet.",

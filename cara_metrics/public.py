@@ -70,11 +70,8 @@ def table(name: str, root: Path | None = None) -> pd.DataFrame:
     Raises :class:`ReleaseFileError` when its file is missing or unreadable: its message is
     for a reader of the public pages, the technical detail goes to the log.
 
-    When the file is whole again, one retry: the warehouse re-opens a release whose broken
-    file has been restored, but only for the files it knew of when it opened it (the
-    manifest's figure tables and the files present), so a restored ``areas``, ``revisions``
-    or ``series_breaks`` file would otherwise fail once more. The failed query dropped that
-    database, so the retry reads the restored file: the next page run is whole.
+    The warehouse watches every file a release should hold (warehouse.RELEASE_SUPPORT_FILES
+    and the manifest's tables), so the first page run after a restore reads it again.
     """
     if name not in (*RELEASE_TABLES, "areas", "series_breaks", "revisions"):
         raise KeyError(f"no release table {name!r}")
@@ -83,10 +80,7 @@ def table(name: str, root: Path | None = None) -> pd.DataFrame:
     except warehouse.QueryError as exc:
         version = warehouse.current_version(_root(root), "release")
         if _readable(version.table_path(name)):
-            try:
-                return warehouse.query(f"release_{name}", root=_root(root), kind="release")
-            except warehouse.QueryError:
-                raise exc from None  # the file is whole: something else failed
+            raise  # the file is whole: something else failed
         words = FILE_WORDS.get(name) or version.manifest.get("tables", {}).get(name, {}).get("title", name)
         log.error("release %s: %s is missing or damaged (%s)", version.path, version.table_path(name).name, exc)
         raise ReleaseFileError(name, str(words)[:1].lower() + str(words)[1:], version.name) from exc

@@ -96,11 +96,17 @@ class _Database:
         return _table_paths(self.version)
 
 
+#: Files every release holds besides its data tables (which its manifest lists).
+RELEASE_SUPPORT_FILES = ("areas", "revisions", "series_breaks")
+
+
 def _table_paths(version: Version) -> dict[str, Path]:
+    """Every file the version should hold, present or not, so a missing one is named and watched."""
     if version.kind == "warehouse":
         return {t: version.table_path(t) for t in contract.TABLES}
+    expected = [*version.manifest.get("tables", {}), *RELEASE_SUPPORT_FILES]
     return {p.stem: p for p in sorted(version.path.glob("*.parquet"))} | {
-        name: version.path / f"{name}.parquet" for name in version.manifest.get("tables", {}) if isinstance(name, str)}
+        name: version.path / f"{name}.parquet" for name in expected if isinstance(name, str)}
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -176,12 +176,17 @@ def test_restored_file_is_read_on_the_first_query_after_the_restore(demo_copy, d
     assert int(warehouse.query("referrals_by_period", params, root=demo_copy)["referrals"].sum()) > 0
 
 
-def test_missing_release_file_is_named(demo_copy):
+@pytest.mark.parametrize("name", ["referrals", "revisions"])
+def test_missing_release_file_is_named_and_its_restore_seen(demo_copy, name):
     r = live_version(demo_copy, "release")
-    (r.path / "referrals.parquet").unlink()
+    path = r.path / f"{name}.parquet"
+    good = path.read_bytes()
+    path.unlink()
     warehouse.clear_cache()
     db = warehouse.database(demo_copy, "release")
-    assert db.broken.get("referrals") == "missing"
+    assert db.broken.get(name) == "missing"
+    path.write_bytes(good)
+    assert name not in warehouse.database(demo_copy, "release").broken
 
 
 def test_pinned_page_run_reads_one_version(demo_copy, demo_filters):

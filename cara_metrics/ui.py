@@ -17,7 +17,7 @@ import streamlit as st
 
 from . import warehouse
 from .contract import financial_year_label, parse_financial_year
-from .dataroot import DataRootError, data_root, live_version
+from .dataroot import DataRootError
 from .panels import NoData, Panel, Tile, areas_frame
 from .periods import Filters, Grain, format_date, fy_end, fy_of, fy_start
 
@@ -118,33 +118,44 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
     for k in _FILTER_KEYS:
         if f"_saved_{k}" in ss:
             ss[k] = ss[f"_saved_{k}"]
-    if "f_area" not in ss:  # first run of this session: take the URL, else defaults
-        ss.f_area = _qp("area") if _qp("area") in codes else codes[0]
+    # The URL seeds each widget only through its default, and only while the widget has no
+    # value in this session. Assigning st.session_state instead would override a value the
+    # browser has just sent: after a server restart the session is new and empty, and the
+    # user's first change would be replaced by the older value in the URL.
+    seed: dict[str, dict] = {k: {} for k in _FILTER_KEYS}
+    if any(k not in ss for k in _FILTER_KEYS):
+        area = _qp("area") if _qp("area") in codes else codes[0]
         try:
             fy_a = parse_financial_year(_qp("from")) if _qp("from") else max(first_fy, last_fy - default_years + 1)
             fy_b = parse_financial_year(_qp("to")) if _qp("to") else last_fy
         except ValueError:
             fy_a, fy_b = max(first_fy, last_fy - default_years + 1), last_fy
         fy_a, fy_b = min(max(fy_a, first_fy), last_fy), min(max(fy_b, first_fy), last_fy)
-        ss.f_from, ss.f_to = financial_year_label(min(fy_a, fy_b)), financial_year_label(max(fy_a, fy_b))
+        fy_a, fy_b = min(fy_a, fy_b), max(fy_a, fy_b)
         start, end = _qp("start"), _qp("end")
-        ss.f_custom = bool(allow_custom_dates and start and end)
+        custom = bool(allow_custom_dates and start and end)
         try:
-            ss.f_dates = (dt.date.fromisoformat(start), dt.date.fromisoformat(end)) if ss.f_custom else (fy_start(fy_a), fy_end(fy_b))
+            dates = (dt.date.fromisoformat(start), dt.date.fromisoformat(end)) if custom else (fy_start(fy_a), fy_end(fy_b))
         except ValueError:
-            ss.f_custom, ss.f_dates = False, (fy_start(fy_a), fy_end(fy_b))
+            custom, dates = False, (fy_start(fy_a), fy_end(fy_b))
+        wanted = {"f_area": dict(index=codes.index(area)), "f_from": dict(index=years.index(fy_a)),
+                  "f_to": dict(index=years.index(fy_b)), "f_custom": dict(value=custom), "f_dates": dict(value=dates)}
+        seed = {k: (wanted[k] if k not in ss else {}) for k in _FILTER_KEYS}
 
     with st.sidebar:
         st.header("Filters")
-        st.selectbox("Area", codes, key="f_area", on_change=_save, args=("f_area",), format_func=lambda c: f"{names[c]} ({AREA_TYPE_LABELS.get(types[c], types[c])})")
+        st.selectbox("Area", codes, key="f_area", on_change=_save, args=("f_area",), **seed["f_area"],
+                     format_func=lambda c: f"{names[c]} ({AREA_TYPE_LABELS.get(types[c], types[c])})")
         custom = allow_custom_dates and st.toggle("Choose exact dates", key="f_custom", on_change=_save, args=("f_custom",),
-                                                  help="Staff can pick any date range; public figures use whole financial years.")
+                                                  help="Staff can pick any date range; public figures use whole financial years.",
+                                                  **seed["f_custom"])
         if custom:
-            st.date_input("Period", key="f_dates", on_change=_save, args=("f_dates",), min_value=fy_start(first_fy), max_value=fy_end(last_fy), format="DD/MM/YYYY")
+            st.date_input("Period", key="f_dates", on_change=_save, args=("f_dates",), min_value=fy_start(first_fy),
+                          max_value=fy_end(last_fy), format="DD/MM/YYYY", **seed["f_dates"])
         else:
             c1, c2 = st.columns(2)
-            c1.selectbox("From", labels, key="f_from", on_change=_save, args=("f_from",))
-            c2.selectbox("To", labels, key="f_to", on_change=_save, args=("f_to",))
+            c1.selectbox("From", labels, key="f_from", on_change=_save, args=("f_from",), **seed["f_from"])
+            c2.selectbox("To", labels, key="f_to", on_change=_save, args=("f_to",), **seed["f_to"])
     for k in _FILTER_KEYS:
         if k in ss and f"_saved_{k}" not in ss:
             ss[f"_saved_{k}"] = ss[k]

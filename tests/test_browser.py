@@ -69,3 +69,36 @@ def test_url_filters_reach_the_page(browser, server):
         assert "Dorset Council" in body and "2021/22 to 2023/24" in body
     finally:
         page.close()
+
+
+def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_path):
+    """The server restarts under an open staff page; the user's first area change afterwards is
+    applied, not replaced by the area still in the URL (the new session seeds from the URL only
+    through widget defaults)."""
+    from cara_metrics.bench_browser.server import Server
+
+    from .conftest import DEFAULT_DATA_DIR
+
+    srv = Server(DEFAULT_DATA_DIR, audience="staff", log_dir=tmp_path)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        srv.start()
+        page.goto(f"{srv.base}/referrals?area=E23000039&from=2019%2F20&to=2024%2F25")
+        wait_for_page(page)
+        assert "Dorset police force area, 2019/20 to 2024/25" in page.inner_text("body")
+        srv.stop()
+        page.wait_for_timeout(1000)
+        srv.start()
+        # Wait until the browser has reconnected (the status widget stops saying so).
+        page.wait_for_function("""() => { const w = document.querySelector("[data-testid='stStatusWidget']");
+                                          return !/connect/i.test((w && w.innerText) || ''); }""", timeout=60_000)
+        box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
+        box.click()
+        page.get_by_role("option", name=re.compile(r"^Dorset Council")).click()
+        page.wait_for_function("() => /Dorset Council, 2019\\/20 to 2024\\/25/.test(document.body.innerText)", timeout=30_000)
+        wait_for_page(page)
+        assert "Dorset Council, 2019/20 to 2024/25" in page.inner_text("body")
+        assert "area=E06000059" in page.url
+    finally:
+        page.close()
+        srv.stop()

@@ -12,13 +12,14 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from . import registry, warehouse
-from .dataroot import DataRootError, data_root, live_version
+from .dataroot import DataRootError
 from .periods import Filters, Grain, period_label, period_starts
 
 
@@ -63,9 +64,10 @@ class Tile:
     delta_arrow: str = "auto"
 
 
-def area_names(root: Path | None = None) -> dict[str, str]:
+def area_names(root: Path | None = None) -> Mapping[str, str]:
+    """Area code -> name (read-only: it is cached on the version and shared, see below)."""
     df = warehouse.query("areas_current", root=root)
-    return dict(zip(df["area_code"], df["area_name"]))
+    return MappingProxyType(dict(zip(df["area_code"], df["area_name"])))
 
 
 def areas_frame(root: Path | None = None) -> pd.DataFrame:
@@ -157,3 +159,8 @@ def cached_panel(builder: Callable[..., Panel]) -> Callable[..., Panel]:
 def clear_panel_cache() -> None:
     with _panel_lock:
         _panel_cache.clear()
+
+
+# Every panel looks these up (several times a page): cached on the version like a panel.
+area_names = cached_panel(area_names)
+force_of = cached_panel(force_of)

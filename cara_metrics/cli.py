@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .dataroot import data_root
 
 
 class UsageError(Exception):

@@ -17,14 +17,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import contract as C
-from .dataroot import write_table, write_version
+from .dataroot import write_version
 
 # --- calibration -----------------------------------------------------------------------
 

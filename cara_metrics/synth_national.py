@@ -8,7 +8,6 @@ data can never be mistaken for real geography; force names are real for readabil
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 

@@ -397,7 +397,7 @@ def test_page_signs_in_with_the_right_password_and_out_again(store, monkeypatch)
     assert not at.exception
     assert at.session_state[ui_auth.K_EMAIL] == EMAIL
     assert isinstance(at.session_state[ui_auth.K_SIGNED_IN_AT], dt.datetime)
-    assert any(f"signed in as" in s.value and "analyst@pcc" in s.value for s in at.success)
+    assert any("signed in as" in s.value and "analyst@pcc" in s.value for s in at.success)
     assert len(at.text_input) == 0  # the form is gone
     at.button(key="cara-sign-out-page").click().run()
     assert ui_auth.K_EMAIL not in at.session_state

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, formatting as fmt, registry, warehouse
-from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
+from ..panels import NoData, Panel, Tile, area_names, force_of, cached_panel
 from ..periods import Filters, Grain, fy_end, fy_of, fy_start, period_label
 
 

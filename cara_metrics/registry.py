@@ -7,6 +7,8 @@ declarations, so a definition or caveat changed here changes everywhere. A test
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, fields
 from typing import Literal
 
@@ -56,6 +58,9 @@ class Metric:
     disclosure: Disclosure
     sql: str
     higher_is_better: bool | None = None
+    #: Fixed values for the SQL file's parameters that pick this metric out of a query shared
+    #: by several (e.g. which step days_from_caution.sql measures to).
+    sql_params: tuple[tuple[str, str], ...] = ()
 
     @property
     def footer(self) -> str:
@@ -184,7 +189,8 @@ _METRICS: tuple[Metric, ...] = (
         caveats="People who never attended a workshop are not included. Workshops run on Saturdays, so waits come in steps of a week.",
         source=SOURCE_REFERRALS,
         disclosure="people_statistic",
-        sql="referrals_days_to_workshop",
+        sql="days_from_caution",
+        sql_params=(("step", "workshop1"),),
         higher_is_better=False,
     ),
     # 3. Completion
@@ -253,7 +259,8 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Includes time added by repeats and by the pause in the first COVID-19 lockdown.",
         source=SOURCE_REFERRALS,
         disclosure="people_statistic",
-        sql="completion_days",
+        sql="days_from_caution",
+        sql_params=(("step", "completion"),),
         higher_is_better=False,
     ),
     # 4. Participant survey
@@ -295,7 +302,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="If those who do not respond differ from those who do, the survey results are biased.",
         source=SOURCE_SURVEY,
         disclosure="people_rate",
-        sql="survey_response_rate",
+        sql="survey_response_by_period",
         higher_is_better=True,
     ),
     # 5. Reoffending
@@ -524,7 +531,7 @@ def validate() -> list[str]:
     for m in _METRICS:
         for f in fields(Metric):
             value = getattr(m, f.name)
-            if f.name == "higher_is_better":
+            if f.name in ("higher_is_better", "sql_params"):  # optional
                 continue
             if not isinstance(value, str) or not value.strip():
                 problems.append(f"metric {m.id!r}: field {f.name!r} is empty; say what it is.")
@@ -532,8 +539,14 @@ def validate() -> list[str]:
             problems.append(f"metric {m.id!r}: question {m.question!r} is not one of {sorted(QUESTIONS)}.")
         if m.disclosure not in DISCLOSURE_RULES:
             problems.append(f"metric {m.id!r}: disclosure {m.disclosure!r} is not one of {sorted(DISCLOSURE_RULES)}.")
-        if not (SQL_DIR / f"{m.sql}.sql").is_file():
+        path = SQL_DIR / f"{m.sql}.sql"
+        if not path.is_file():
             problems.append(f"metric {m.id!r}: SQL file sql/{m.sql}.sql does not exist.")
+        else:
+            used = set(re.findall(r"\$([A-Za-z_]\w*)", re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))))
+            for name, _ in m.sql_params:
+                if name not in used:
+                    problems.append(f"metric {m.id!r}: sql_params names {name!r}, which sql/{m.sql}.sql does not use.")
         if m.definition and not m.definition.rstrip().endswith("."):
             problems.append(f"metric {m.id!r}: definition should be a full sentence ending with a full stop.")
     ids = [m.id for m in _METRICS]

@@ -161,7 +161,7 @@ def test_days_to_completion_median_and_iqr(tiny):
     p = completion.days_to_completion_panel(YEARS, "year", root=tiny)
     total = p.table.iloc[-1]
     assert total.tolist() == ["All of 2023/24 to 2024/25", 6, 63.0, 62.2, 64.5]  # exact q1 is 62.25
-    df = warehouse.query("completion_days", YEARS.params(grain="year"), root=tiny)
+    df = warehouse.query("days_from_caution", YEARS.params(grain="year", step="completion"), root=tiny)
     row = df[df["overall"]].iloc[0]
     assert (row["n"], row["q1"], row["median"], row["q3"]) == (6, 62.25, 63.0, 64.5)
     assert p.title == "Half of those who completed did so within 63 days of their caution"

@@ -48,7 +48,7 @@ def test_registry_validation_reports_a_missing_field(monkeypatch):
 def test_every_metric_sql_runs_on_demo(demo_filters):
     params = demo_filters.params(grain="quarter", force=FORCE, dimension="age_band", last_complete_index=dt.date(2023, 9, 30))
     for m in registry.METRICS.values():
-        df = warehouse.query(m.sql, params)
+        df = warehouse.query(m.sql, {**params, **dict(m.sql_params)})
         assert len(df) > 0, m.id
 
 

@@ -52,7 +52,7 @@ def test_round_trip_gives_identical_tables(round_trip):
 def test_round_trip_gives_identical_query_results(round_trip):
     _raw, root = round_trip
     params = Filters.financial_years(2016, 2024, FORCE).params(
-        grain="quarter", force=FORCE, dimension="age_band", last_complete_index=dt.date(2023, 9, 30))
+        grain="quarter", force=FORCE, step="completion", last_complete_index=dt.date(2023, 9, 30))
     compared = 0
     for name in warehouse.sql_files():
         warehouse.clear_cache()

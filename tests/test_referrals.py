@@ -179,7 +179,7 @@ def test_days_to_first_workshop_median_and_iqr(tiny):
 
 
 def test_days_unrounded_values_come_from_the_library(tiny):
-    df = warehouse.query("referrals_days_to_workshop", YEARS.params(grain="year"), root=tiny)
+    df = warehouse.query("days_from_caution", YEARS.params(grain="year", step="workshop1"), root=tiny)
     row = df[df["overall"]].iloc[0]
     assert (row["n"], row["q1"], row["median"], row["q3"]) == (8, 26.75, 28.0, 29.25)
 

@@ -34,7 +34,7 @@ def metrics_table() -> pd.DataFrame:
             "Caveats": m.caveats,
             "Source": m.source,
             "Disclosure rule": m.disclosure_rule,
-            "Query": f"sql/{m.sql}.sql",
+            "Query": f"sql/{m.sql}.sql" + "".join(f" ({k} = '{v}')" for k, v in m.sql_params),
         })
     return pd.DataFrame(rows)
 

@@ -248,7 +248,7 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
 @cached_panel
 def days_to_completion_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     return days_panel(
-        f, grain, root, metric_id="days_to_completion", sql="completion_days", who="People who completed",
+        f, grain, root, metric_id="days_to_completion", who="People who completed",
         title="Half of those who completed did so within {days} days of their caution",
         y_title="Days from caution to completion",
         none="No one cautioned {during} has completed the workshops yet.",

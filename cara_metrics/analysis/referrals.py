@@ -324,16 +324,17 @@ def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Pane
 
 
 @cached_panel
-def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, sql: str,
+def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str,
                who: str, title: str, y_title: str, none: str) -> Panel:
     """Median and interquartile range of a number of days, over the selection and per period.
 
-    ``sql`` returns a row per period and one ``overall`` row; ``title`` is formatted with
+    The metric's SQL (with its fixed parameters, from the registry) returns a row per period
+    and one ``overall`` row; ``title`` is formatted with
     ``days`` (the median); ``who`` names the people counted.
     """
     m = registry.get(metric_id)
     name = area_name(f.area_code, root)
-    df = warehouse.query(sql, f.params(grain=grain), root=root)
+    df = warehouse.query(m.sql, f.params(grain=grain, **dict(m.sql_params)), root=root)
     whole = df[df["overall"]]
     n = int(whole["n"].iloc[0]) if len(whole) else 0
     if n == 0:
@@ -366,7 +367,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str, s
 @cached_panel
 def days_to_workshop_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
     return days_panel(
-        f, grain, root, metric_id="days_to_workshop", sql="referrals_days_to_workshop", who="People who attended workshop 1",
+        f, grain, root, metric_id="days_to_workshop", who="People who attended workshop 1",
         title="Half of people attended their first workshop within {days} days of their caution",
         y_title="Days from caution to first workshop",
         none="No one cautioned {during} has attended a first workshop yet.",

@@ -21,7 +21,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -70,6 +70,8 @@ class Sheet:
     candidates: list[tuple[int, list[str]]]
     batches: Callable[[int], Iterator[RawBatch]]
     merged_header: dict[int, list[int]] = field(default_factory=dict)  # header row -> merged columns
+    source: FileInfo | None = None  # a CSV file: read whole by the quick path for record-level crime
+    progress: Any = None  # the file's progress bar, if any
 
 
 @dataclass
@@ -202,7 +204,7 @@ def _csv_batches(info: FileInfo, header: list[str], log: ProblemLog, loc: Locati
 def open_csv(info: FileInfo, log: ProblemLog, progress) -> Iterator[Sheet]:
     header = _csv_header(info)
     loc = Location(info.display)
-    yield Sheet(loc, [(1, header)], lambda _i: _csv_batches(info, header, log, loc, progress))
+    yield Sheet(loc, [(1, header)], lambda _i: _csv_batches(info, header, log, loc, progress), source=info, progress=progress)
 
 
 # --- Parquet ---------------------------------------------------------------------------

@@ -34,6 +34,16 @@ _PATTERNS: dict[str, str] = {
     "a UK postcode": r"\b(?:GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b|(?i:^\s*[a-z]{1,2}[0-9][a-z0-9]? ?[0-9][a-z]{2}\s*$)",
 }
 _ANY = "|".join(f"(?:{p})" for p in _PATTERNS.values())
+#: For DuckDB (``records``): matches at least every *raw* CSV cell whose value ``screen``
+#: flags. ``screen`` sees the value trimmed and unquoted; the raw cell may still have its
+#: quotes (no pattern matches a quote, so only the whole-cell postcode needs a quoted
+#: form) and spaces (RE2's ``\s`` covers those trimming removes except the ones listed last,
+#: which are flagged wherever they are, as are line breaks).
+SQL_SCREEN = "|".join([
+    _ANY,
+    r'(?i:^"\s*[a-z]{1,2}[0-9][a-z0-9]? ?[0-9][a-z]{2}\s*"$)',
+    r"[\n\r\x0b\x1c-\x1f\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]",
+])
 _COMPILED = {label: re.compile(p) for label, p in _PATTERNS.items()}
 
 # Header words (after ``snake``) that name personal identifiers. Single tokens are matched

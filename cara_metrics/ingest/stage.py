@@ -5,9 +5,10 @@ For each sheet: find the header and the table (``headers``), refuse personal ide
 (``geography``), apply the row rules (``rules``) and append the rows to a staging Parquet
 file for their table, with two extra columns: ``_src`` (where the row came from: location
 index << 32 | row number, so later checks can name the row) and ``_ok`` (the row passed).
-Record-level crime is aggregated to the monthly ``crime`` table as it streams; the partial
-sums stay small (months x areas x offence codes x flag), so memory does not grow with the
-number of records.
+Record-level crime is aggregated to the monthly ``crime`` table (``crime``): staged row by
+row to Parquet and counted once at the end, or, for a CSV, first offered to the quick path
+(``records``), which counts a clean file in one DuckDB pass and leaves anything doubtful to
+the batches here.
 
 Assumption: only problems are collected; rows with problems are still staged (with nulls
 where a value was wrong) so that cross-row checks can run, but ``_ok`` keeps them out.
@@ -25,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import contract as C
-from . import pii
+from . import pii, records
 from .crime import CrimeCounter
 from .formats import RawBatch, Sheet
 from .geography import Geography
@@ -36,7 +37,7 @@ from .spreadsheets import column_letter
 from .values import Encoded, encode, parse_column
 
 PROVENANCE = [pa.field("_src", pa.int64()), pa.field("_ok", pa.bool_())]
-DEFAULT_SERIES = "force"  # record-level extracts come from the force's own crime system
+DEFAULT_SERIES = records.SERIES
 
 
 def staging_schema(table: str) -> pa.Schema:
@@ -56,7 +57,10 @@ class Stager:
         self.rows: dict[str, int] = {}  # rows read per table
         self.areas_in: list[pa.Table] = []  # incoming areas, kept for the geography
         self._writers: dict[str, pq.ParquetWriter] = {}
-        self._crime = CrimeCounter()  # record-level crime, counted as it streams
+        self._crime = CrimeCounter(work_dir, staging_schema("crime"))  # record-level crime
+        self._crime_rows: list[pa.Table] = []  # keys of monthly crime rows (for Stager.finish)
+        self._recount: dict[int, Callable[[], int]] = {}  # quick-path files: read them row by row
+        self._con = None  # DuckDB, for the quick path and the counting
 
     # --- reporting -----------------------------------------------------------------------
 
@@ -129,13 +133,38 @@ class Stager:
         self.locations.append(loc)
         self.headers.append({f: cells[j] for f, j in det.columns.items()})
         loc_idx = len(self.locations) - 1
-        table, n = det.shape.table, 0
-        for batch in sheet.batches(cand):
-            n += self._batch(batch, det, cells, loc, loc_idx, unnamed)
+        table = det.shape.table
+
+        def exact() -> int:
+            return sum(self._batch(batch, det, cells, loc, loc_idx, unnamed) for batch in sheet.batches(cand))
+
+        n = self._quick(sheet, det, cells, loc_idx, unnamed) if det.shape.variant == "records" else None
+        if n is None:
+            n = exact()
+        else:
+            self._recount[loc_idx] = exact
         if n == 0:
             self.log.add(loc, header_row + 1, None, "no data rows under the header")
         self.rows[table] = self.rows.get(table, 0) + n
         return table
+
+    def _quick(self, sheet: Sheet, det: Detection, cells: list[str], loc_idx: int, unnamed: list[int]) -> int | None:
+        """Record-level crime from a CSV, counted by the quick path; None when it declines the file."""
+        if sheet.source is None or sheet.source.format != "csv":
+            return None
+        got = records.count_csv(self._duck(), sheet.source, det, cells, unnamed, self.geo, self.today, self.work_dir)
+        if isinstance(got, records.Declined):
+            return None
+        src = (loc_idx << 32) | records.ROW_UNKNOWN
+        self._crime.add_counts(loc_idx, got.counts.append_column("_src", pa.array(np.full(got.counts.num_rows, src, np.int64))))
+        if sheet.progress is not None:
+            sheet.progress.update(max(sheet.source.size - sheet.progress.n, 0))
+        return got.rows
+
+    def _duck(self):
+        if self._con is None:
+            self._con = records.connect(self.work_dir)
+        return self._con
 
     # --- a batch -------------------------------------------------------------------------
 
@@ -208,6 +237,8 @@ class Stager:
             self._crime.add(staged)
         else:
             self._write(table.name, staged)
+            if table.name == "crime":  # monthly counts: their keys, for Stager.finish
+                self._crime_rows.append(staged.filter(staged.column("_ok")).select(list(C.CRIME.key)))
         return n
 
     def _areas(self, table: str, fields: dict[str, int], encoded: dict[int, Encoded], cells: list[str],
@@ -274,12 +305,42 @@ class Stager:
         return self.work_dir / f"staged-{table}.parquet"
 
     def finish(self) -> list[str]:
-        """Close the staging files; returns the tables staged."""
-        counted = self._crime.result(staging_schema("crime"))
-        if counted is not None:
-            self._write("crime", counted)
+        """Count record-level crime, close the staging files; returns the tables staged.
+
+        Quick counts carry no row numbers. If a crime key then occurs twice in the batch
+        (which crosscheck reports, naming the rows), the quick-path files are read again
+        row by row, so the report names real rows.
+        """
+        try:
+            if self._crime:
+                schema = staging_schema("crime")
+                counted = self._crime.result(self._duck(), schema)
+                if self._crime.quick and self._clash(counted):
+                    for loc_idx in self._crime.quick:
+                        self._crime.drop_counts(loc_idx)
+                        self._recount.pop(loc_idx)()
+                    counted = self._crime.result(self._duck(), schema)
+                self._write("crime", counted)
+        finally:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
         for w in self._writers.values():
             w.close()
         done = sorted(self._writers)
         self._writers = {}
         return done
+
+    def _clash(self, counted: pa.Table) -> bool:
+        """Whether a crime key occurs twice among the counts and the monthly crime rows."""
+        key = list(C.CRIME.key)
+        rows = pa.concat_tables(self._crime_rows) if self._crime_rows else counted.select(key).schema.empty_table()
+        con = self._duck()
+        con.register("crime_counts", counted.select(key))
+        con.register("crime_rows", rows.cast(counted.select(key).schema))
+        try:
+            text = records.sql("crime_conflicts").format(key=", ".join(f'"{k}"' for k in key))
+            return bool(con.execute(text).fetchall()[0][0])
+        finally:
+            con.unregister("crime_counts")
+            con.unregister("crime_rows")

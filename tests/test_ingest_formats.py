@@ -84,6 +84,26 @@ def test_date_forms_are_read_the_same(root, tmp_path):
     assert (got["T-0001"], got["T-0002"], got["T-0003"]) == (dt.date(2019, 8, 13), dt.date(2019, 8, 20), dt.date(2019, 9, 2))
 
 
+@pytest.mark.parametrize("data, fmt, encoding", [
+    ("a,b\r\n1,2\r\n".encode() * 5000, "csv", "utf-8"),
+    (("a,é\r\n" + "x" * (9 << 20) + "\r\n").encode("utf-8"), "csv", "utf-8"),  # a character after the first 8 MB chunk
+    (("a,é\r\n" + "x" * (9 << 20) + "é\r\n").encode("cp1252"), "csv", "cp1252"),
+    (b"a,b\r\n" + b"x" * ((8 << 20) - 6) + "é".encode() + b"x" * 100, "csv", "utf-8"),  # é split across two chunks
+    (b"a,b\r\n" + b"x" * ((8 << 20) - 6) + b"\xc3" + b"x" * 100, "csv", "cp1252"),  # half a character, then ASCII
+    (b"PAR1" + bytes(range(256)) * 100, "parquet", None),
+])
+def test_inspect_tells_the_encoding_and_hashes_in_the_background(tmp_path, data, fmt, encoding):
+    import hashlib
+
+    from cara_metrics.ingest.formats import inspect
+
+    f = tmp_path / "f.bin"
+    f.write_bytes(data)
+    info = inspect(f, f.name)
+    assert (info.format, info.encoding) == (fmt, encoding)
+    assert info.sha256 == hashlib.sha256(data).hexdigest() == info.sha256
+
+
 # --- workbooks and Parquet --------------------------------------------------------------------
 
 

@@ -6,10 +6,10 @@ opens): Parquet (``PAR1``), a zip holding an OpenDocument or Excel workbook, leg
 
 CSV assumptions: comma-separated, header in row 1, encoded as UTF-8 (with or without the
 byte-order mark Excel writes for "CSV UTF-8") or, when not valid UTF-8, Windows-1252 (what
-Excel writes for plain "CSV"). The whole file is read once up front to take its SHA-256
-and settle its encoding, then streamed by pyarrow in blocks, every column as text, so
-memory does not grow with the file. Blank rows are skipped but still counted, so row
-numbers match what a spreadsheet shows (header = row 1).
+Excel writes for plain "CSV"). The whole file is read once up front to settle its encoding
+(its SHA-256 is taken in the background meanwhile), then streamed by pyarrow in blocks,
+every column as text, so memory does not grow with the file. Blank rows are skipped but
+still counted, so row numbers match what a spreadsheet shows (header = row 1).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -79,9 +80,30 @@ class FileInfo:
     path: Path
     display: str
     format: str  # csv, parquet, xlsx, ods
-    sha256: str
+    digest: str | Future  # SHA-256 (hex), or the hashing still under way: read ``sha256``
     size: int
     encoding: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """The file's SHA-256 (hex); waits for the hashing if it is still running."""
+        if isinstance(self.digest, Future):
+            self.digest = self.digest.result()
+        return self.digest
+
+
+#: Hashes files in the background (hashlib lets other threads run while it works), so a big
+#: file's SHA-256 is computed while it is read (``pipeline`` needs the hash only when two files
+#: have the same size, and for the manifest at the end).
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cara-sha256")
+
+
+def _sha256(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            sha.update(chunk)
+    return sha.hexdigest()
 
 
 def _zip_kind(path: Path) -> str:
@@ -98,11 +120,11 @@ def _zip_kind(path: Path) -> str:
 
 
 def inspect(path: Path, display: str) -> FileInfo:
-    """Hash the file and tell its format (and a text file's encoding) from its bytes."""
+    """Start hashing the file and tell its format (and a text file's encoding) from its bytes."""
     size = path.stat().st_size
     if size == 0:
         raise BadFile("the file is empty (0 bytes): was the upload or export interrupted?")
-    sha = hashlib.sha256()
+    digest = _HASHER.submit(_sha256, path)
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8, cp1252_ok, head = True, True, b""
     with open(path, "rb") as fh:
@@ -111,7 +133,9 @@ def inspect(path: Path, display: str) -> FileInfo:
                 head = chunk[:8]
                 if head.startswith((b"PAR1", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
                     is_utf8 = cp1252_ok = False  # binary: only the hash is needed
-            sha.update(chunk)
+                    break
+            if chunk.isascii() and not utf8.getstate()[0]:
+                continue  # ASCII: valid UTF-8 (nothing pending from the last chunk) and valid cp1252
             if is_utf8:
                 try:
                     utf8.decode(chunk)
@@ -124,7 +148,7 @@ def inspect(path: Path, display: str) -> FileInfo:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False  # ends mid-character: truncated
-    info = FileInfo(path, display, "csv", sha.hexdigest(), size)
+    info = FileInfo(path, display, "csv", digest, size)
     if head.startswith(b"PAR1"):
         info.format = "parquet"
     elif head.startswith(b"PK\x03\x04"):

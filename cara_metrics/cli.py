@@ -62,28 +62,44 @@ def _run_contract_doc(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands other modules add, and the module whose ``register`` adds each. Only the
+#: module of the command being run is imported: importing them all (python-pptx for the board
+#: pack, numpy and pandas for publish, the benchmarks) cost about 0.6 s on every command,
+#: a third of a million-row ingest. ``--help`` and unknown commands import them all.
+_REGISTRARS = {
+    "ingest": "cara_metrics.ingest.commands",
+    "export-raw": "cara_metrics.ingest.commands",
+    "users": "cara_metrics.auth_cli",
+    "publish": "cara_metrics.publish.command",
+    "boardpack": "cara_metrics.boardpack",
+    "bench": "cara_metrics.bench",
+    "bench-browser": "cara_metrics.bench_browser",
+}
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; with ``argv``, only the parser of the command it names is built."""
+    import importlib
+
     parser = argparse.ArgumentParser(prog="python -m cara_metrics", description="CARA dashboard data tools.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_synth(sub)
     _add_contract_doc(sub)
-    from .ingest import commands as ingest_commands
-
-    ingest_commands.register(sub)
-    from . import auth_cli, bench, boardpack, publish
-
-    auth_cli.register(sub)
-    publish.register(sub)
-    boardpack.register(sub)
-    bench.register(sub)
-    from . import bench_browser  # its Playwright import waits until a command runs
-
-    bench_browser.register(sub)
+    command = next((a for a in argv or () if not a.startswith("-")), None)
+    if command in ("synth", "contract-doc"):
+        modules: list[str] = []
+    elif command in _REGISTRARS:
+        modules = [_REGISTRARS[command]]
+    else:
+        modules = list(dict.fromkeys(_REGISTRARS.values()))
+    for name in modules:
+        importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help

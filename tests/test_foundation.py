@@ -10,11 +10,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from cara_metrics import contract, contract_doc, registry, synth, warehouse
+from cara_metrics import cli, contract, contract_doc, registry, synth, warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version, write_version
 from cara_metrics.periods import Filters
 
-from .conftest import FORCE
+from .conftest import FORCE, REPO
 
 
 def _hashes(version_dir: Path) -> dict[str, str]:
@@ -236,3 +236,17 @@ def test_a_query_through_a_helper_macro_names_the_missing_table(demo_copy, demo_
     with pytest.raises(warehouse.QueryError, match="cohort"):
         warehouse.query("reoffending_people", params, root=demo_copy)
     assert len(warehouse.query("referrals_by_period", demo_filters.params(grain="year"), root=demo_copy))
+
+
+def test_a_command_imports_only_what_it_needs():
+    """`ingest` must not pay for python-pptx, publish or the benchmarks (0.6 s a command)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cara_metrics import cli; cli.build_parser(['ingest', '--help']); "
+            "print(sorted(m for m in ('pptx', 'cara_metrics.boardpack', 'cara_metrics.publish', 'cara_metrics.bench') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert out.strip() == "[]"
+    every = cli.build_parser([])
+    assert {"ingest", "publish", "boardpack", "bench", "bench-browser", "users"} <= set(every._subparsers._group_actions[0].choices)

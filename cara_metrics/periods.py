@@ -107,3 +107,13 @@ class Filters:
 
     def with_dates(self, date_from: dt.date, date_to: dt.date) -> "Filters":
         return Filters(date_from, date_to, self.area_code)
+
+
+def date_argument(text: str) -> dt.date:
+    """A command-line date, YYYY-MM-DD (an ``argparse`` type: a bad value is a usage error)."""
+    import argparse
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2025-03-31: {text!r}") from None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import contract as C
 from ..dataroot import DataRootError
+from ..periods import date_argument
 
 INGEST_EPILOG = """\
 Accepted files: CSV (UTF-8, UTF-8 with BOM, or Windows-1252 as Excel saves it), .xlsx,
@@ -39,13 +40,6 @@ def _usage_error():
     return UsageError
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date like 2025-03-31: {text!r}") from None
-
-
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "ingest", help="validate raw extracts and load them into a data root (all or nothing)",
@@ -59,7 +53,7 @@ def register(subparsers) -> None:
                    help=f"treat every file as this table instead of telling from the headers: {', '.join(sorted(C.TABLES))}")
     p.add_argument("--dry-run", action="store_true", help="check the files only; write nothing")
     p.add_argument("--rollback", action="store_true", help="make the previous warehouse version live again (no files)")
-    p.add_argument("--as-at", type=_date, metavar="YYYY-MM-DD",
+    p.add_argument("--as-at", type=date_argument, metavar="YYYY-MM-DD",
                    help="the date the data is complete to (default: the latest date in the data)")
     p.add_argument("--report", type=Path, metavar="CSV",
                    help="where to save the full list of problems (default: ./ingest-report-<time>.csv)")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-
 from .. import warehouse
+from ..periods import date_argument
 from .model import PublishError
 from .release import build_release
 
@@ -14,15 +13,6 @@ from .release import build_release
 # --------------------------------------------------------------------------------------
 # Command line
 # --------------------------------------------------------------------------------------
-
-
-def _date(text: str) -> dt.date:
-    import argparse
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date like 2025-06-30: {text!r}") from None
 
 
 def register(subparsers) -> None:
@@ -33,7 +23,7 @@ def register(subparsers) -> None:
                     "(config/disclosure.toml) and write them as a new release version, made live atomically. "
                     "A public instance then needs only DIR/release (see docs/deploy-public.md).")
     p.add_argument("--data-dir", type=Path, required=True, help="the data root (holding warehouse/ and release/)")
-    p.add_argument("--release-date", type=_date, default=None, help="publication date, YYYY-MM-DD (default today)")
+    p.add_argument("--release-date", type=date_argument, default=None, help="publication date, YYYY-MM-DD (default today)")
     p.set_defaults(run=run)
 
 

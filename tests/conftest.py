@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -46,6 +47,22 @@ def demo_copy(tmp_path) -> Path:
     shutil.copytree(DEFAULT_DATA_DIR, dst)
     yield dst
     warehouse.clear_cache()
+
+
+@pytest.fixture(scope="module")
+def release_only(tmp_path_factory) -> Path:
+    """A temp copy of data/demo, published, then with its warehouse folder deleted: what a
+    public instance holds. One per test module, so a module may damage its copy."""
+    from cara_metrics import public, publish
+
+    root = tmp_path_factory.mktemp("release-only") / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root)
+    publish.build_release(root, dt.date(2025, 6, 30))
+    shutil.rmtree(root / "warehouse")
+    warehouse.clear_cache()
+    yield root
+    warehouse.clear_cache()
+    public.clear_downloads()
 
 
 def pytest_configure(config):

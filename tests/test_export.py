@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from cara_metrics import export, public, publish, warehouse
-from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version
+from cara_metrics import export, public, publish
+from cara_metrics.dataroot import live_version
 from cara_metrics.disclosure import SYMBOLS
 
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory) -> Path:
+def root(release_only) -> Path:
     """A release built from the demo, with the warehouse removed (downloads need only the release)."""
-    r = tmp_path_factory.mktemp("export") / "root"
-    shutil.copytree(DEFAULT_DATA_DIR, r)
-    publish.build_release(r, dt.date(2025, 6, 30))
-    shutil.rmtree(r / "warehouse")
-    warehouse.clear_cache()
-    yield r
-    warehouse.clear_cache()
+    return release_only
 
 
 def _release(root: Path, name: str) -> pd.DataFrame:

@@ -8,33 +8,18 @@ again (not the run after). Also: the downloads are built once per release.
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from cara_metrics import export, public, publish, warehouse
-from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version
+from cara_metrics.dataroot import live_version
 
 from .conftest import REPO
 
 PAGES = {"overview": "views/public_overview.py", "tables": "views/public_tables.py",
          "methodology": "views/public_methodology.py", "accessibility": "views/accessibility.py"}
-
-
-@pytest.fixture(scope="module")
-def release_only(tmp_path_factory) -> Path:
-    """A temp copy of data/demo, published, then with its warehouse folder deleted."""
-    root = tmp_path_factory.mktemp("public-faults") / "root"
-    shutil.copytree(DEFAULT_DATA_DIR, root)
-    publish.build_release(root, dt.date(2025, 6, 30))
-    shutil.rmtree(root / "warehouse")
-    warehouse.clear_cache()
-    yield root
-    warehouse.clear_cache()
-    public.clear_downloads()
 
 
 @pytest.fixture

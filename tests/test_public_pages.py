@@ -3,32 +3,18 @@ release's own figures, the release status and the synthetic-data banner."""
 
 from __future__ import annotations
 
-import datetime as dt
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cara_metrics import public, publish, warehouse
-from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version
+from cara_metrics import public, publish
+from cara_metrics.dataroot import live_version
 
 from .conftest import BCP, CSP_DORSET, FORCE, REPO
 
 PAGES = ("views/public_overview.py", "views/public_tables.py", "views/public_methodology.py", "views/accessibility.py")
-
-
-@pytest.fixture(scope="module")
-def release_only(tmp_path_factory) -> Path:
-    """A temp copy of data/demo, published, then with its warehouse folder deleted."""
-    root = tmp_path_factory.mktemp("public") / "root"
-    shutil.copytree(DEFAULT_DATA_DIR, root)
-    publish.build_release(root, dt.date(2025, 6, 30))
-    shutil.rmtree(root / "warehouse")
-    warehouse.clear_cache()
-    yield root
-    warehouse.clear_cache()
 
 
 @pytest.fixture

@@ -65,5 +65,19 @@ def release_only(tmp_path_factory) -> Path:
     public.clear_downloads()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium under Playwright, one per test module (fails, not skips, when CI is set and it is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "browser: real-browser test (Playwright driving the system Chromium)")

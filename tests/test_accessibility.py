@@ -9,18 +9,13 @@ Results and full-page screenshots go to artifacts/.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from cara_metrics import publish, warehouse
-from cara_metrics.dataroot import DEFAULT_DATA_DIR
-
-from .browser import ARTIFACTS, CHROMIUM_ARGS, app_server, chromium_path
+from .browser import ARTIFACTS, app_server
 from .conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -34,27 +29,6 @@ def registered_public_paths() -> dict[str, str]:
     app = (REPO / "app.py").read_text(encoding="utf-8")
     found = re.findall(r'st\.Page\(\s*"(views/[^"]+)"[^)]*?url_path="([^"]+)"', app)
     return {f: u for f, u in found if f in PUBLIC_FILES}
-
-
-@pytest.fixture(scope="module")
-def release_only(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("a11y") / "root"
-    shutil.copytree(DEFAULT_DATA_DIR, root)
-    publish.build_release(root, dt.date(2025, 6, 30))
-    shutil.rmtree(root / "warehouse")
-    warehouse.clear_cache()
-    return root
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _env(root: Path) -> dict[str, str]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .browser import ARTIFACTS, CHROMIUM_ARGS, app_server, chromium_path, wait_for_page
+from .browser import ARTIFACTS, app_server, wait_for_page
 from .conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -21,17 +21,6 @@ PAGES = {
 def test_pages_listed_here_are_the_registered_ones():
     registered = set(re.findall(r'url_path="([^"]+)"', (REPO / "app.py").read_text(encoding="utf-8")))
     assert set(PAGES) <= registered
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

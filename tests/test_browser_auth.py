@@ -10,23 +10,12 @@ import pytest
 
 from cara_metrics.auth import UserStore
 
-from .browser import ARTIFACTS, CHROMIUM_ARGS, app_server, chromium_path, wait_for_page
+from .browser import ARTIFACTS, app_server, wait_for_page
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "analyst@pcc.example.gov.uk"
 PASSWORD = "plum tractor lantern 42"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

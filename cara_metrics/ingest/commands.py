@@ -144,19 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     The same exit codes as ``python -m cara_metrics``; useful where the full CLI's other
     commands (and their imports) are not wanted, e.g. a loading job on a data server.
     """
-    from ..cli import UsageError
+    from ..cli import run
 
     parser = argparse.ArgumentParser(prog="python -m cara_metrics.ingest", description="CARA data loading.")
     register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    try:
-        return int(args.run(args) or 0)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: nothing was changed", file=sys.stderr)
-        return 130
+    return run(parser, argv)

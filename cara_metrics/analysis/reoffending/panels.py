@@ -61,11 +61,10 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
     df = _cohort(f, root)
     mc = compare_means(f, "frequency", root=root, frame=df)
     rows = []
-    for label, part in ((GROUP_LABEL["itt"], df[df["cohort_group"] == "cara"]), (COMPARISON_LABEL, df[df["cohort_group"] == "comparison"])):
-        if len(part):
-            offences, reoffenders = int(part["reoffences"].sum()), int((part["reoffences"] > 0).sum())
-            rows.append({"group": label, "n": len(part), "offences": offences, "per100": 100 * offences / len(part),
-                         "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
+    for label, part in _groups(df):
+        offences, reoffenders = int(part["reoffences"].sum()), int((part["reoffences"] > 0).sum())
+        rows.append({"group": label, "n": len(part), "offences": offences, "per100": 100 * offences / len(part),
+                     "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
     t = pd.DataFrame(rows)
     t["text"] = [fmt.number(v, 1) for v in t["per100"]]
     fig = charts.bar_chart(t, "group", "per100", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
@@ -90,9 +89,8 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
     df = _cohort(f, root)
     mc = compare_means(f, "harm", root=root, frame=df)
     rows = []
-    for label, part in ((GROUP_LABEL["itt"], df[df["cohort_group"] == "cara"]), (COMPARISON_LABEL, df[df["cohort_group"] == "comparison"])):
-        if len(part):
-            rows.append({"group": label, "n": len(part), "total": float(part["harm_days"].sum()), "mean": float(part["harm_days"].mean())})
+    for label, part in _groups(df):
+        rows.append({"group": label, "n": len(part), "total": float(part["harm_days"].sum()), "mean": float(part["harm_days"].mean())})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.number(v, 1)} days" for v in t["mean"]]
     fig = charts.bar_chart(t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"], inside="middle",

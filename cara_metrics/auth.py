@@ -20,9 +20,10 @@ Sign-in rules:
 There is no default user and no default password: an administrator adds accounts with
 ``python -m cara_metrics users add EMAIL`` (see ``cara_metrics.auth_cli``).
 
-The demo-open rule (``demo_open``) also lives here because it needs no Streamlit: the
-commissioner view may be open without sign-in only while the live warehouse is purely
-synthetic, and never when the data is real.
+The demo-open rule (``demo_open``, decided in ``cara_metrics.access``) needs no Streamlit:
+the commissioner view may be open without sign-in only on the demo data shipped in the
+repository (checked against hashes committed in the code) or when the operator sets
+``CARA_STAFF_OPEN=1``; never because an uploaded file says its data is synthetic.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from typing import Any, Iterator, Literal, Mapping
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from .dataroot import REPO_DIR, DataRootError, data_root, live_version
+from . import access
+from .dataroot import REPO_DIR
 
 try:  # POSIX only; on other systems the in-process lock still serialises the app's threads
     import fcntl
@@ -190,19 +192,9 @@ def session_expired(signed_in_at: dt.datetime, last_activity: dt.datetime, now: 
 
 
 def demo_open(root: Path | None = None, environ: Mapping[str, str] | None = None) -> bool:
-    """True only if the live warehouse is purely synthetic and ``CARA_DEMO_OPEN`` is not "0".
-
-    Fails closed: a missing warehouse, an unreadable manifest, or a ``synthetic`` value
-    that is not exactly ``true`` all count as real data.
-    """
-    env = os.environ if environ is None else environ
-    if env.get("CARA_DEMO_OPEN", "").strip() == "0":
-        return False
-    try:
-        version = live_version(root or data_root(), "warehouse")
-    except (DataRootError, OSError, ValueError):
-        return False
-    return version.manifest.get("synthetic") is True
+    """True only if the staff pages may open without sign-in: the shipped demo data, or the
+    operator's ``CARA_STAFF_OPEN=1`` (see ``cara_metrics.access``; never a file's own label)."""
+    return access.open_reason(root, environ) is not None
 
 
 # --- the users file -------------------------------------------------------------------------

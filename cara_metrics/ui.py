@@ -62,8 +62,9 @@ def synthetic_banner() -> None:
         return
     if v.synthetic:
         viewer = ui_auth.viewer()
-        open_note = (" Staff pages are open without sign-in only because the data is synthetic; with real data, "
-                     "staff must sign in." if viewer.method == "demo-open" and not viewer.signed_in else "")
+        open_note = (" Staff pages are open without sign-in only because this is the demo data shipped with the "
+                     "dashboard; with any other data, staff must sign in."
+                     if viewer.method == "demo-open" and not viewer.signed_in else "")
         st.warning(
             "**Synthetic demonstration data.** Every figure on this page is made up: drawn at random "
             "and calibrated to published Dorset figures. It is not about real people or real outcomes." + open_note,

@@ -10,8 +10,10 @@ Two ways to sign in, chosen by configuration:
   email and times kept in ``st.session_state``; idle and absolute expiry are checked on
   every run by ``viewer()``.
 
-On purely synthetic demo data the commissioner view is open without sign-in unless
-``CARA_DEMO_OPEN=0`` (``cara_metrics.auth.demo_open``); with real data it never is.
+The commissioner view is open without sign-in only on the demo data shipped in the
+repository, or when the operator sets ``CARA_STAFF_OPEN=1`` (a banner names it); never
+because a data file or manifest says "synthetic" (``cara_metrics.access``).
+``CARA_DEMO_OPEN=0`` closes both.
 
 Pages call ``require_commissioner()`` first; ``app.py`` also leaves commissioner pages out
 of the navigation unless ``commissioner_allowed()``.
@@ -27,11 +29,11 @@ from typing import Any, Literal
 
 import streamlit as st
 
-from . import auth
+from . import access, auth
 
 log = logging.getLogger("cara_metrics.auth")
 
-Method = Literal["oidc", "local", "demo-open"]
+Method = Literal["oidc", "local", "demo-open", "operator-open"]
 
 # st.session_state keys of the local flow.
 K_EMAIL = "cara_auth_email"
@@ -40,8 +42,12 @@ K_LAST_ACTIVITY = "cara_auth_last_activity"
 K_NOTICE = "cara_auth_notice"  # why the last session ended, shown once by the sign-in form
 
 SIGN_IN_PAGE = "views/sign_in.py"
-DEMO_OPEN_TEXT = ("**Open because this is synthetic demonstration data;** with real data, staff must sign in "
-                  "to see these pages.")
+DEMO_OPEN_TEXT = ("**Open because this is the synthetic demonstration data shipped with the dashboard;** "
+                  "with any other data, staff must sign in to see these pages.")
+OPERATOR_OPEN_TEXT = (f"**Open without sign-in because this server was started with `{access.OPERATOR_SWITCH}=1`.** "
+                      "Anyone who can reach it sees every staff figure. Unset it to require sign-in.")
+#: Methods that let a viewer in without signing in.
+OPEN_METHODS = ("demo-open", "operator-open")
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,8 @@ class Viewer:
 
     ``signed_in`` is True only for a staff member signed in by OIDC (and on the
     allow-list) or with a local account. ``method`` is how access is granted:
-    "oidc", "local", "demo-open" (not signed in, but the data is synthetic), or None.
+    "oidc", "local", "demo-open" (not signed in, but this is the shipped demo data),
+    "operator-open" (not signed in, the operator's ``CARA_STAFF_OPEN=1``), or None.
     """
 
     email: str | None
@@ -213,33 +220,37 @@ def viewer() -> Viewer:
         v = _local_viewer()
         if v.signed_in:
             return v
-    if auth.demo_open():
+    reason = access.open_reason()
+    if reason == "shipped-demo":
         return Viewer(email=None, signed_in=False, method="demo-open")
+    if reason == "operator-switch":
+        return Viewer(email=None, signed_in=False, method="operator-open")
     return ANONYMOUS
 
 
 def commissioner_allowed() -> bool:
-    """Signed-in staff, or anyone while the live data is purely synthetic (unless
-    ``CARA_DEMO_OPEN=0``). Never anyone else when the data is real."""
+    """Signed-in staff, or anyone on the shipped demo data or under the operator's switch."""
     v = viewer()
-    return v.signed_in or v.method == "demo-open"
+    return v.signed_in or v.method in OPEN_METHODS
 
 
 def demo_open_banner() -> None:
-    """An info banner when the commissioner view is open only because the data is synthetic."""
+    """An info banner when the commissioner view is open without sign-in, saying why."""
     v = viewer()
     if not v.signed_in and v.method == "demo-open":
         st.info(DEMO_OPEN_TEXT, icon="🔓")
+    elif not v.signed_in and v.method == "operator-open":
+        st.warning(OPERATOR_OPEN_TEXT, icon="🔓")
 
 
 def require_commissioner(*, banner: bool = True) -> Viewer:
     """Call first on every commissioner page: stops the page unless the viewer may see it.
 
-    Shows the demo-open banner when access is open only because the data is synthetic
+    Shows the open-access banner when access is open without sign-in
     (pass ``banner=False`` if the page shows it itself). Returns the viewer.
     """
     v = viewer()
-    if not (v.signed_in or v.method == "demo-open"):
+    if not (v.signed_in or v.method in OPEN_METHODS):
         st.warning("This page is for PCC office staff. Please sign in to see it. "
                    "The public figures need no sign-in.", icon="🔒")
         try:

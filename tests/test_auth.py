@@ -15,7 +15,7 @@ import pytest
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from cara_metrics import auth, auth_cli, ui_auth
+from cara_metrics import access, auth, auth_cli, ui_auth
 from cara_metrics.auth import AuthResult, UserStore
 
 from .conftest import REPO
@@ -38,7 +38,7 @@ OIDC_SECRETS = {
 def _clean_env(monkeypatch, tmp_path):
     """Every test has its own users file and no allow-list or demo switch from outside."""
     monkeypatch.setenv("CARA_USERS_FILE", str(tmp_path / "cfg" / "users.json"))
-    for name in ("CARA_STAFF_EMAILS", "CARA_DEMO_OPEN"):
+    for name in ("CARA_STAFF_EMAILS", "CARA_DEMO_OPEN", "CARA_STAFF_OPEN"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -260,17 +260,50 @@ def test_session_expiry_idle_and_absolute():
     assert auth.SESSION_IDLE < auth.SESSION_ABSOLUTE
 
 
-def test_demo_open_only_on_purely_synthetic_data(demo_root, real_root, tmp_path):
+def test_demo_open_only_on_the_shipped_demo(demo_root, real_root, tmp_path):
     assert auth.demo_open(demo_root, {}) is True
     assert auth.demo_open(demo_root, {"CARA_DEMO_OPEN": "0"}) is False
     assert auth.demo_open(real_root, {}) is False
-    assert auth.demo_open(real_root, {"CARA_DEMO_OPEN": "1"}) is False
+    assert auth.demo_open(real_root, {"CARA_DEMO_OPEN": "1"}) is False  # the old switch opens nothing
     assert auth.demo_open(tmp_path / "no-such-root", {}) is False  # no warehouse: closed
-    manifest = next((real_root / "warehouse").glob("v*/manifest.json"))
-    m = json.loads(manifest.read_text())
-    m["synthetic"] = "false"  # a truthy string is not "synthetic": fail closed
-    manifest.write_text(json.dumps(m))
-    assert auth.demo_open(real_root, {}) is False
+
+
+def test_a_synthetic_label_elsewhere_opens_nothing(demo_copy):
+    """A byte-for-byte copy of the demo, manifest saying synthetic, in another folder: closed.
+    The label is the uploader's to write; only the shipped root and its hashes open the pages."""
+    assert json.loads(next((demo_copy / "warehouse").glob("v*/manifest.json")).read_text())["synthetic"] is True
+    assert auth.demo_open(demo_copy, {}) is False
+    assert access.open_reason(demo_copy, {}) is None
+
+
+def test_shipped_root_with_changed_files_is_closed(demo_copy, monkeypatch):
+    """Pretend the copy is the shipped root: it opens while it matches the committed hashes,
+    and closes once any file changes, a file is added, or CURRENT names another version."""
+    monkeypatch.setattr(access, "DEFAULT_DATA_DIR", demo_copy)
+    assert access.open_reason(demo_copy, {}) == "shipped-demo"
+    live = demo_copy / "warehouse" / "v0001"
+    (live / "extra.parquet").write_bytes(b"x")
+    assert access.open_reason(demo_copy, {}) is None
+    (live / "extra.parquet").unlink()
+    assert access.open_reason(demo_copy, {}) == "shipped-demo"
+    m = json.loads((live / "manifest.json").read_text())
+    m["note"] = "real data"
+    (live / "manifest.json").write_text(json.dumps(m))
+    assert access.open_reason(demo_copy, {}) is None
+
+
+def test_operator_switch_opens_and_is_named(real_root):
+    assert access.open_reason(real_root, {"CARA_STAFF_OPEN": "1"}) == "operator-switch"
+    assert access.open_reason(real_root, {"CARA_STAFF_OPEN": "yes"}) is None  # exactly 1
+    assert access.open_reason(real_root, {"CARA_STAFF_OPEN": "1", "CARA_DEMO_OPEN": "0"}) is None
+    assert "CARA_STAFF_OPEN=1" in ui_auth.OPERATOR_OPEN_TEXT
+
+
+def test_committed_fingerprint_matches_the_shipped_demo(demo_root):
+    live = demo_root / "warehouse" / (demo_root / "warehouse" / "CURRENT").read_text().strip()
+    now = {"version": live.name, "files": access.fingerprint(live)}
+    assert now == access.SHIPPED_DEMO, (
+        "data/demo changed: paste this into cara_metrics/access.py SHIPPED_DEMO:\n" + json.dumps(now, indent=4))
 
 
 # --- the users command ------------------------------------------------------------------------
@@ -506,7 +539,15 @@ def test_commissioner_allowed_on_synthetic_data_without_sign_in(monkeypatch, dem
     line, at = probe()
     assert line == "allowed=True signed_in=False method=demo-open email=None"
     assert [t.value for t in at.text][-1] == "COMMISSIONER CONTENT"
-    assert any("Open because this is synthetic demonstration data" in i.value for i in at.info)
+    assert any("Open because this is the synthetic demonstration data shipped" in i.value for i in at.info)
+
+
+def test_commissioner_open_on_real_data_only_by_the_operator_switch(monkeypatch, real_root):
+    monkeypatch.setenv("CARA_DATA_DIR", str(real_root))
+    monkeypatch.setenv("CARA_STAFF_OPEN", "1")
+    line, at = probe()
+    assert line == "allowed=True signed_in=False method=operator-open email=None"
+    assert any("CARA_STAFF_OPEN=1" in w.value for w in at.warning)
 
 
 def test_commissioner_closed_on_synthetic_data_when_demo_open_is_off(monkeypatch, demo_root):

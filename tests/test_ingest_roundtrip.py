@@ -160,6 +160,9 @@ def test_the_app_shows_the_new_data_root(round_trip, monkeypatch):
 
     _raw, root = round_trip
     shown = {}
+    # Only the shipped demo opens the staff pages by itself; for the ingested copy the
+    # operator's switch does (a synthetic label on loaded files never does).
+    monkeypatch.setenv("CARA_STAFF_OPEN", "1")
     for name, path in (("demo", DEFAULT_DATA_DIR), ("ingested", root)):
         monkeypatch.setenv("CARA_DATA_DIR", str(path))
         warehouse.clear_cache()

@@ -26,7 +26,7 @@ elif ui_auth.oidc_configured():
         ui_auth.oidc_sign_in_button("Sign in with Microsoft")
         st.caption("You will be taken to your organisation's Microsoft sign-in page and brought back here.")
 else:
-    if viewer.method == "demo-open":
+    if viewer.method in ui_auth.OPEN_METHODS:
         ui_auth.demo_open_banner()
     ui_auth.sign_in_form()
     if ui_auth.local_accounts_exist() is False:

@@ -72,8 +72,6 @@ _REGISTRARS = {
     "users": "cara_metrics.auth_cli",
     "publish": "cara_metrics.publish.command",
     "boardpack": "cara_metrics.boardpack",
-    "bench": "cara_metrics.bench",
-    "bench-browser": "cara_metrics.bench_browser",
 }
 
 

@@ -15,7 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cara_metrics import bench, bench_load, bench_pages, warehouse
+from bench import load as bench_load
+from bench import pages as bench_pages
+from bench import run as bench
+from cara_metrics import warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR
 
 from .conftest import ALL_AREAS, BCP, FORCE
@@ -141,6 +144,6 @@ def test_peak_memory_is_the_child_process_own():
 def test_the_command_line_parses():
     parser = argparse.ArgumentParser()
     bench.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["bench", "--scale", "national", "--quick", "--workdir", "/tmp/x", "--page", "crime", "--no-load"])
+    args = parser.parse_args(["pages", "--scale", "national", "--quick", "--workdir", "/tmp/x", "--page", "crime", "--no-load"])
     assert args.scale == "national" and args.quick and args.workdir == Path("/tmp/x") and args.page == ["crime"] and args.no_load
     assert args.run is bench.run_cli

@@ -64,7 +64,7 @@ def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_pat
     """The server restarts under an open staff page; the user's first area change afterwards is
     applied, not replaced by the area still in the URL (the new session seeds from the URL only
     through widget defaults)."""
-    from cara_metrics.bench_browser.server import Server
+    from bench.browser.server import Server
 
     from .conftest import DEFAULT_DATA_DIR
 

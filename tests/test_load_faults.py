@@ -1,7 +1,7 @@
 """Real browser, bounded: the public view under load (during an ingest + publish), and faults.
 
 The full forms (20 sessions, a minute, the cold/warm page timings) are run by
-``python -m cara_metrics bench-browser`` and written up in docs/performance-browser.md; this
+``python -m bench browser`` and written up in docs/performance-browser.md; this
 file runs the same code small enough for CI (5 sessions, seconds not minutes; the whole file
 takes about two minutes on 2 cores). Timings are printed and saved under artifacts/, never
 asserted: these machines are shared and noisy. What is asserted is what a user must never
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cara_metrics import bench_browser as bb
+from bench import browser as bb
 from cara_metrics import public, warehouse
 from cara_metrics.dataroot import set_live
 

@@ -1,4 +1,4 @@
-"""``python -m cara_metrics bench-browser``: the public pages in a real browser, under load and under faults.
+"""``python -m bench browser``: the public pages in a real browser, under load and under faults.
 
 Three parts, each with an API returning a result dataclass and a ``format_*`` table printer:
 
@@ -33,13 +33,12 @@ Modules: :mod:`.environment` (targets, Chromium, the machine, the public pages),
 :mod:`.server` (data roots, the server, /proc sampling), :mod:`.browser` (the in-page
 recorder and a reader's steps), :mod:`.timings`, :mod:`.load` with :mod:`.ingest_cycle`,
 :mod:`.faults` with :mod:`.file_faults` and :mod:`.threads`, and :mod:`.report` (tables).
-This module holds the command line: ``python -m cara_metrics bench-browser`` (or
-``python -m cara_metrics.bench_browser``).
+This module holds the command line: ``python -m bench browser`` (or
+``python -m bench.browser``).
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import sys
@@ -65,9 +64,9 @@ __all__ = [
 
 
 def register(subparsers) -> None:
-    """Add ``bench-browser`` to the ``python -m cara_metrics`` command line."""
+    """Add ``browser`` to the ``python -m bench`` command line."""
     p = subparsers.add_parser(
-        "bench-browser", help="time the public pages in Chromium, load them with N sessions, and check faults",
+        "browser", help="time the public pages in Chromium, load them with N sessions, and check faults",
         description="The public instance (CARA_AUDIENCE=public, a release built from the demo data) in Debian's "
                     "Chromium: cold/warm load and page-switch times per page; N concurrent sessions (errors, p50/p95, "
                     "server memory), optionally while ingest + publish run; and the faults (a damaged Parquet file, "
@@ -128,9 +127,8 @@ def run_cli(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cara_metrics.bench_browser``: the same as ``python -m cara_metrics bench-browser``."""
-    parser = argparse.ArgumentParser(prog="python -m cara_metrics")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["bench-browser", *(sys.argv[1:] if argv is None else argv)])
-    return args.run(args)
+    """``python -m bench.browser``: the same as ``python -m bench browser``."""
+    from ..cli import main as bench_main
+
+    return bench_main(["browser", *(sys.argv[1:] if argv is None else argv)])
 

@@ -84,8 +84,8 @@ def _norm(s: str | None) -> str:
 def check_consistency(root: Path, observations: list[dict], work: Path) -> dict[str, Any]:
     """Every observation must be exactly one release version's: its status block, and (on the
     headline page) its tiles for the area and year it shows, all from the same version."""
-    from .. import public, warehouse
-    from ..dataroot import list_versions
+    from cara_metrics import public, warehouse
+    from cara_metrics.dataroot import list_versions
 
     versions = list_versions(root, "release")
     pins: dict[str, Path] = {}

@@ -27,16 +27,15 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import contract, warehouse
-from .analysis import completion, crime, overview, quality, referrals, reoffending, survey, value
-from .analysis import about
-from .contract import financial_year_label
-from .dataroot import live_version
-from .panels import areas_frame
-from .periods import Filters, add_months, fy_of, period_label, period_starts
+from cara_metrics import contract, warehouse
+from cara_metrics.analysis import about, completion, crime, overview, quality, referrals, reoffending, survey, value
+from cara_metrics.contract import financial_year_label
+from cara_metrics.dataroot import live_version
+from cara_metrics.panels import areas_frame
+from cara_metrics.periods import Filters, add_months, fy_of, period_label, period_starts
 
 try:  # the board pack is optional (the Overview page checks its period on load)
-    from . import boardpack
+    from cara_metrics import boardpack
 except Exception:  # pragma: no cover - only while the board pack is being written
     boardpack = None
 
@@ -764,7 +763,7 @@ def base_overview(ctx: Ctx) -> Numbers:
 
 
 def base_quality(ctx: Ctx) -> Numbers:
-    from .periods import format_date
+    from cara_metrics.periods import format_date
 
     fmt_date = lambda d: format_date(pd.Timestamp(d).date()) if pd.notna(d) else "–"  # noqa: E731
     rows = []

@@ -19,8 +19,8 @@ def thread_stress_child(spec: str) -> None:
     """In a child process: warehouse.query from many threads; prints a JSON summary."""
     import pandas as pd
 
-    from .. import warehouse
-    from ..periods import Filters
+    from cara_metrics import warehouse
+    from cara_metrics.periods import Filters
 
     cfg = json.loads(spec)
     roots = [Path(r) for r in cfg["roots"]]
@@ -97,7 +97,7 @@ def fault_threads(wd: Path, threads: int, seconds: float, log: Log) -> FaultResu
     if not other.exists():
         shutil.copytree(DEMO_DIR, other)
     spec = json.dumps({"roots": [str(DEMO_DIR), str(other)], "threads": threads, "seconds": seconds})
-    proc = subprocess.run([sys.executable, "-c", "import sys; from cara_metrics.bench_browser.threads import thread_stress_child; "
+    proc = subprocess.run([sys.executable, "-c", "import sys; from bench.browser.threads import thread_stress_child; "
                            "thread_stress_child(sys.argv[1])", spec], cwd=REPO_DIR, capture_output=True, text=True,
                           timeout=seconds + 300)
     res.facts["exit_code"] = proc.returncode

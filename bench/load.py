@@ -33,7 +33,7 @@ SELECT date_trunc('month', strptime(recorded_date, '%d/%m/%Y'))::DATE AS month,
 FROM read_csv($csv, header = true, all_varchar = true)
 GROUP BY ALL
 """
-_FLOOR_CHILD = ("import sys, duckdb; from cara_metrics.bench_load import FLOOR_SQL; "
+_FLOOR_CHILD = ("import sys, duckdb; from bench.load import FLOOR_SQL; "
                 "con = duckdb.connect(config={'threads': 2}); "
                 "con.sql(FLOOR_SQL, params={'csv': sys.argv[1]}).write_parquet(sys.argv[2], compression='zstd')")
 _PUBLISH_CHILD = ("import sys; from pathlib import Path; from cara_metrics.publish import build_release; "
@@ -62,7 +62,7 @@ def write_crime_csv(path: Path, rows: int, root: Path, seed: int = 7) -> Path:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from .dataroot import live_version
+    from cara_metrics.dataroot import live_version
 
     path = Path(path)
     if path.is_file():
@@ -101,7 +101,7 @@ def write_crime_csv(path: Path, rows: int, root: Path, seed: int = 7) -> Path:
 
 def scratch_copy(root: Path, dest: Path) -> Path:
     """A private data root holding a copy of ``root``'s live warehouse version (and nothing else)."""
-    from .dataroot import live_version
+    from cara_metrics.dataroot import live_version
 
     v = live_version(root, "warehouse")
     if dest.exists():
@@ -121,8 +121,8 @@ def run(root: Path, workdir: Path, scale: str, seed: int, rows: int, targets, pr
     """Ingest (against the DuckDB floor) and publish; returns StepRows."""
     import pyarrow.parquet as pq
 
-    from .bench import REPO_DIR, StepRow, _child_env, _say, run_measured
-    from .dataroot import live_version
+    from .run import REPO_DIR, StepRow, _child_env, _say, run_measured
+    from cara_metrics.dataroot import live_version
 
     workdir = Path(workdir)
     env = _child_env(root)

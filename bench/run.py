@@ -1,4 +1,4 @@
-"""``python -m cara_metrics bench``: how fast each page's data work is, at Dorset or national scale.
+"""``python -m bench pages``: how fast each page's data work is, at Dorset or national scale.
 
 For a synthetic warehouse at the chosen scale (built once under ``--workdir``, keyed on scale
 and seed, then reused) it prints the machine, then one row per page and area:
@@ -27,7 +27,6 @@ process can time its own imports.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -211,7 +210,7 @@ def ensure_warehouse(scale: str, seed: int, workdir: Path, progress: bool = True
     """The data root for (scale, seed) under ``workdir``: reused if complete, else written."""
     import shutil
 
-    from .dataroot import DataRootError, live_version
+    from cara_metrics.dataroot import DataRootError, live_version
 
     root = Path(workdir) / f"{scale}-seed{seed}"
     try:
@@ -225,11 +224,11 @@ def ensure_warehouse(scale: str, seed: int, workdir: Path, progress: bool = True
     t0 = time.perf_counter()
     _say(progress, f"building the {scale} warehouse (seed {seed}) in {root} ...")
     if scale == "dorset":
-        from . import synth
+        from cara_metrics import synth
 
         synth.write_dorset(root, seed)
     else:
-        from . import synth_national
+        from cara_metrics import synth_national
 
         synth_national.write_national(root, seed, progress=progress)
     _say(progress, f"  built in {time.perf_counter() - t0:.1f} s")
@@ -239,7 +238,7 @@ def ensure_warehouse(scale: str, seed: int, workdir: Path, progress: bool = True
 def describe_data(root: Path) -> dict[str, str]:
     import pyarrow.parquet as pq
 
-    from .dataroot import live_version
+    from cara_metrics.dataroot import live_version
 
     v = live_version(root, "warehouse")
     rows = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in sorted(v.path.glob("*.parquet"))}
@@ -261,7 +260,7 @@ def bench_areas(root: Path, scale: str) -> list[tuple[str, str]]:
     """(label, area code): the force at Dorset scale; Dorset and the largest force nationally."""
     import pandas as pd
 
-    from .dataroot import live_version
+    from cara_metrics.dataroot import live_version
 
     v = live_version(root, "warehouse")
     areas = pd.read_parquet(v.table_path("areas"), columns=["area_code", "area_name", "area_type", "parent_code", "successor_code"])
@@ -354,13 +353,13 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | 
         return r["rc"], r["wall"], r["maxrss_kb"] / 1024, stdout, stderr  # ru_maxrss is in KB on Linux
 
 
-_CHILD = "import sys, time; t0 = time.perf_counter(); from cara_metrics import bench; bench._child(t0, sys.argv[1])"
+_CHILD = "import sys, time; t0 = time.perf_counter(); from bench import run; run._child(t0, sys.argv[1])"
 
 
 def _child(t0: float, arg: str) -> None:
     """A cold run in a new process: imports, then the page once against an empty cache."""
     a = json.loads(arg)
-    from . import bench_pages
+    from . import pages as bench_pages
 
     t1 = time.perf_counter()
     bench_pages.RUN[a["page"]](bench_pages.Ctx.make(Path(a["root"]), a["area"]))
@@ -387,7 +386,7 @@ class SqlTimer:
     """Time spent inside ``warehouse.query`` while installed (every page queries through it)."""
 
     def __init__(self) -> None:
-        from . import warehouse
+        from cara_metrics import warehouse
 
         self.warehouse, self.total = warehouse, 0.0
         self._orig = warehouse.query
@@ -411,8 +410,9 @@ class SqlTimer:
 
 def scan_sql(page: str) -> tuple[str, list[str]] | None:
     """DuckDB's bare scan of the columns ``page`` reads: one aggregate per column, per table."""
-    from . import contract as C
-    from .bench_pages import SCAN
+    from cara_metrics import contract as C
+
+    from .pages import SCAN
 
     spec = SCAN[page]
     if not spec:
@@ -439,8 +439,10 @@ def bench_page(root: Path, page: str, label: str, area: str, scale: str, repeats
                progress: bool = True) -> PageRow:
     import duckdb
 
-    from . import bench_pages, warehouse
-    from .dataroot import live_version
+    from cara_metrics import warehouse
+
+    from . import pages as bench_pages
+    from cara_metrics.dataroot import live_version
 
     row = PageRow(page=page, area=label, area_code=area)
     ctx = bench_pages.Ctx.make(root, area)
@@ -530,7 +532,9 @@ def profile_page(root: Path, page: str, area: str, warm: bool = False, top: int 
     import io
     import pstats
 
-    from . import bench_pages, warehouse
+    from cara_metrics import warehouse
+
+    from . import pages as bench_pages
 
     ctx = bench_pages.Ctx.make(root, area)
     run = bench_pages.RUN[page]
@@ -588,7 +592,8 @@ def run(scale: str = "dorset", *, quick: bool = False, workdir: Path = DEFAULT_W
     ``root`` measures an existing data root instead of building one (e.g. ``data/demo``); it
     is never written to: ingest and publish run on a copy under ``workdir``.
     """
-    from . import bench_load, bench_pages
+    from . import load as bench_load
+    from . import pages as bench_pages
 
     seed = DEFAULT_SEED[scale] if seed is None else seed
     workdir = Path(workdir)
@@ -610,7 +615,7 @@ def run(scale: str = "dorset", *, quick: bool = False, workdir: Path = DEFAULT_W
                     warm = any(m.startswith("warm") for m in r.missed)
                     report.profiles[f"{r.page} · {r.area}"] = profile_page(root, r.page, r.area_code, warm=warm)
     finally:
-        from . import warehouse
+        from cara_metrics import warehouse
 
         warehouse.clear_cache()
         if old_env is None:
@@ -687,9 +692,9 @@ def render(report: Report) -> str:
 
 
 def register(subparsers) -> None:
-    """Add ``bench`` to the ``python -m cara_metrics`` command line."""
+    """Add ``pages`` to the ``python -m bench`` command line."""
     p = subparsers.add_parser(
-        "bench", help="time every page's data work, ingest and publish on a synthetic warehouse",
+        "pages", help="time every page's data work, ingest and publish on a synthetic warehouse",
         description="Build (or reuse) a synthetic warehouse at the chosen scale under --workdir and time each page's data work "
                     "cold (new process), warm (cached) and uncached, against a plain-pandas baseline and DuckDB's bare scan; "
                     "then ingest of a record-level crime CSV and publish, against a bare DuckDB COPY. Prints PASS/MISS "
@@ -718,18 +723,3 @@ def run_cli(args) -> int:
         args.json.write_text(json.dumps(dataclasses.asdict(report), indent=2, default=str), encoding="utf-8")
     return 0
 
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m cara_metrics.bench ...``: the bench on its own (before it is wired into the CLI)."""
-    parser = argparse.ArgumentParser(prog="python -m cara_metrics.bench")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    register(sub)
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] != "bench":
-        argv = ["bench"] + argv
-    args = parser.parse_args(argv)
-    return int(args.run(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -52,7 +52,8 @@ def register(subparsers) -> None:
     p.add_argument("--kind", choices=sorted(C.TABLES), metavar="TABLE",
                    help=f"treat every file as this table instead of telling from the headers: {', '.join(sorted(C.TABLES))}")
     p.add_argument("--dry-run", action="store_true", help="check the files only; write nothing")
-    p.add_argument("--rollback", action="store_true", help="make the previous warehouse version live again (no files)")
+    p.add_argument("--rollback", action="store_true",
+                   help="make the version the live one replaced live again (no files); the abandoned one is never served")
     p.add_argument("--as-at", type=date_argument, metavar="YYYY-MM-DD",
                    help="the date the data is complete to (default: the latest date in the data)")
     p.add_argument("--report", type=Path, metavar="CSV",
@@ -107,8 +108,13 @@ def run_ingest(args) -> int:
         if args.rollback:
             if args.files:
                 raise UsageError("--rollback takes no files: it makes the previous version live again")
-            was, now = commit.rollback(root)
-            print(f"rolled back {root}: warehouse version {now} is live again (was {was}, which is kept)")
+            try:
+                was, now = commit.rollback(root)
+            except commit.CommitError as exc:
+                print(f"error: {exc}\nnothing was rolled back.", file=sys.stderr)
+                return 1
+            print(f"rolled back {root}: warehouse version {now} is live again (was {was}: kept, and set aside "
+                  "as abandoned by the next load or rollback)")
             return 0
         if not args.files:
             raise UsageError("no files given: python -m cara_metrics ingest --data-dir DIR FILE...")

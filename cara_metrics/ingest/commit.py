@@ -24,7 +24,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import contract as C
-from ..dataroot import DataRootError, Version, list_versions, live_version, set_live, write_version
+from .. import dataroot
+from ..dataroot import (MANIFEST, PREVIOUS, Busy, DataRootError, Version, clean_incoming, list_versions, live_version,
+    set_aside_orphans, set_live, write_version)
 from .crosscheck import Views, q
 
 ROW_GROUP = 1_000_000
@@ -101,18 +103,22 @@ def build_manifest(previous: Version | None, entries: list[dict], tables: dict[s
 
 
 def lock(root: Path):
-    """Hold an exclusive lock on ``root/warehouse`` (a directory fd: no lock file is left behind)."""
+    """Hold an exclusive lock on ``root/warehouse`` for a load or a rollback; returns the fd to close.
+
+    Refused at once rather than waited for: a second load must be checked against the
+    version the first one makes, so its operator should run it again afterwards.
+    """
     try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; loads must not overlap
-        return None
-    fd = os.open(root / "warehouse", os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(fd)
-        raise CommitError(f"another load into {root} is running: wait for it to finish") from None
-    return fd
+        return dataroot.lock(root / "warehouse")
+    except Busy:
+        raise CommitError(f"another load or rollback in {root} is running: wait for it to finish") from None
+
+
+def report_set_aside(moved: list[tuple[str, Path]], kind: str = "warehouse") -> None:
+    """Say on stdout which orphaned versions were set aside, and where."""
+    for name, dest in moved:
+        print(f"set aside {kind} version {name}: it is not in the live version's history (a load abandoned "
+              f"by a rollback, or one interrupted before it went live), so it is never served; kept in {dest}")
 
 
 def commit(root: Path, v: Views, previous: Version | None, staged: list[str], entries: list[dict],
@@ -122,6 +128,9 @@ def commit(root: Path, v: Views, previous: Version | None, staged: list[str], en
     current = live_version(root) if (base / "CURRENT").is_file() else None
     if (current and current.path) != (previous and previous.path):
         raise CommitError("the warehouse changed while this batch was being checked: run the load again")
+    # Under the lock (the caller holds it): nothing else can be mid-write, so what is off the
+    # live chain is abandoned for good.
+    report_set_aside(set_aside_orphans(root, "warehouse"))
     build = Path(tempfile.mkdtemp(prefix=".incoming-build-", dir=base))
     try:
         extra: dict[str, Path] = {}
@@ -149,11 +158,38 @@ def commit(root: Path, v: Views, previous: Version | None, staged: list[str], en
 
 
 def rollback(root: Path) -> tuple[str, str]:
-    """Make the version before the live one live again; returns (was, now)."""
-    live = live_version(root)
-    versions = list_versions(root, "warehouse")
-    i = versions.index(live.name) if live.name in versions else -1
-    if i <= 0:
-        raise DataRootError(f"nothing to roll back to: {live.name} is the oldest version in {root}")
-    set_live(root, "warehouse", versions[i - 1])
-    return live.name, versions[i - 1]
+    """Make the live version's predecessor (its manifest's ``previous_version``) live again.
+
+    Takes the load lock, so a rollback never interleaves with a load; sets orphans aside
+    first, so an abandoned or interrupted load is never revived. The version rolled back
+    from stays where it is until the next load or rollback (a page run may still be reading
+    it), which then sets it aside. Refuses, changing nothing, when the live version does not
+    record its predecessor but older versions exist: guessing by folder name is exactly what
+    revived abandoned loads. Returns (was, now).
+    """
+    live_version(root)  # a clear message if there is no warehouse yet
+    fd = lock(root)
+    try:
+        clean_incoming(root, "warehouse")
+        live = live_version(root)  # again, under the lock
+        report_set_aside(set_aside_orphans(root, "warehouse"))
+        if PREVIOUS not in live.manifest:
+            older = [n for n in list_versions(root, "warehouse") if int(n[1:]) < int(live.name[1:])]
+            if older:
+                raise DataRootError(
+                    f"cannot roll back safely: {live.name} was written before versions recorded the version they "
+                    f"replaced, so it is not known which of {', '.join(older)} came before it. Nothing was changed. "
+                    f"Load the data you want again instead.")
+            target = None
+        else:
+            target = live.manifest[PREVIOUS]
+        if target is None:
+            raise DataRootError(f"nothing to roll back to: {live.name} is the first version in {root}")
+        if not (root / "warehouse" / str(target) / MANIFEST).is_file():
+            raise DataRootError(f"cannot roll back: {live.name} replaced {target}, which is no longer in "
+                                f"{root / 'warehouse'}. Nothing was changed.")
+        set_live(root, "warehouse", target)
+        return live.name, target
+    finally:
+        if fd is not None:
+            os.close(fd)

@@ -8,12 +8,17 @@ mode 0600, under a lock so that the app and the ``users`` command can share it.
 
 Sign-in rules:
 
-- after ``MAX_FAILURES`` (5) wrong passwords in a row an account is locked for
-  ``LOCKOUT`` (15 minutes); the lock is kept in the file, so it survives a restart, and a
-  locked account is refused even with the right password;
-- an unknown email costs the same hash work as a known one and, after 5 tries, is
-  reported as locked in the same way (kept in memory only), so sign-in never reveals
-  whether an account exists, nor which of email and password was wrong;
+- after ``MAX_FAILURES`` (5) wrong passwords in a row (each within ``LOCKOUT`` of the
+  last) an email is locked for ``LOCKOUT`` (15 minutes), and refused even with the right
+  password;
+- failed attempts and locks are kept per email in the file's ``attempts`` section, keyed
+  by a keyed hash of the email (never the typed text: people type passwords into the email
+  box), **for every email alike, with or without an account**: the same hash work, the
+  same write, the same persistence across a restart, the same expiry. So neither timing,
+  nor a lock, nor a restart, nor a flood of other emails tells a real account from an
+  unknown one, and sign-in never says which of email and password was wrong. Records
+  whose lock and streak have run out are dropped on the next write, which bounds the
+  section by the attempts of the last 15 minutes (each costs an Argon2 hash);
 - a session ends after ``SESSION_IDLE`` without activity or ``SESSION_ABSOLUTE`` after
   sign-in, whichever comes first (``session_expiry``).
 
@@ -30,14 +35,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import json
 import math
 import os
 import re
 import secrets
+import stat
 import tempfile
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping
@@ -147,13 +154,58 @@ def validate_email(email: str) -> str:
     return e
 
 
+#: zxcvbn's top score: an estimated 10^10 guesses or more. Three or four unrelated words
+#: reach it; a name, a year and a symbol ("Dorset@PCC2025", "P@ssw0rd2024!") do not.
+MIN_STRENGTH_SCORE = 4
+#: zxcvbn refuses longer input; the first 72 characters are enough to judge strength.
+_STRENGTH_PREFIX = 72
+#: Words that name the organisation, its partners and its work. Passwords built from them
+#: ("DorsetPCC@2025!!") are the first an attacker who knows the office would try.
+ORGANISATION_WORDS = frozenset({
+    "dorset", "pcc", "opcc", "police", "crime", "commissioner", "cara", "hampton", "trust",
+    "dashboard", "bournemouth", "christchurch", "poole", "bcp", "gov", "office",
+})
+#: Letters that must remain once organisation words are taken out of a password.
+_MIN_OTHER_LETTERS = 8
+
+
+def _organisation_words(email: str | None) -> set[str]:
+    """The built-in organisation words plus the parts of the user's own email address
+    (its domain names the organisation of whoever uses it: dorset, pcc, police...)."""
+    words = set(ORGANISATION_WORDS)
+    if email:
+        words.update(w for w in re.split(r"[^a-z0-9]+", normalise_email(email)) if len(w) >= 3)
+    return words
+
+
+def _built_from(letters: str, words: set[str]) -> bool:
+    """True if an organisation word appears in ``letters`` and, with every such word taken
+    out, fewer than ``_MIN_OTHER_LETTERS`` letters are left."""
+    found = False
+    for w in sorted(words, key=len, reverse=True):
+        if w and w in letters:
+            found = True
+            letters = letters.replace(w, "")
+    return found and len(letters) < _MIN_OTHER_LETTERS
+
+
 def password_problems(password: str, email: str | None = None) -> list[str]:
-    """What is wrong with a new password (empty list: it is allowed)."""
+    """What is wrong with a new password (empty list: it is allowed).
+
+    The policy (NCSC-style: length and unguessability, no composition rules): at least
+    ``MIN_PASSWORD_LENGTH`` characters other than spaces; not the email address; not a
+    common password or a common word dressed up with digits and symbols; not built from
+    the organisation's name; and zxcvbn's top strength score (``MIN_STRENGTH_SCORE``),
+    judged with the email's parts and the organisation's words as known to the attacker.
+    """
     problems: list[str] = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"it must be at least {MIN_PASSWORD_LENGTH} characters long")
+    visible = re.sub(r"\s", "", password)
+    if len(visible) < MIN_PASSWORD_LENGTH:
+        problems.append(f"it must be at least {MIN_PASSWORD_LENGTH} characters long, not counting spaces")
     if len(password) > MAX_PASSWORD_LENGTH:
         problems.append(f"it must be at most {MAX_PASSWORD_LENGTH} characters long")
+    if problems:
+        return problems
     low = password.strip().lower()
     if email:
         e = normalise_email(email)
@@ -161,9 +213,23 @@ def password_problems(password: str, email: str | None = None) -> list[str]:
         if low in (e, local) or low.replace(" ", "") in (e, local):
             problems.append("it must not be your email address")
     letters_only = re.sub(r"[^a-z]", "", low)
-    if low in COMMON_PASSWORDS or letters_only in COMMON_WORDS or (low and len(set(low)) <= 2):
+    org = _organisation_words(email)
+    if low in COMMON_PASSWORDS or letters_only in COMMON_WORDS or len(set(low)) <= 2:
         problems.append("it is too common or too easy to guess")
+    elif _built_from(letters_only, org):
+        problems.append("it must not be built from the organisation's name or your email address")
+    elif _strength(password, [*org, *COMMON_WORDS]) < MIN_STRENGTH_SCORE:
+        problems.append("it is too easy to guess: a passphrase of three or four unrelated words is the "
+                        "easiest strong choice")
     return problems
+
+
+def _strength(password: str, known_words: list[str]) -> int:
+    """zxcvbn's score (0-4). Imported here so the app, which never sets passwords, does not
+    load its word lists."""
+    from zxcvbn import zxcvbn
+
+    return int(zxcvbn(password[:_STRENGTH_PREFIX], user_inputs=known_words)["score"])
 
 
 def check_password(password: str, email: str | None = None) -> None:
@@ -265,12 +331,9 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return None
 
 
-# In-process state shared by every UserStore on the same file: a thread lock, and failure
-# counts for unknown emails (so they are "locked" like real ones, without writing them down).
+# In-process state shared by every UserStore on the same file: a thread lock.
 _PROCESS_LOCKS: dict[Path, threading.RLock] = {}
 _PROCESS_LOCKS_GUARD = threading.Lock()
-_PHANTOM_LIMIT = 10_000
-_PHANTOMS: "OrderedDict[tuple[Path, str], tuple[int, dt.datetime | None]]" = OrderedDict()
 _DUMMY_HASHES: dict[tuple[int, int, int, int, int], str] = {}
 # Argon2 uses 64 MiB per hash by default: at most two at once (the app runs on 2 cores).
 _HASH_SLOTS = threading.BoundedSemaphore(2)
@@ -286,7 +349,9 @@ class UserStore:
 
     ``UserStore()`` uses ``$CARA_USERS_FILE`` or ``~/.config/cara-dashboard/users.json``.
     Raises UnsafeUsersFileError for a path inside the repository checkout. The file and
-    its folder are created on the first ``add`` (mode 0600 and 0700).
+    its folder are created on the first write (mode 0600 and 0700); an existing folder
+    that others can read is tightened to 0700 on every write or sign-in attempt, or
+    refused (UserStoreError) when it is not ours to tighten (a shared folder like /tmp).
     """
 
     def __init__(self, path: Path | str | None = None, *, hasher: PasswordHasher | None = None):
@@ -296,11 +361,40 @@ class UserStore:
 
     # -- file access --
 
+    def _secure_folder(self) -> None:
+        """Create the users folder (0700), or tighten an existing one to 0700.
+
+        Assumes the folder holds only the users file and its lock (the default
+        ``~/.config/cara-dashboard/``). A folder owned by another user, or a shared one
+        with the sticky bit (``/tmp``), is refused rather than changed: making it private
+        would break whoever else uses it.
+        """
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            info = folder.stat()
+        except OSError as exc:
+            raise UserStoreError(f"Cannot create the folder of the users file {self.path}: {exc.strerror}.") from None
+        if stat.S_IMODE(info.st_mode) & 0o077 == 0:
+            return
+        ours = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+        if not ours or info.st_mode & stat.S_ISVTX:
+            raise UserStoreError(
+                f"The folder {folder} of the users file is open to other users of this server and is not "
+                f"this user's own folder, so it cannot be made private. Keep the users file in a folder "
+                f"of its own, e.g. {DEFAULT_USERS_FILE} (set {USERS_FILE_ENV}).")
+        try:
+            os.chmod(folder, 0o700)
+        except OSError as exc:
+            raise UserStoreError(f"Cannot make the folder {folder} private (mode 0700): {exc.strerror}.") from None
+
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the in-process lock and, on POSIX, an exclusive lock on ``<file>.lock``."""
+        """Hold the in-process lock and, on POSIX, an exclusive lock on ``<file>.lock``
+        (creating or tightening the folder first)."""
         with self._lock:
-            if fcntl is None or not self.path.parent.is_dir():
+            self._secure_folder()
+            if fcntl is None:
                 yield
                 return
             lock_path = self.path.with_name(self.path.name + ".lock")
@@ -331,8 +425,8 @@ class UserStore:
 
     def _write(self, data: dict[str, Any]) -> None:
         folder = self.path.parent
+        self._secure_folder()
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}-", suffix=".tmp", dir=folder)  # mode 0600
         except OSError as exc:
             raise UserStoreError(f"Cannot write the users file {self.path}: {exc.strerror}.") from None
@@ -365,13 +459,11 @@ class UserStore:
         e = validate_email(email)
         check_password(password, e)
         hashed = self.hasher.hash(password)
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with self._locked():
             data = self._read()
             if e in data["users"]:
                 raise DuplicateUserError(f"{e} already has an account. To reset its password, remove it and add it again.")
-            data["users"][e] = {"hash": hashed, "created_at": _iso(utcnow()), "failures": 0,
-                                "locked_until": None, "last_sign_in_at": None}
+            data["users"][e] = {"hash": hashed, "created_at": _iso(utcnow()), "last_sign_in_at": None}
             self._write(data)
         return e
 
@@ -392,7 +484,7 @@ class UserStore:
             data = self._read()
             if e not in data["users"]:
                 raise UnknownUserError(f"There is no account for {e} in {self.path}.")
-            data["users"][e].update(failures=0, locked_until=None)
+            self._forget_attempts(data, e)
             self._write(data)
         return e
 
@@ -406,12 +498,65 @@ class UserStore:
     def info(self, now: dt.datetime | None = None) -> list[UserInfo]:
         """Every account with its status (a lock that has run out shows as none)."""
         now = _aware(now or utcnow())
+        data = self._read()
         out = []
-        for e, rec in sorted(self._read()["users"].items()):
-            until = _parse_time(rec.get("locked_until"))
+        for e, rec in sorted(data["users"].items()):
+            failures, until = self._streak(data, e, now)
             out.append(UserInfo(email=e, created_at=rec.get("created_at"), last_sign_in_at=rec.get("last_sign_in_at"),
-                                failures=int(rec.get("failures") or 0), locked_until=until if until and until > now else None))
+                                failures=failures, locked_until=until))
         return out
+
+    # -- failed attempts: one record per email, with or without an account --
+
+    @staticmethod
+    def _attempt_key(data: dict[str, Any], e: str) -> str:
+        """A keyed hash of the email: the file never holds what people typed in the email box."""
+        key = data.get("attempts_key")
+        try:
+            raw = bytes.fromhex(key) if isinstance(key, str) else b""
+        except ValueError:
+            raw = b""
+        if len(raw) < 32:
+            raw = secrets.token_bytes(32)
+            data["attempts_key"] = raw.hex()
+        return hmac.new(raw, e.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    @staticmethod
+    def _attempts(data: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(data.get("attempts"), dict):
+            data["attempts"] = {}
+        return data["attempts"]
+
+    def _streak(self, data: dict[str, Any], e: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+        """(failures in a row, lock end) for an email now; a run-out lock or a streak
+        whose last failure is more than ``LOCKOUT`` old counts as none. Reads the
+        per-account fields older files kept when the email has no attempts record."""
+        rec = self._attempts(data).get(self._attempt_key(data, e))
+        if not isinstance(rec, dict):
+            rec = data["users"].get(e) or {}
+        until = _parse_time(rec.get("locked_until"))
+        last = _parse_time(rec.get("last_failure_at"))
+        failures = int(rec.get("failures") or 0)
+        if until is not None:
+            return (failures, until) if now < until else (0, None)
+        if failures and last is not None and now - last >= LOCKOUT:
+            return 0, None
+        return failures, None
+
+    def _forget_attempts(self, data: dict[str, Any], e: str) -> None:
+        self._attempts(data).pop(self._attempt_key(data, e), None)
+        rec = data["users"].get(e)
+        if rec is not None:
+            rec.pop("failures", None)
+            rec.pop("locked_until", None)
+
+    @staticmethod
+    def _prune(attempts: dict[str, Any], now: dt.datetime) -> None:
+        """Drop records whose lock and streak have both run out (bounds the section)."""
+        for k in [k for k, r in attempts.items() if not isinstance(r, dict)
+                  or ((_parse_time(r.get("locked_until")) or now) <= now
+                      and now - (_parse_time(r.get("last_failure_at")) or now - LOCKOUT) >= LOCKOUT)]:
+            del attempts[k]
 
     # -- sign-in --
 
@@ -437,7 +582,9 @@ class UserStore:
         """Check a sign-in attempt, counting failures and locking after ``MAX_FAILURES``.
 
         The hash is checked outside the file lock (at most ``_HASH_SLOTS`` at a time, to
-        bound memory), then the record is read again under the lock and updated.
+        bound memory), then the file is read again under the lock and updated. An email
+        with no account goes through exactly the same steps (a dummy hash, the same
+        attempts record, the same write), so nothing tells it from a real account.
         """
         now = _aware(now or utcnow())
         e = normalise_email(email)
@@ -452,44 +599,27 @@ class UserStore:
         with self._locked():
             data = self._read()
             rec = data["users"].get(e)
-            if rec is None:
-                return self._phantom_failure(e, now)
-            if str(rec.get("hash", "")) != stored:  # password reset meanwhile: not counted
-                return AuthResult(ok=False, reason="invalid")
-            until = _parse_time(rec.get("locked_until"))
-            if until is not None and now >= until:  # the lock has run out: start afresh
-                rec.update(failures=0, locked_until=None)
-                until = None
+            failures, until = self._streak(data, e, now)
             if until is not None:  # locked: refused even with the right password
                 return self._locked_result(until, now)
-            if not good:
-                rec["failures"] = int(rec.get("failures") or 0) + 1
-                if rec["failures"] >= MAX_FAILURES:
-                    rec["locked_until"] = _iso(now + LOCKOUT)
+            attempts = self._attempts(data)
+            self._prune(attempts, now)
+            if good and rec is not None and str(rec.get("hash", "")) == stored:
+                self._forget_attempts(data, e)
+                if self.hasher.check_needs_rehash(stored):
+                    rec["hash"] = self.hasher.hash(password)
+                rec["last_sign_in_at"] = _iso(now)
                 self._write(data)
-                if rec["locked_until"]:
-                    return self._locked_result(now + LOCKOUT, now)
-                return AuthResult(ok=False, reason="invalid")
-            if self.hasher.check_needs_rehash(stored):
-                rec["hash"] = self.hasher.hash(password)
-            rec.update(failures=0, locked_until=None, last_sign_in_at=_iso(now))
+                return AuthResult(ok=True, reason="ok", email=e)
+            # A wrong password, an unknown email, or a password reset meanwhile: counted alike.
+            failures += 1
+            until = now + LOCKOUT if failures >= MAX_FAILURES else None
+            attempts[self._attempt_key(data, e)] = {"failures": failures, "last_failure_at": _iso(now),
+                                                    "locked_until": _iso(until)}
+            if rec is not None:
+                rec.pop("failures", None)
+                rec.pop("locked_until", None)
             self._write(data)
-            return AuthResult(ok=True, reason="ok", email=e)
-
-    def _phantom_failure(self, e: str, now: dt.datetime) -> AuthResult:
-        """Count a failure for an email with no account, exactly as for a real one."""
-        key = (self.path, e)
-        with _PROCESS_LOCKS_GUARD:
-            failures, until = _PHANTOMS.pop(key, (0, None))
-            if until is not None and now >= until:
-                failures, until = 0, None
-            if until is None:
-                failures += 1
-                if failures >= MAX_FAILURES:
-                    until = now + LOCKOUT
-            _PHANTOMS[key] = (failures, until)
-            while len(_PHANTOMS) > _PHANTOM_LIMIT:
-                _PHANTOMS.popitem(last=False)
-        if until is not None:
-            return self._locked_result(until, now)
-        return AuthResult(ok=False, reason="invalid")
+            if until is not None:
+                return self._locked_result(until, now)
+            return AuthResult(ok=False, reason="invalid")

@@ -116,7 +116,51 @@ def test_lockout_survives_a_restart(store, users_file):
         store.verify(EMAIL, f"wrong {i}", now=T0)
     reopened = UserStore(users_file, hasher=FAST)  # a new process would read the same file
     assert reopened.verify(EMAIL, PASSWORD, now=T0 + dt.timedelta(minutes=5)).locked
-    assert json.loads(users_file.read_text())["users"][EMAIL]["failures"] == 5
+    assert reopened.info(now=T0)[0].failures == 5
+
+
+_RESTARTED = """
+import datetime as dt, sys
+from argon2 import PasswordHasher
+from cara_metrics.auth import UserStore
+s = UserStore(sys.argv[1], hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+now = dt.datetime.fromisoformat(sys.argv[2])
+print(s.verify(sys.argv[3], sys.argv[4], now=now).reason)
+"""
+
+
+def test_unknown_email_locks_survive_a_restart_like_real_ones(store, users_file):
+    """Issue 11 item 9: an unknown email's lock was kept in memory only (lost on restart,
+    evicted after 10,000 others), a real account's in the file: a restart, or a flood,
+    told them apart. Now both are in the file, keyed by a hash of the email."""
+    import subprocess
+    import sys
+
+    unknown = "nobody@pcc.example.gov.uk"
+    for e in (EMAIL, unknown):
+        for i in range(5):
+            store.verify(e, f"wrong password {i}", now=T0)
+    later = (T0 + dt.timedelta(minutes=5)).isoformat()
+    for e in (EMAIL, unknown):  # a fresh process: nothing in memory
+        out = subprocess.run([sys.executable, "-c", _RESTARTED, str(users_file), later, e, PASSWORD],
+                             cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        assert out == "locked", (e, out)
+    text = users_file.read_text()
+    assert unknown not in text  # a keyed hash, never what was typed in the email box
+    assert len(json.loads(text)["attempts"]) == 2
+
+
+def test_failed_attempts_write_the_file_alike_for_real_and_unknown_emails(store, users_file):
+    before = users_file.read_text()
+    store.verify("nobody@pcc.example.gov.uk", "wrong password", now=T0)
+    after_unknown = users_file.read_text()
+    assert after_unknown != before  # an unknown email is written down, as a real one is
+    store.verify(EMAIL, "wrong password", now=T0)
+    rows = json.loads(users_file.read_text())["attempts"].values()
+    assert sorted(r["failures"] for r in rows) == [1, 1]
+    # A streak and a lock both run out: their records are dropped on the next write.
+    store.verify("someone@pcc.example.gov.uk", "wrong password", now=T0 + auth.LOCKOUT)
+    assert len(json.loads(users_file.read_text())["attempts"]) == 1
 
 
 def test_a_good_sign_in_resets_the_failure_count(store):
@@ -159,6 +203,25 @@ def test_file_is_mode_0600_in_a_0700_folder_and_leaves_no_temporary_files(store,
     assert sorted(p.name for p in users_file.parent.iterdir()) == ["users.json", "users.json.lock"]
 
 
+def test_an_existing_users_folder_is_made_private(users_file, tmp_path):
+    """Issue 11 item 9: an existing folder kept its loose mode (only new ones were 0700)."""
+    users_file.parent.mkdir(mode=0o755)
+    os.chmod(users_file.parent, 0o755)
+    s = UserStore(users_file, hasher=FAST)
+    s.add(EMAIL, PASSWORD)
+    assert stat.S_IMODE(users_file.parent.stat().st_mode) == 0o700
+    os.chmod(users_file.parent, 0o750)  # loosened later: the next sign-in attempt tightens it
+    s.verify(EMAIL, PASSWORD, now=T0)
+    assert stat.S_IMODE(users_file.parent.stat().st_mode) == 0o700
+    # A shared folder (sticky bit, like /tmp) is refused, not changed under its other users.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    with pytest.raises(auth.UserStoreError, match="cannot be made private"):
+        UserStore(shared / "users.json", hasher=FAST).add(EMAIL, PASSWORD)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777 and not (shared / "users.json").exists()
+
+
 def test_refuses_a_users_file_inside_the_repository(tmp_path):
     with pytest.raises(auth.UnsafeUsersFileError, match="inside the repository"):
         UserStore(REPO / "users.json")
@@ -193,7 +256,8 @@ def test_there_is_no_default_user(users_file):
     assert s.list() == []
     for email, password in [("admin@example.com", "admin"), ("admin", "password"), (EMAIL, PASSWORD)]:
         assert not s.verify(email, password).ok
-    assert not users_file.exists()  # failed attempts on unknown emails write nothing
+    # Failed attempts are recorded (as for real accounts), but create no account.
+    assert s.list() == [] and json.loads(users_file.read_text())["users"] == {}
 
 
 # --- rules ----------------------------------------------------------------------------------
@@ -209,6 +273,12 @@ def test_there_is_no_default_user(users_file):
     ("Dorset123456", "common"),
     ("aaaaaaaaaaaaaaaa", "common"),
     ("123456789012", "common"),
+    # Issue 11 item 9: these three were accepted.
+    (" " * 12, "not counting spaces"),
+    ("P@ssw0rd2024!", "too easy to guess"),
+    ("Dorset@PCC2025", "organisation's name"),
+    ("DorsetPCC@2025!!", "organisation's name"),
+    ("Analyst#2025!xy", "or your email address"),  # the user's own email, dressed up
 ])
 def test_password_rules_refuse(password, problem, users_file):
     problems = auth.password_problems(password, EMAIL)
@@ -221,6 +291,7 @@ def test_password_rules_refuse(password, problem, users_file):
 def test_password_rules_accept_a_long_uncommon_password():
     assert auth.password_problems(PASSWORD, EMAIL) == []
     assert auth.password_problems("x7#Kq!v2Lr9@", EMAIL) == []
+    assert auth.password_problems("caravan lemon tree 7", "jane.smith@dorset.pcc.police.uk") == []
 
 
 def test_emails_are_normalised_validated_and_unique(users_file):

@@ -25,6 +25,9 @@ import shutil
 import sys
 from pathlib import Path
 
+from .measure import REPO_DIR, child_env, run_measured, say
+from .report import StepRow, Targets
+
 FLOOR_SQL = """
 SELECT date_trunc('month', strptime(recorded_date, '%d/%m/%Y'))::DATE AS month,
        area_code, offence_code, offence_group,
@@ -117,24 +120,23 @@ def _tail(text: str) -> str:
     return lines[-1][:200] if lines else "no message"
 
 
-def run(root: Path, workdir: Path, scale: str, seed: int, rows: int, targets, progress: bool = True) -> list:
+def run(root: Path, workdir: Path, scale: str, seed: int, rows: int, targets: Targets, progress: bool = True) -> list[StepRow]:
     """Ingest (against the DuckDB floor) and publish; returns StepRows."""
     import pyarrow.parquet as pq
 
-    from .run import REPO_DIR, StepRow, _child_env, _say, run_measured
     from cara_metrics.dataroot import live_version
 
     workdir = Path(workdir)
-    env = _child_env(root)
+    env = child_env(root)
     env.pop("CARA_DATA_DIR", None)
     steps: list[StepRow] = []
     csv = workdir / f"{scale}-seed{seed}-crime-records-{rows}.csv"
-    _say(progress, f"record-level crime CSV: {rows:,} rows ({'reused' if csv.is_file() else 'writing'}) {csv}")
+    say(progress, f"record-level crime CSV: {rows:,} rows ({'reused' if csv.is_file() else 'writing'}) {csv}")
     write_crime_csv(csv, rows, root, seed)
     size_mb = csv.stat().st_size / 1e6
 
     scratch = scratch_copy(root, workdir / f"scratch-ingest-{scale}-seed{seed}")
-    _say(progress, "ingest ...")
+    say(progress, "ingest ...")
     ingest = StepRow(step=f"ingest: record-level crime CSV ({size_mb:,.0f} MB)", rows=rows)
     rc, wall, mb, out, err = run_measured([sys.executable, "-m", "cara_metrics", "ingest", "--data-dir", str(scratch), str(csv),
                                            "--quiet", "--report", str(scratch / "ingest-report.csv")], env=env, cwd=REPO_DIR)
@@ -144,7 +146,7 @@ def run(root: Path, workdir: Path, scale: str, seed: int, rows: int, targets, pr
         ingest.seconds, ingest.peak_mb = wall, mb
         loaded = [ln.strip() for ln in out.splitlines() if ln.strip().startswith("crime:")]
         ingest.note = loaded[0] if loaded else ""
-    _say(progress, "bare DuckDB COPY (the floor) ...")
+    say(progress, "bare DuckDB COPY (the floor) ...")
     rc, wall, mb, out, err = run_measured([sys.executable, "-c", _FLOOR_CHILD, str(csv), str(scratch / "floor.parquet")], env=env, cwd=REPO_DIR)
     if rc == 0:
         ingest.floor_seconds, ingest.floor_peak_mb = wall, mb
@@ -168,7 +170,7 @@ def run(root: Path, workdir: Path, scale: str, seed: int, rows: int, targets, pr
         publish.rows = sum(pq.ParquetFile(p).metadata.num_rows for p in v.path.glob("*.parquet"))
         publish.note = "rows = warehouse rows read"
         scratch = scratch_copy(root, workdir / f"scratch-publish-{scale}-seed{seed}")
-        _say(progress, "publish ...")
+        say(progress, "publish ...")
         rc, wall, mb, out, err = run_measured([sys.executable, "-c", _PUBLISH_CHILD, str(scratch)], env=env, cwd=REPO_DIR)
         if rc != 0:
             publish.error = f"exit {rc}: {_tail(err or out)}"

@@ -2,9 +2,9 @@
 
 For every commissioner page this module holds three things:
 
-* ``run_<page>``: exactly the analysis calls the page file in ``views/`` makes on load, for
-  one area and the default filters (the sidebar's coverage and area lists included), in
-  the same order. It returns the numbers the page shows (columns of its panel tables and
+* ``PAGE_WORK[page]`` (the ``run_<page>`` functions): exactly the analysis calls the page
+  file in ``views/`` makes on load, for one area and the default filters (the sidebar's
+  coverage and area lists included), in the same order. It returns the numbers the page shows (columns of its panel tables and
   its tile values) so they can be checked against the baseline.
 * ``base_<page>``: the same questions answered the way an analyst would without the
   library: ``pd.read_parquet`` of the columns needed, then filters, ``groupby`` and
@@ -56,7 +56,6 @@ class Ctx:
         return cls(root, live_version(root, "warehouse").path, Filters.financial_years(fy_from, fy_to, area_code))
 
 
-PAGES = ("overview", "crime", "referrals", "completion", "survey", "reoffending", "value", "quality", "about")
 #: Pages whose data does not depend on the area chosen (run once per scale, not per area).
 AREA_FREE = ("quality", "about")
 
@@ -243,7 +242,25 @@ def run_about(ctx: Ctx) -> Numbers:
     return {}
 
 
-RUN: dict[str, Callable[[Ctx], Numbers]] = {p: globals()[f"run_{p}"] for p in PAGES}
+#: What each page computes: page name -> its data work for one area and the default filters,
+#: returning the numbers it shows. This is the one place the bench learns what a page does:
+#: cold, warm and uncached timings, the profile and the baseline check all look a page up
+#: here. The ``run_*`` functions above copy the calls of ``views/*.py`` by hand; when the
+#: product has a page-result function of its own, point the entry at it (it must take a
+#: ``Ctx`` and return the same ``Numbers``, or be wrapped to).
+PAGE_WORK: dict[str, Callable[[Ctx], Numbers]] = {
+    "overview": run_overview,
+    "crime": run_crime,
+    "referrals": run_referrals,
+    "completion": run_completion,
+    "survey": run_survey,
+    "reoffending": run_reoffending,
+    "value": run_value,
+    "quality": run_quality,
+    "about": run_about,
+}
+#: The pages, in the order the report lists them (the order of the navigation).
+PAGES: tuple[str, ...] = tuple(PAGE_WORK)
 
 
 # =========================================================================================

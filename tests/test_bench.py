@@ -1,29 +1,34 @@
-"""The benchmark machinery, run on the embedded demo data at the smallest size.
+"""The benchmark harness (``python -m bench pages``), run on the embedded demo data at the smallest size.
 
 No timed assertions (the machines are shared and noisy): the tests check that every page
 gets a row with numbers and a PASS/MISS verdict, that the plain-pandas baseline gives the
-same numbers as the pages' own data work, and that the loading steps run.
+same numbers as the pages' own data work, that the loading steps run, and that the harness
+stays outside the product (``cara_metrics`` never imports ``bench``).
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from bench import cli as bench_cli
 from bench import load as bench_load
+from bench import measure, report as bench_report, run as bench
 from bench import pages as bench_pages
-from bench import run as bench
 from cara_metrics import warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR
 
-from .conftest import ALL_AREAS, BCP, FORCE
+from .conftest import ALL_AREAS, BCP, FORCE, REPO
 
-TINY = bench.Repeats(cold=1, warm=1, uncached=1, pandas=1, scan=1)
+TINY = bench_report.Repeats(cold=1, warm=1, uncached=1, pandas=1, scan=1)
 
 
 def _tree_digest(folder: Path) -> str:
@@ -90,14 +95,14 @@ def test_the_baseline_agrees_for_every_kind_of_area(area):
         base = bench_pages.BASELINE[page]
         if base is None:
             continue
-        page_numbers = bench_pages.RUN[page](ctx)
+        page_numbers = bench_pages.PAGE_WORK[page](ctx)
         assert page_numbers, page
         assert bench_pages.compare(page_numbers, base(ctx)) == [], (page, area)
 
 
 def test_the_comparison_notices_a_wrong_number():
     ctx = bench_pages.Ctx.make(DEFAULT_DATA_DIR, BCP)
-    page = bench_pages.RUN["crime"](ctx)
+    page = bench_pages.PAGE_WORK["crime"](ctx)
     base = bench_pages.base_crime(ctx)
     assert bench_pages.compare(page, base) == []
     base["share"].loc[0, "Domestic-abuse crimes"] += 1
@@ -134,9 +139,7 @@ def test_the_generated_csv_is_what_ingest_accepts(tmp_path):
 
 
 def test_peak_memory_is_the_child_process_own():
-    import sys
-
-    rc, wall, mb, _out, _err = bench.run_measured([sys.executable, "-c", "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096])"])
+    rc, wall, mb, _out, _err = measure.run_measured([sys.executable, "-c", "x = bytearray(300 * 2**20); x[::4096] = b'1' * len(x[::4096])"])
     assert rc == 0 and wall > 0
     assert 300 < mb < 450  # the 300 MB it touched, not the test process's own memory
 
@@ -147,3 +150,29 @@ def test_the_command_line_parses():
     args = parser.parse_args(["pages", "--scale", "national", "--quick", "--workdir", "/tmp/x", "--page", "crime", "--no-load"])
     assert args.scale == "national" and args.quick and args.workdir == Path("/tmp/x") and args.page == ["crime"] and args.no_load
     assert args.run is bench.run_cli
+
+
+def test_the_page_choices_are_the_pages_measured():
+    """``--page`` lists its choices by hand (so ``--help`` does not import pandas): they must be
+    the pages in ``PAGE_WORK``, and every page must have a baseline entry and a scan entry."""
+    parser = bench_cli.build_parser(["pages"])
+    pages_parser = parser._subparsers._group_actions[0].choices["pages"]
+    choices = next(a.choices for a in pages_parser._actions if a.dest == "page")
+    assert tuple(choices) == bench_pages.PAGES
+    assert set(bench_pages.BASELINE) == set(bench_pages.SCAN) == set(bench_pages.PAGES)
+
+
+def test_python_m_bench_lists_both_commands():
+    out = subprocess.run([sys.executable, "-m", "bench", "--help"], capture_output=True, text=True, cwd=REPO, check=True).stdout
+    assert "pages" in out and "browser" in out
+
+
+def test_the_product_never_imports_the_bench():
+    """The harness leaves the product: no module under ``cara_metrics/`` imports ``bench``."""
+    offenders = []
+    for path in sorted((REPO / "cara_metrics").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
+            offenders += [f"{path.relative_to(REPO)}: {n}" for n in names if n == "bench" or n.startswith("bench.")]
+    assert offenders == []

@@ -4,8 +4,13 @@ Two ways to sign in, chosen by configuration:
 
 - **OpenID Connect** (e.g. Microsoft Entra ID) when ``st.secrets`` has an ``[auth]``
   section: Streamlit's ``st.login()`` / ``st.user`` / ``st.logout()``. A signed-in user is
-  let in only if their email is on the staff allow-list (secrets ``[cara] staff_emails``
-  and/or env ``CARA_STAFF_EMAILS``, comma-separated); an empty list lets nobody in.
+  let in only if their **subject** is on the staff allow-list (secrets
+  ``[cara] staff_subjects`` and/or env ``CARA_STAFF_SUBJECTS``, comma-separated): the ID
+  token's ``oid`` claim (Entra ID's immutable object ID) when it has one, else ``sub``.
+  The email is shown, never trusted: an address can be renamed or reassigned. An empty
+  list lets nobody in. An email allow-list (``staff_emails``, ``CARA_STAFF_EMAILS``, from
+  before subjects) is refused outright, with a message on the sign-in page naming the
+  fix, rather than half-honoured (see ``email_list_configured``).
 - **Local accounts** otherwise (``cara_metrics.auth.UserStore``), with the signed-in
   email and times kept in ``st.session_state``; idle and absolute expiry are checked on
   every run by ``viewer()``.
@@ -100,16 +105,40 @@ def oidc_provider() -> str | None:
     return subsections[0] if len(subsections) == 1 else None
 
 
-def staff_emails() -> frozenset[str]:
-    """The OIDC allow-list: secrets ``[cara] staff_emails`` plus env ``CARA_STAFF_EMAILS``."""
-    emails: set[str] = set()
-    listed = _secrets_section("cara").get("staff_emails") or []
-    if isinstance(listed, str):
-        listed = listed.split(",")
-    emails.update(auth.normalise_email(str(e)) for e in listed)
-    emails.update(auth.normalise_email(e) for e in os.environ.get("CARA_STAFF_EMAILS", "").split(","))
-    emails.discard("")
-    return frozenset(emails)
+SUBJECTS_ENV = "CARA_STAFF_SUBJECTS"
+LEGACY_EMAILS_ENV = "CARA_STAFF_EMAILS"
+
+
+def _listed(value: Any) -> list[str]:
+    """A TOML list or a comma-separated string, as stripped non-empty strings."""
+    if isinstance(value, str):
+        value = value.split(",")
+    try:
+        return [str(v).strip() for v in value or [] if str(v).strip()]
+    except TypeError:
+        return []
+
+
+def staff_subjects() -> frozenset[str]:
+    """The OIDC allow-list: secrets ``[cara] staff_subjects`` plus env ``CARA_STAFF_SUBJECTS``.
+
+    Each entry is a subject as the ID token carries it (Entra ID: the user's *Object ID*,
+    a GUID; other providers: ``sub``), compared exactly: subjects are opaque, so no case
+    folding (Entra writes GUIDs in lower case; ``tests`` use the same spelling)."""
+    return frozenset(_listed(_secrets_section("cara").get("staff_subjects"))
+                     + _listed(os.environ.get(SUBJECTS_ENV, "")))
+
+
+def email_list_configured() -> bool:
+    """True when an email allow-list is set (``[cara] staff_emails`` or ``CARA_STAFF_EMAILS``).
+
+    Such a list is no longer accepted, even beside ``staff_subjects``: an email claim is not
+    a stable identity (Entra lets it be renamed, reassigned, or set by a guest's home
+    tenant, and sends no ``email_verified``), so honouring it "with a verified email"
+    would still let in whoever holds the address next. Refusing everyone with a clear
+    message is safer than a list that silently means something different."""
+    return bool(_listed(_secrets_section("cara").get("staff_emails"))
+                or _listed(os.environ.get(LEGACY_EMAILS_ENV, "")))
 
 
 def _user_store() -> auth.UserStore:
@@ -123,36 +152,57 @@ def _now() -> dt.datetime:
 # --- OIDC -----------------------------------------------------------------------------------
 
 
+OidcProblem = Literal["email-list", "no-subject", "unverified", "wrong-tenant", "too-old", "not-on-list"]
+
+
 @dataclass(frozen=True)
 class OidcState:
-    """What st.user says, and whether that is enough to let the person in."""
+    """What st.user says, and whether that is enough to let the person in.
+
+    ``subject`` is the identity the allow-list is keyed on (``oid``, else ``sub``);
+    ``email`` is for display only (the email claim, else Entra's ``preferred_username``).
+    """
 
     logged_in: bool
     email: str | None
     allowed: bool
-    problem: Literal["not-on-list", "unverified", "wrong-tenant", "too-old", "no-email"] | None
+    problem: OidcProblem | None
+    subject: str | None = None
+
+
+_warned_email_list = False
 
 
 def oidc_state() -> OidcState:
+    """Check the signed-in identity: configuration, subject, verified email, tenant,
+    age of the sign-in, then the allow-list (in that order: the first problem is shown)."""
+    global _warned_email_list
     user = st.user
     if not bool(user.get("is_logged_in", False)):
         return OidcState(False, None, False, None)
-    email = auth.normalise_email(str(user.get("email") or ""))
-    if not email:
-        return OidcState(True, None, False, "no-email")
+    email = auth.normalise_email(str(user.get("email") or user.get("preferred_username") or "")) or None
+    subject = str(user.get("oid") or user.get("sub") or "").strip() or None
+    if email_list_configured():
+        if not _warned_email_list:
+            _warned_email_list = True
+            log.error("OIDC sign-in refused for everyone: [cara] staff_emails / %s is set; list staff by "
+                      "subject in [cara] staff_subjects instead (docs/deploy-commissioner.md)", LEGACY_EMAILS_ENV)
+        return OidcState(True, email, False, "email-list", subject)
+    if subject is None:
+        return OidcState(True, email, False, "no-subject", None)
     if user.get("email_verified") is False:
-        return OidcState(True, email, False, "unverified")
+        return OidcState(True, email, False, "unverified", subject)
     tenant = str(_secrets_section("cara").get("allowed_tenant_id") or "").strip().lower()
     if tenant and str(user.get("tid") or "").strip().lower() != tenant:
-        return OidcState(True, email, False, "wrong-tenant")
+        return OidcState(True, email, False, "wrong-tenant", subject)
     iat = user.get("iat")
     if isinstance(iat, (int, float)) and not isinstance(iat, bool):
         issued = dt.datetime.fromtimestamp(iat, dt.timezone.utc)
         if _now() - issued >= auth.SESSION_ABSOLUTE:
-            return OidcState(True, email, False, "too-old")
-    if email not in staff_emails():
-        return OidcState(True, email, False, "not-on-list")
-    return OidcState(True, email, True, None)
+            return OidcState(True, email, False, "too-old", subject)
+    if subject not in staff_subjects():
+        return OidcState(True, email, False, "not-on-list", subject)
+    return OidcState(True, email or subject, True, None, subject)
 
 
 # --- local sessions -----------------------------------------------------------------------
@@ -351,24 +401,30 @@ def sign_out_button(container=None, *, key: str = "cara-sign-out", caption: bool
             sign_out()
 
 
-OIDC_PROBLEMS = {
-    "not-on-list": "You are signed in with Microsoft as **{email}**, but that account is not on this "
-                   "dashboard's staff list. Ask the dashboard administrator to add it, or sign out and "
-                   "use another account.",
+OIDC_PROBLEMS: dict[str, str] = {
+    "email-list": "Staff sign-in is switched off on this server: its staff list names email addresses "
+                  "(`staff_emails`), which this dashboard no longer accepts because an email address can "
+                  "change hands. Please tell the dashboard administrator: staff must be listed by their "
+                  "account's object ID (`staff_subjects`).",
+    "no-subject": "Your identity provider did not say who you are (no subject in the sign-in), so we cannot "
+                  "check the staff list. Please tell the dashboard administrator.",
+    "not-on-list": "You are signed in as **{email}**, but that account is not on this dashboard's staff "
+                   "list. Ask the dashboard administrator to add it (quote your account ID "
+                   "**{subject}**), or sign out and use another account.",
     "unverified": "Your identity provider says the email address **{email}** is not verified, so it cannot "
                   "be used here.",
     "wrong-tenant": "You signed in with an account from another organisation (**{email}**). Sign out and use "
                     "your work account.",
     "too-old": "Your sign-in is more than {hours} old. Sign out and sign in again.",
-    "no-email": "Your identity provider did not send an email address, so we cannot check the staff list. "
-                "Ask the dashboard administrator.",
 }
 
 
 def oidc_problem_text(s: OidcState) -> str | None:
     if s.problem is None:
         return None
-    return OIDC_PROBLEMS[s.problem].format(email=md_escape(s.email or ""), hours=_hours(auth.SESSION_ABSOLUTE))
+    return OIDC_PROBLEMS[s.problem].format(email=md_escape(s.email or "this account"),
+                                           subject=md_escape(s.subject or "unknown"),
+                                           hours=_hours(auth.SESSION_ABSOLUTE))
 
 
 def local_accounts_exist() -> bool | None:

@@ -38,7 +38,7 @@ OIDC_SECRETS = {
 def _clean_env(monkeypatch, tmp_path):
     """Every test has its own users file and no allow-list or demo switch from outside."""
     monkeypatch.setenv("CARA_USERS_FILE", str(tmp_path / "cfg" / "users.json"))
-    for name in ("CARA_STAFF_EMAILS", "CARA_DEMO_OPEN", "CARA_STAFF_OPEN"):
+    for name in ("CARA_STAFF_EMAILS", "CARA_STAFF_SUBJECTS", "CARA_DEMO_OPEN", "CARA_STAFF_OPEN"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -531,49 +531,85 @@ def test_removed_account_is_signed_out_on_the_next_run(store, monkeypatch):
     assert any("no longer active" in i.value for i in at.info)
 
 
-def oidc_page(user: dict, staff: list[str] | None = None) -> AppTest:
+BOSS_OID = "0c2f9b1e-6d3a-4a8e-9f50-1a2b3c4d5e6f"  # an Entra object ID (immutable)
+BOSS = {"is_logged_in": True, "sub": "pairwise-sub-of-boss", "oid": BOSS_OID, "email": "Boss@PCC.example.gov.uk"}
+
+
+def oidc_page(user: dict, staff: list[str] | None = None, cara: dict | None = None) -> AppTest:
     at = sign_in_page()
     at.secrets["auth"] = dict(OIDC_SECRETS)
-    if staff is not None:
-        at.secrets["cara"] = {"staff_emails": staff}
+    if staff is not None or cara:
+        at.secrets["cara"] = {**({"staff_subjects": staff} if staff is not None else {}), **(cara or {})}
     at.user = user
     return at.run()
 
 
-def test_oidc_user_on_the_allow_list_is_signed_in():
-    at = oidc_page({"is_logged_in": True, "email": "Boss@PCC.example.gov.uk"}, staff=["boss@pcc.example.gov.uk"])
+def test_oidc_subject_on_the_allow_list_is_signed_in_and_shown_by_email():
+    at = oidc_page(BOSS, staff=[BOSS_OID])
     assert not at.exception
-    assert any("signed in as" in s.value for s in at.success)
+    assert any("signed in as" in s.value and "boss@pcc" in s.value for s in at.success)
     assert len(at.text_input) == 0 and not at.error
 
 
+def test_oidc_allow_list_is_keyed_on_the_subject_never_the_email():
+    """Issue 11 item 9: the email claim can be renamed or reassigned; the subject cannot."""
+    # Someone else now holds the listed person's old address: refused, and told their ID.
+    at = oidc_page({**BOSS, "oid": "9a9a9a9a-0000-4000-8000-000000000001"}, staff=[BOSS_OID])
+    assert not at.success and "not on this dashboard's staff list" in errors(at)
+    assert "9a9a9a9a" in errors(at)
+    # The listed person with a changed email: still let in.
+    at = oidc_page({**BOSS, "email": "jane.renamed@pcc.example.gov.uk"}, staff=[BOSS_OID])
+    assert any("renamed" in s.value for s in at.success)
+    # Without an oid (not Entra ID), sub is the subject; an oid, when sent, wins over sub.
+    at = oidc_page({"is_logged_in": True, "sub": "alice-sub", "email": "alice@example.org"}, staff=["alice-sub"])
+    assert any("alice@example" in s.value for s in at.success)
+    at = oidc_page(BOSS, staff=["pairwise-sub-of-boss"])
+    assert not at.success and "not on this dashboard's staff list" in errors(at)
+
+
+def test_oidc_email_allow_list_is_refused_with_a_clear_message(monkeypatch):
+    """A config from before subjects (staff_emails) is not half-honoured: everyone is refused,
+    and the sign-in page says why before anyone signs in."""
+    at = oidc_page(BOSS, staff=[BOSS_OID], cara={"staff_emails": ["boss@pcc.example.gov.uk"]})
+    assert not at.success and "no longer accepts" in errors(at) and "staff_subjects" in errors(at)
+    at = oidc_page({"is_logged_in": False}, cara={"staff_emails": ["boss@pcc.example.gov.uk"]})
+    assert "no longer accepts" in errors(at) and not at.button  # no sign-in button to a dead end
+    monkeypatch.setenv("CARA_STAFF_EMAILS", "boss@pcc.example.gov.uk")
+    at = oidc_page(BOSS, staff=[BOSS_OID])
+    assert not at.success and "no longer accepts" in errors(at)
+
+
 def test_oidc_user_not_on_the_allow_list_is_refused():
-    at = oidc_page({"is_logged_in": True, "email": "intruder@example.com"}, staff=["boss@pcc.example.gov.uk"])
+    at = oidc_page({"is_logged_in": True, "sub": "intruder", "email": "intruder@example.com"}, staff=[BOSS_OID])
     assert not at.success
     assert "not on this dashboard's staff list" in errors(at)
     assert at.button(key="cara-sign-out-page").label == "Sign out"
 
 
 def test_oidc_with_an_empty_allow_list_lets_nobody_in():
-    at = oidc_page({"is_logged_in": True, "email": "boss@pcc.example.gov.uk"})
+    at = oidc_page(BOSS)
     assert not at.success and "not on this dashboard's staff list" in errors(at)
 
 
 def test_oidc_allow_list_from_the_environment(monkeypatch):
-    monkeypatch.setenv("CARA_STAFF_EMAILS", " boss@pcc.example.gov.uk , other@pcc.example.gov.uk")
-    at = oidc_page({"is_logged_in": True, "email": "other@pcc.example.gov.uk"})
+    monkeypatch.setenv("CARA_STAFF_SUBJECTS", " other-oid , " + BOSS_OID)
+    at = oidc_page(BOSS)
     assert any("signed in as" in s.value for s in at.success)
 
 
-def test_oidc_sign_in_older_than_the_absolute_limit_is_refused():
-    old = (auth.utcnow() - auth.SESSION_ABSOLUTE - dt.timedelta(minutes=5)).timestamp()
-    at = oidc_page({"is_logged_in": True, "email": "boss@pcc.example.gov.uk", "iat": old},
-                   staff=["boss@pcc.example.gov.uk"])
-    assert not at.success and "Sign out and sign in again" in errors(at)
+@pytest.mark.parametrize("claims, shown", [
+    ({"email_verified": False}, "is not verified"),
+    ({"tid": "another-tenant"}, "from another organisation"),
+    ({"iat": (auth.utcnow() - auth.SESSION_ABSOLUTE - dt.timedelta(minutes=5)).timestamp()}, "Sign out and sign in again"),
+    ({"oid": None, "sub": None}, "did not say who you are"),
+])
+def test_oidc_listed_subject_is_still_refused_for(claims, shown):
+    at = oidc_page({**BOSS, "tid": "our-tenant", **claims}, staff=[BOSS_OID], cara={"allowed_tenant_id": "our-tenant"})
+    assert not at.success and shown in errors(at)
 
 
 def test_oidc_anonymous_sees_the_microsoft_button_not_the_password_form():
-    at = oidc_page({"is_logged_in": False}, staff=["boss@pcc.example.gov.uk"])
+    at = oidc_page({"is_logged_in": False}, staff=[BOSS_OID])
     assert [b.label for b in at.button] == ["Sign in with Microsoft"]
     assert len(at.text_input) == 0 and not at.success
 
@@ -650,14 +686,13 @@ def test_commissioner_on_real_data_for_signed_in_staff(monkeypatch, real_root, s
     line, _ = probe(state={**local, ui_auth.K_EMAIL: "ghost@pcc.example.gov.uk"})
     assert line.startswith("allowed=False")
     # OIDC: allowed email in, other email out; local session state is ignored under OIDC.
-    oidc = {"auth": dict(OIDC_SECRETS), "cara": {"staff_emails": ["boss@pcc.example.gov.uk"]}}
-    line, _ = probe(user={"is_logged_in": True, "email": "boss@pcc.example.gov.uk"}, secrets=oidc)
+    oidc = {"auth": dict(OIDC_SECRETS), "cara": {"staff_subjects": [BOSS_OID]}}
+    line, _ = probe(user=BOSS, secrets=oidc)
     assert line == "allowed=True signed_in=True method=oidc email=boss@pcc.example.gov.uk"
-    line, _ = probe(user={"is_logged_in": True, "email": "intruder@example.com"}, secrets=oidc, state=local)
+    line, _ = probe(user={"is_logged_in": True, "sub": "x", "email": "intruder@example.com"}, secrets=oidc, state=local)
     assert line.startswith("allowed=False")
     # Without an [auth] section, an identity in st.user is not trusted.
-    line, _ = probe(user={"is_logged_in": True, "email": "boss@pcc.example.gov.uk"},
-                    secrets={"cara": {"staff_emails": ["boss@pcc.example.gov.uk"]}})
+    line, _ = probe(user=BOSS, secrets={"cara": {"staff_subjects": [BOSS_OID]}})
     assert line.startswith("allowed=False")
 
 

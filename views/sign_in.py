@@ -22,6 +22,8 @@ elif ui_auth.oidc_configured():
     if state.logged_in:
         st.error(ui_auth.oidc_problem_text(state))
         ui_auth.sign_out_button(st.container(), key="cara-sign-out-page", caption=False)
+    elif ui_auth.email_list_configured():  # refused for everyone: say so before they sign in
+        st.error(ui_auth.OIDC_PROBLEMS["email-list"])
     else:
         ui_auth.oidc_sign_in_button("Sign in with Microsoft")
         st.caption("You will be taken to your organisation's Microsoft sign-in page and brought back here.")

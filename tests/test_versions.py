@@ -7,15 +7,19 @@ crime file, so a load takes about a second.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from cara_metrics import dataroot
+from cara_metrics import dataroot, publish, warehouse
+from cara_metrics.publish import release as release_mod
+from cara_metrics.publish.model import PublishError
 from cara_metrics.dataroot import DEFAULT_DATA_DIR, list_versions, live_version, write_version
 from cara_metrics.ingest import commit
 from cara_metrics.ingest.commands import main
@@ -153,3 +157,103 @@ def test_orphans_are_only_versions_newer_than_the_known_history(root):
     shutil.copytree(v1, root / "warehouse" / "v0003")
     dataroot.set_live(root, "warehouse", "v0003")  # its manifest (the demo's) has no previous_version
     assert dataroot.orphans(root) == []
+
+
+# --------------------------------------------------------------------------------------
+# Item 3: a publish reads one warehouse version; publishes never overlap
+# --------------------------------------------------------------------------------------
+
+RELEASE_DATE = dt.date(2025, 6, 30)
+
+
+def test_a_load_landing_mid_publish_does_not_leak_into_the_release(root, tmp_path, monkeypatch):
+    """An ingest runs between the publish's first and second queries. The release must be
+    exactly the one built from v0001 alone, and say so; the old code read the new load's
+    crime counts for every query after the first while its manifest named v0001."""
+    reference_root = tmp_path / "reference"
+    shutil.copytree(root, reference_root)
+    reference = publish.build_release(reference_root, RELEASE_DATE)
+    warehouse.clear_cache()
+
+    real_query = warehouse.query
+    loads: list[int] = []
+
+    def query_then_load(name, params=None, **kw):
+        if not loads:
+            loads.append(load(root, crime_file(tmp_path, 4242)))
+        return real_query(name, params, **kw)
+
+    monkeypatch.setattr(warehouse, "query", query_then_load)
+    try:
+        v = publish.build_release(root, RELEASE_DATE)
+    finally:
+        warehouse.clear_cache()
+    assert loads == [0] and live_version(root).name == "v0002"  # the load did land mid-build
+    assert v.manifest["warehouse_version"] == "v0001" and v.manifest["synthetic"] is True
+    files = sorted(p.name for p in reference.path.glob("*.parquet"))
+    assert files == sorted(p.name for p in v.path.glob("*.parquet"))
+    for name in files:
+        assert pq.read_table(v.path / name).equals(pq.read_table(reference.path / name)), name
+
+
+def test_two_publishes_at_once_give_consecutive_releases(root, monkeypatch):
+    """Both start together; each must compare its revisions with the release before it. The
+    old code let both read r0001 as the previous release. Each build pauses (up to 5 s) where
+    it compares revisions, so without the lock both are certainly inside at once."""
+    real_mark = release_mod.mark_revisions
+    inside, both = [], threading.Event()
+    guard = threading.Lock()
+
+    def slow_mark(tables, previous):
+        with guard:
+            inside.append(previous.name if previous else None)
+            if len(inside) == 2:
+                both.set()
+        both.wait(timeout=5)
+        return real_mark(tables, previous)
+
+    monkeypatch.setattr(release_mod, "mark_revisions", slow_mark)
+    errors: list[BaseException] = []
+
+    def run(day: dt.date) -> None:
+        try:
+            publish.build_release(root, day)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            warehouse.unpin()
+
+    threads = [threading.Thread(target=run, args=(d,)) for d in (dt.date(2025, 7, 1), dt.date(2025, 7, 2))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    warehouse.clear_cache()
+    assert not errors, errors
+    assert list_versions(root, "release") == ["r0001", "r0002", "r0003"]
+    for name, before in (("r0002", "r0001"), ("r0003", "r0002")):
+        m = manifest(root, name, "release")
+        assert m["previous_release"] == before and m["revisions"]["compared_with"] == before, name
+        assert m["previous_version"] == before
+    assert sorted(inside) == ["r0001", "r0002"]
+
+
+def test_a_publish_that_cannot_get_the_lock_says_so(root):
+    fd = dataroot.lock(root / "release")  # another publish is writing
+    try:
+        with pytest.raises(PublishError, match="Another publish into .* nothing was published"):
+            publish.build_release(root, RELEASE_DATE, wait_seconds=0.3)
+    finally:
+        os.close(fd)
+    assert list_versions(root, "release") == ["r0001"]
+
+
+def test_a_publish_killed_before_going_live_is_set_aside(root, capsys):
+    shutil.copytree(root / "release" / "r0001", root / "release" / "r0002")  # complete, never live
+    try:
+        v = publish.build_release(root, RELEASE_DATE)
+    finally:
+        warehouse.clear_cache()
+    assert "set aside release version r0002" in capsys.readouterr().out
+    assert v.name == "r0003" and v.manifest["previous_release"] == "r0001"
+    assert [n.split("-")[0] for n in set_aside(root, "release")] == ["r0002"]

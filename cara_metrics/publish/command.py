@@ -21,7 +21,9 @@ def register(subparsers) -> None:
         "publish", help="build the public release (disclosure-controlled) from the live warehouse",
         description="Compute the fixed public breakdowns from the live warehouse, apply disclosure control "
                     "(config/disclosure.toml) and write them as a new release version, made live atomically. "
-                    "A public instance then needs only DIR/release (see docs/deploy-public.md).")
+                    "A public instance then needs only DIR/release (see docs/deploy-public.md). The release reads "
+                    "one warehouse version (named in its manifest) even if a load lands meanwhile; publishes into "
+                    "one DIR run one at a time (a second waits up to 10 minutes for the first).")
     p.add_argument("--data-dir", type=Path, required=True, help="the data root (holding warehouse/ and release/)")
     p.add_argument("--release-date", type=date_argument, default=None, help="publication date, YYYY-MM-DD (default today)")
     p.set_defaults(run=run)

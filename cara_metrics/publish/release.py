@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,7 @@ import pyarrow as pa
 from .. import disclosure, warehouse
 from ..analysis.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
 from ..contract import financial_year_label
-from ..dataroot import Version, has_version, live_version, write_version
+from ..dataroot import Busy, Version, has_version, live_version, lock, set_aside_orphans, write_version
 from ..periods import add_months, format_date, fy_end, fy_of, fy_start
 from .model import CELL_KEY, NEXT_UPDATE_MONTHS, PublishError, RELEASE_FORMAT, TABLES, _forces, years_label
 from .cells import Cells
@@ -48,11 +50,30 @@ def _sort(df: pd.DataFrame, areas: dict[str, int]) -> pd.DataFrame:
 
 def compute_release(root: Path, release_date: dt.date | None = None,
                     policy: disclosure.Policy | None = None) -> Release:
-    """Compute (but do not write) the release from the live warehouse under ``root``."""
+    """Compute (but do not write) the release from one warehouse version: the one live at the start.
+
+    ``CURRENT`` is resolved once and pinned for this thread (``warehouse.pin``), so every
+    query of the build reads that version even if a load switches ``CURRENT`` half-way;
+    the manifest's ``warehouse_version`` names it. Assumes the whole build runs on the
+    calling thread (pins are per thread), and clears this thread's pins when done.
+    """
     root = Path(root)
+    wh = warehouse.pin(root, "warehouse")
+    try:
+        rel = _compute(root, wh, release_date, policy)
+        if warehouse.current_version(root, "warehouse").path != wh.path:
+            # The pinned folder was set aside mid-build (a rollback, then a load), so later
+            # queries fell back to the live version: the release would mix two versions.
+            raise PublishError(f"Warehouse version {wh.name} was set aside while the release was being built, "
+                               "so nothing was published: run publish again.")
+        return rel
+    finally:
+        warehouse.unpin()
+
+
+def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disclosure.Policy | None) -> Release:
     release_date = release_date or dt.date.today()
     policy = policy or disclosure.load_policy()
-    wh = live_version(root, "warehouse")
     as_at = warehouse.as_of(wh)
     last_fy = fy_of(as_at) if as_at >= fy_end(fy_of(as_at)) else fy_of(as_at) - 1
     breaks = warehouse.query("series_breaks", {"date_from": dt.date(1900, 1, 1), "date_to": dt.date(2999, 12, 31)}, root=root)
@@ -216,10 +237,48 @@ def _arrow(df: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(df, preserve_index=False)
 
 
+#: How long a publish waits for another publish into the same data root before giving up.
+PUBLISH_WAIT_SECONDS = 600.0
+
+
+def _publish_lock(root: Path, wait_seconds: float) -> int | None:
+    """Lock ``root/release`` against other publishes, waiting up to ``wait_seconds``.
+
+    A publish waits rather than being refused: its revisions must be compared with the
+    release the other one is writing, so it can only start once that one is live.
+    """
+    try:
+        return lock(root / "release")
+    except Busy:
+        print(f"another publish into {root} is running: waiting for it to finish", file=sys.stderr)
+    try:
+        return lock(root / "release", wait_seconds=wait_seconds)
+    except Busy:
+        raise PublishError(f"Another publish into {root} has been running for over {wait_seconds:.0f} seconds, "
+                           "so nothing was published: run publish again once it has finished.") from None
+
+
 def build_release(root: Path, release_date: dt.date | None = None, *,
-                  policy: disclosure.Policy | None = None) -> Version:
-    """Compute the release from the live warehouse and write it as the new live release."""
-    rel = compute_release(root, release_date, policy)
-    return write_version(Path(root), "release", {k: _arrow(v) for k, v in rel.tables.items()}, rel.manifest)
+                  policy: disclosure.Policy | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Version:
+    """Compute the release from the live warehouse and write it as the new live release.
+
+    Publishes are serialised by a lock on ``root/release``: the previous release that
+    revisions are compared with is read under it, and the new one is live before the next
+    publish starts. Under the lock, releases off the live chain (a publish killed before it
+    went live) are set aside into ``release/orphaned/`` first, as ingest does for loads.
+    """
+    root = Path(root)
+    live_version(root, "warehouse")  # refuse before creating anything if there is no warehouse
+    (root / "release").mkdir(parents=True, exist_ok=True)
+    fd = _publish_lock(root, wait_seconds)
+    try:
+        for name, dest in set_aside_orphans(root, "release"):
+            print(f"set aside release version {name}: it is not in the live release's history (a publish "
+                  f"interrupted before it went live), so it is never served; kept in {dest}")
+        rel = compute_release(root, release_date, policy)
+        return write_version(root, "release", {k: _arrow(v) for k, v in rel.tables.items()}, rel.manifest)
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 

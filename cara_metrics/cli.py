@@ -72,6 +72,7 @@ _REGISTRARS = {
     "users": "cara_metrics.auth_cli",
     "publish": "cara_metrics.publish.command",
     "boardpack": "cara_metrics.boardpack",
+    "figures": "cara_metrics.figures_cli",
 }
 
 

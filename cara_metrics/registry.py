@@ -1,18 +1,26 @@
 """The metric registry: every number the dashboard shows is declared here, once.
 
-Charts, tables, CSV downloads, the board pack and the methodology page all read these
-declarations, so a definition or caveat changed here changes everywhere. A test
-(``tests/test_registry.py``) fails when a field is missing or a SQL file does not exist.
+Each metric declares its definition, unit, source, caveats and disclosure rule, and, per
+breakdown (total, period, area, category), the SQL file(s) that answer it. ``cara_metrics.
+metrics.compute`` runs exactly those files and nothing else, so charts, tables, downloads,
+the board pack, the public release and the methodology page read one definition.
+``cara_metrics.metrics.validate`` checks these declarations against the SQL files and the
+demo data (in tests/test_metrics.py and at start-up). This module only declares: it imports
+nothing of the project's.
 """
 
 from __future__ import annotations
 
-import re
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Literal
 
-from .warehouse import SQL_DIR
+#: How a metric's result is split: one row for the whole selection, one per period (at a
+#: grain), one per area of the force, or one per category (offence group, question...).
+Breakdown = Literal["total", "period", "area", "category"]
+BREAKDOWNS: tuple[Breakdown, ...] = ("total", "period", "area", "category")
+#: Per breakdown, the SQL file(s) (names in sql/, without .sql) that answer it.
+Queries = tuple[tuple[Breakdown, tuple[str, ...]], ...]
 
 Unit = Literal["percent", "count", "rate_per_1000", "per_100", "days", "gbp", "ratio"]
 Disclosure = Literal["crime_count", "people_count", "people_rate", "people_statistic", "not_published"]
@@ -42,6 +50,11 @@ COMPARISON_CAVEAT = (
 )
 
 
+def q(**by: str | tuple[str, ...]) -> Queries:
+    """``q(total="a", period="a", area="b")`` -> the declaration of which SQL answers each breakdown."""
+    return tuple((k, (v,) if isinstance(v, str) else tuple(v)) for k, v in by.items())  # type: ignore[misc]
+
+
 @dataclass(frozen=True)
 class Metric:
     """One declared metric. Every field is required (the registry test checks)."""
@@ -56,11 +69,27 @@ class Metric:
     caveats: str
     source: str
     disclosure: Disclosure
-    sql: str
+    queries: Queries
     higher_is_better: bool | None = None
     #: Fixed values for the SQL file's parameters that pick this metric out of a query shared
     #: by several (e.g. which step days_from_caution.sql measures to).
     sql_params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def breakdowns(self) -> tuple[Breakdown, ...]:
+        return tuple(by for by, _ in self.queries)
+
+    def sql_for(self, by: Breakdown) -> tuple[str, ...]:
+        """The SQL file(s) declared for ``by``; KeyError naming the choices if none."""
+        for b, files in self.queries:
+            if b == by:
+                return files
+        raise KeyError(f"metric {self.id!r} has no {by!r} breakdown; it has: {', '.join(self.breakdowns)}")
+
+    @property
+    def sql_files(self) -> tuple[str, ...]:
+        """Every SQL file the metric declares, once each, in order."""
+        return tuple(dict.fromkeys(f for _, files in self.queries for f in files))
 
     @property
     def footer(self) -> str:
@@ -95,7 +124,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Flagging practice changed over time; a break in series is marked where the source series changed. Fraud is recorded nationally, not by area, and is excluded.",
         source=SOURCE_CRIME,
         disclosure="crime_count",
-        sql="crime_by_period",
+        queries=q(total=("crime_by_period", "series_breaks"), period=("crime_by_period", "series_breaks"), area="crime_by_area"),
         higher_is_better=None,
     ),
     Metric(
@@ -109,7 +138,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="A rise can reflect more reporting and better recording as well as more abuse.",
         source=SOURCE_CRIME,
         disclosure="crime_count",
-        sql="crime_by_period",
+        queries=q(total=("crime_by_period", "series_breaks"), period=("crime_by_period", "series_breaks"), area="crime_by_area"),
     ),
     Metric(
         id="da_rate_per_1000",
@@ -122,7 +151,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Population estimates are revised after each census; rates for the latest year use the latest estimate available.",
         source=SOURCE_CRIME,
         disclosure="crime_count",
-        sql="crime_by_period",
+        queries=q(total=("crime_by_period", "series_breaks"), period=("crime_by_period", "series_breaks"), area="crime_by_area"),
     ),
     Metric(
         id="da_offence_mix",
@@ -135,7 +164,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Offence groups follow the Home Office counting rules in force when the crime was recorded.",
         source=SOURCE_CRIME,
         disclosure="crime_count",
-        sql="crime_offence_mix",
+        queries=q(category="crime_offence_mix"),
     ),
     # 2. Referrals
     Metric(
@@ -149,7 +178,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="CARA started in Dorset in August 2019; workshops paused in the first COVID-19 lockdown (March to July 2020).",
         source=SOURCE_REFERRALS,
         disclosure="people_count",
-        sql="referrals_by_period",
+        queries=q(total="referrals_by_period", period="referrals_by_period", area="referrals_by_area"),
         higher_is_better=None,
     ),
     Metric(
@@ -163,7 +192,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Rolling totals smooth out month-to-month noise but lag turning points.",
         source=SOURCE_REFERRALS,
         disclosure="people_count",
-        sql="referrals_rolling",
+        queries=q(period="referrals_rolling"),
     ),
     Metric(
         id="referrals_by_category",
@@ -176,7 +205,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Characteristics are as recorded at caution. CARA in Dorset is for adult men, so the split by sex is mostly one group.",
         source=SOURCE_REFERRALS,
         disclosure="people_count",
-        sql="referrals_by_category",
+        queries=q(category="referrals_by_category"),
     ),
     Metric(
         id="days_to_workshop",
@@ -189,7 +218,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="People who never attended a workshop are not included. Workshops run on Saturdays, so waits come in steps of a week.",
         source=SOURCE_REFERRALS,
         disclosure="people_statistic",
-        sql="days_from_caution",
+        queries=q(total="days_from_caution", period="days_from_caution"),
         sql_params=(("step", "workshop1"),),
         higher_is_better=False,
     ),
@@ -205,7 +234,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Cases still in progress are left out until they close, so the latest months can move. Interval: Wilson 95%.",
         source=SOURCE_REFERRALS,
         disclosure="people_rate",
-        sql="completion_by_period",
+        queries=q(total="completion_by_period", period="completion_by_period", area="completion_by_area"),
         higher_is_better=True,
     ),
     Metric(
@@ -219,7 +248,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Recent referrals may not have reached their workshops yet.",
         source=SOURCE_REFERRALS,
         disclosure="people_count",
-        sql="completion_by_period",
+        queries=q(category="completion_by_period"),
     ),
     Metric(
         id="outcome_mix",
@@ -232,7 +261,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="A breach returns the case to the police, who decide what happens next; that is not recorded here.",
         source=SOURCE_REFERRALS,
         disclosure="people_count",
-        sql="completion_by_period",
+        queries=q(category="completion_by_period", period="completion_by_period", area="completion_by_area"),
     ),
     Metric(
         id="repeat_rate",
@@ -245,7 +274,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="A repeat adds about a month or more to the time to completion.",
         source=SOURCE_REFERRALS,
         disclosure="people_rate",
-        sql="completion_by_period",
+        queries=q(total="completion_by_period", period="completion_by_period", area="completion_by_area"),
         higher_is_better=False,
     ),
     Metric(
@@ -259,7 +288,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Includes time added by repeats and by the pause in the first COVID-19 lockdown.",
         source=SOURCE_REFERRALS,
         disclosure="people_statistic",
-        sql="days_from_caution",
+        queries=q(total="days_from_caution", period="days_from_caution"),
         sql_params=(("step", "completion"),),
         higher_is_better=False,
     ),
@@ -275,7 +304,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="Self-reported at the end of the workshops by people who completed them; not a measure of behaviour. Interval: Wilson 95%.",
         source=SOURCE_SURVEY,
         disclosure="people_rate",
-        sql="survey_by_period",
+        queries=q(total="survey_by_period", period="survey_by_period", area="survey_by_area"),
         higher_is_better=True,
     ),
     Metric(
@@ -289,7 +318,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="People who did not complete the workshops were not surveyed.",
         source=SOURCE_SURVEY,
         disclosure="people_count",
-        sql="survey_answers",
+        queries=q(category="survey_answers"),
     ),
     Metric(
         id="survey_response_rate",
@@ -302,7 +331,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats="If those who do not respond differ from those who do, the survey results are biased.",
         source=SOURCE_SURVEY,
         disclosure="people_rate",
-        sql="survey_response_by_period",
+        queries=q(total="survey_response_by_period", period="survey_response_by_period"),
         higher_is_better=True,
     ),
     # 5. Reoffending
@@ -317,7 +346,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats=f"{MOJ_CAVEAT} {COMPARISON_CAVEAT} No comparison is claimed when either group has fewer than 60 people.",
         source=SOURCE_REOFFENDING,
         disclosure="people_rate",
-        sql="reoffending_people",
+        queries=q(total="reoffending_people", area="reoffending_by_area"),
         higher_is_better=False,
     ),
     Metric(
@@ -331,7 +360,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats=f"{MOJ_CAVEAT} {COMPARISON_CAVEAT}",
         source=SOURCE_REOFFENDING,
         disclosure="people_rate",
-        sql="reoffending_people",
+        queries=q(total="reoffending_people"),
         higher_is_better=False,
     ),
     Metric(
@@ -345,7 +374,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats=f"{MOJ_CAVEAT} Interval: normal approximation to the difference of means (Welch).",
         source=SOURCE_REOFFENDING,
         disclosure="people_statistic",
-        sql="reoffending_people",
+        queries=q(total="reoffending_people"),
         higher_is_better=False,
     ),
     Metric(
@@ -359,7 +388,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats=f"{MOJ_CAVEAT} A few serious offences dominate the total, so the mean is volatile.",
         source=SOURCE_REOFFENDING,
         disclosure="people_statistic",
-        sql="reoffending_people",
+        queries=q(total="reoffending_people"),
         higher_is_better=False,
     ),
     Metric(
@@ -373,7 +402,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats=f"{MOJ_CAVEAT} 95% band: Greenwood variance, log-log transformed.",
         source=SOURCE_REOFFENDING,
         disclosure="people_statistic",
-        sql="reoffending_people",
+        queries=q(category="reoffending_people"),
         higher_is_better=False,
     ),
     Metric(
@@ -387,7 +416,7 @@ _METRICS: tuple[Metric, ...] = (
         caveats=f"Selection bias: people who complete differ from those who do not (motivation, stability), so this flatters CARA; the intention-to-treat comparison is the fair one. {MOJ_CAVEAT}",
         source=SOURCE_REOFFENDING,
         disclosure="people_rate",
-        sql="reoffending_people",
+        queries=q(total="reoffending_people"),
         higher_is_better=False,
     ),
 )
@@ -411,7 +440,7 @@ _METRICS = _METRICS + (
         caveats="Costs are held for the whole contract, not by area, so area filters do not change them.",
         source=SOURCE_COSTS,
         disclosure="not_published",
-        sql="value_costs",
+        queries=q(total="value_costs", period="costs_by_quarter"),
     ),
     Metric(
         id="cost_per_referral",
@@ -424,7 +453,7 @@ _METRICS = _METRICS + (
         caveats="Uses the force's referrals whatever area is chosen, because costs are not split by area.",
         source=f"{SOURCE_COSTS} {SOURCE_REFERRALS}",
         disclosure="not_published",
-        sql="value_costs",
+        queries=q(total="value_costs", period="value_costs"),
         higher_is_better=False,
     ),
     Metric(
@@ -438,7 +467,7 @@ _METRICS = _METRICS + (
         caveats="Recent referrals still in progress lower the count of completions, so the latest year looks dearer until they close.",
         source=f"{SOURCE_COSTS} {SOURCE_REFERRALS}",
         disclosure="not_published",
-        sql="value_costs",
+        queries=q(total="value_costs", period="value_costs"),
         higher_is_better=False,
     ),
     Metric(
@@ -452,7 +481,7 @@ _METRICS = _METRICS + (
         caveats=_VALUE_ASSUMPTION,
         source=SOURCE_REOFFENDING,
         disclosure="not_published",
-        sql="reoffending_people",
+        queries=q(total=("value_costs", "reoffending_people")),
     ),
     Metric(
         id="harm_avoided",
@@ -465,7 +494,7 @@ _METRICS = _METRICS + (
         caveats=_VALUE_ASSUMPTION + " A few serious offences dominate crime harm, so the interval is wide.",
         source=SOURCE_REOFFENDING,
         disclosure="not_published",
-        sql="reoffending_people",
+        queries=q(total=("value_costs", "reoffending_people")),
     ),
     Metric(
         id="benefit_cost_ratio",
@@ -478,7 +507,7 @@ _METRICS = _METRICS + (
         caveats=_VALUE_ASSUMPTION + " Published ratios for CARA: 2.75 and 11.1 (Karavias et al. 2023).",
         source=f"{SOURCE_REOFFENDING} {SOURCE_COSTS} Home Office Research Report 107 (Oliver et al. 2019).",
         disclosure="not_published",
-        sql="value_costs",
+        queries=q(total=("value_costs", "reoffending_people")),
         higher_is_better=True,
     ),
     # Data quality (commissioner view)
@@ -493,7 +522,7 @@ _METRICS = _METRICS + (
         caveats="A table whose last date is well before the data-as-at date may be missing a recent extract.",
         source="Warehouse manifest and tables.",
         disclosure="not_published",
-        sql="quality_freshness",
+        queries=q(category="quality_freshness"),
     ),
     Metric(
         id="field_completeness",
@@ -506,7 +535,7 @@ _METRICS = _METRICS + (
         caveats="An empty proven date can be correct (not proven yet); the survey row is the response rate.",
         source="Warehouse tables.",
         disclosure="not_published",
-        sql="quality_completeness",
+        queries=q(category="quality_completeness"),
         higher_is_better=True,
     ),
 )
@@ -519,37 +548,3 @@ def get(metric_id: str) -> Metric:
         return METRICS[metric_id]
     except KeyError:
         raise KeyError(f"no metric {metric_id!r} is registered; known: {', '.join(METRICS)}") from None
-
-
-def by_question(question: str) -> list[Metric]:
-    return [m for m in METRICS.values() if m.question == question]
-
-
-def validate() -> list[str]:
-    """Problems with the registry, as sentences an author can act on (empty when all is well)."""
-    problems = []
-    for m in _METRICS:
-        for f in fields(Metric):
-            value = getattr(m, f.name)
-            if f.name in ("higher_is_better", "sql_params"):  # optional
-                continue
-            if not isinstance(value, str) or not value.strip():
-                problems.append(f"metric {m.id!r}: field {f.name!r} is empty; say what it is.")
-        if m.question not in QUESTIONS:
-            problems.append(f"metric {m.id!r}: question {m.question!r} is not one of {sorted(QUESTIONS)}.")
-        if m.disclosure not in DISCLOSURE_RULES:
-            problems.append(f"metric {m.id!r}: disclosure {m.disclosure!r} is not one of {sorted(DISCLOSURE_RULES)}.")
-        path = SQL_DIR / f"{m.sql}.sql"
-        if not path.is_file():
-            problems.append(f"metric {m.id!r}: SQL file sql/{m.sql}.sql does not exist.")
-        else:
-            used = set(re.findall(r"\$([A-Za-z_]\w*)", re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))))
-            for name, _ in m.sql_params:
-                if name not in used:
-                    problems.append(f"metric {m.id!r}: sql_params names {name!r}, which sql/{m.sql}.sql does not use.")
-        if m.definition and not m.definition.rstrip().endswith("."):
-            problems.append(f"metric {m.id!r}: definition should be a full sentence ending with a full stop.")
-    ids = [m.id for m in _METRICS]
-    for dup in {i for i in ids if ids.count(i) > 1}:
-        problems.append(f"metric id {dup!r} is declared more than once.")
-    return problems

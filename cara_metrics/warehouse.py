@@ -258,9 +258,19 @@ def clear_cache() -> None:
         _cache.clear()
     with _lock:
         _databases.clear()
-    from .panels import clear_panel_cache  # panels imports this module, so import late
+    for forget in tuple(_on_clear):
+        forget()
 
-    clear_panel_cache()
+
+#: Caches built on top of query results (areas, panels) register here to be cleared with them,
+#: so this module never imports the layers above it.
+_on_clear: list = []
+
+
+def on_clear(forget) -> None:
+    """Call ``forget()`` whenever ``clear_cache`` runs."""
+    if forget not in _on_clear:
+        _on_clear.append(forget)
 
 
 def as_of(version: Version) -> dt.date:

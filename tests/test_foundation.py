@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from cara_metrics import cli, contract, contract_doc, registry, synth, warehouse
+from cara_metrics import cli, contract, contract_doc, synth, warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version, write_version
 from cara_metrics.periods import Filters
 
@@ -31,25 +31,6 @@ def test_contract_doc_names_every_column():
     for t in contract.TABLES.values():
         for c in t.columns:
             assert f"| `{c.name}` |" in text, (t.name, c.name)
-
-
-def test_registry_is_complete():
-    assert registry.validate() == []
-
-
-def test_registry_validation_reports_a_missing_field(monkeypatch):
-    broken = registry.Metric(**{**registry.get("da_share").__dict__, "id": "broken", "caveats": " ", "sql": "no_such_file"})
-    monkeypatch.setattr(registry, "_METRICS", registry._METRICS + (broken,))
-    problems = registry.validate()
-    assert any("'broken'" in p and "'caveats'" in p for p in problems)
-    assert any("no_such_file.sql does not exist" in p for p in problems)
-
-
-def test_every_metric_sql_runs_on_demo(demo_filters):
-    params = demo_filters.params(grain="quarter", force=FORCE, dimension="age_band", last_complete_index=dt.date(2023, 9, 30))
-    for m in registry.METRICS.values():
-        df = warehouse.query(m.sql, {**params, **dict(m.sql_params)})
-        assert len(df) > 0, m.id
 
 
 def test_embedded_demo_is_reproducible(tmp_path):

@@ -34,7 +34,8 @@ def metrics_table() -> pd.DataFrame:
             "Caveats": m.caveats,
             "Source": m.source,
             "Disclosure rule": m.disclosure_rule,
-            "Query": f"sql/{m.sql}.sql" + "".join(f" ({k} = '{v}')" for k, v in m.sql_params),
+            "Query": "; ".join(f"{by}: " + ", ".join(f"sql/{s}.sql" for s in files) for by, files in m.queries)
+                     + "".join(f" ({k} = '{v}')" for k, v in m.sql_params),
         })
     return pd.DataFrame(rows)
 

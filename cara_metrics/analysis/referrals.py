@@ -334,7 +334,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str,
     """
     m = registry.get(metric_id)
     name = area_name(f.area_code, root)
-    df = warehouse.query(m.sql, f.params(grain=grain, **dict(m.sql_params)), root=root)
+    df = warehouse.query(m.sql_for("period")[0], f.params(grain=grain, **dict(m.sql_params)), root=root)
     whole = df[df["overall"]]
     n = int(whole["n"].iloc[0]) if len(whole) else 0
     if n == 0:

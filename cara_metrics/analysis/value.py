@@ -19,122 +19,18 @@ Method (every assumption is also printed on the page):
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, replace
-from pathlib import Path
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import charts, formatting as fmt, registry, stats, warehouse
-from ..contract import financial_year_label
-from ..panels import NoData, Panel, Tile, force_of
-from ..periods import Filters
-from . import reoffending
+from .. import charts, formatting as fmt, registry
+from ..metrics.reoffending import MIN_GROUP
+from ..metrics.value import (EARLIEST, HOME_OFFICE_COST_PER_VICTIM, PUBLISHED_BCR, Assumptions, Estimate, Value, bcr_for,
+                             compute, costs_by_year)
+from ..panels import NoData, Panel, Tile
 
-#: Home Office Research Report 107 (Oliver et al. 2019): cost per victim of domestic abuse,
-#: year ending March 2017 prices.
-HOME_OFFICE_COST_PER_VICTIM = 34_015.0
-EARLIEST = dt.date(1990, 1, 1)
-#: Published benefit-cost ratios for CARA (Karavias et al. 2023), for context.
-PUBLISHED_BCR = {"Karavias et al. 2023, lower estimate": 2.75, "Karavias et al. 2023, upper estimate": 11.1}
-
-
-@dataclass(frozen=True)
-class Assumptions:
-    """Inputs the user may change on the page."""
-
-    unit_cost_gbp: float = HOME_OFFICE_COST_PER_VICTIM
-    price_index: float = 1.0  # 1.0 = 2016/17 prices; e.g. 1.33 to bring them to a later year
-    effect_per_person: float | None = None  # DA reoffences avoided per person; None = as measured
-
-    @property
-    def unit_cost_today(self) -> float:
-        return self.unit_cost_gbp * self.price_index
-
-
-@dataclass(frozen=True)
-class Estimate:
-    value: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
-class Value:
-    """Everything the value-for-money page and the board pack show."""
-
-    period: str
-    cost_gbp: float
-    referred: int
-    completed: int
-    cost_per_referral: float | None
-    cost_per_completion: float | None
-    da_effect: stats.Difference | None  # DA reoffences per person avoided (comparison - CARA)
-    any_effect: stats.Difference | None
-    harm_effect: stats.Difference | None
-    reoffences_avoided: Estimate | None
-    da_reoffences_avoided: Estimate | None
-    harm_days_avoided: Estimate | None
-    benefit_gbp: Estimate | None
-    bcr: Estimate | None
-    cara_n: int
-    comparison_n: int
-    assumptions: Assumptions
-    by_year: pd.DataFrame
-
-    @property
-    def enough(self) -> bool:
-        return self.cara_n >= reoffending.MIN_GROUP and self.comparison_n >= reoffending.MIN_GROUP
-
-
-def _diff(people: pd.DataFrame, column: str) -> stats.Difference | None:
-    cara = people.loc[people["cohort_group"] == "cara", column].astype(float)
-    comp = people.loc[people["cohort_group"] == "comparison", column].astype(float)
-    if len(cara) < 2 or len(comp) < 2:
-        return None
-    # comparison minus CARA: positive = fewer reoffences with CARA
-    return stats.mean_difference(comp.to_numpy(), cara.to_numpy())
-
-
-def _scale(d: stats.Difference | None, n: int) -> Estimate | None:
-    return None if d is None else Estimate(d.estimate * n, d.low * n, d.high * n)
-
-
-def costs_by_year(f: Filters, root: Path | None = None) -> pd.DataFrame:
-    df = warehouse.query("value_costs", f.params(force=force_of(f.area_code, root)), root=root)
-    df["financial_year"] = [financial_year_label(int(y)) for y in df["fy"]]
-    df["cost_per_referral"] = df["cost_gbp"] / df["referred"].where(df["referred"] > 0)
-    df["cost_per_completion"] = df["cost_gbp"] / df["completed"].where(df["completed"] > 0)
-    return df
-
-
-def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None) -> Value:
-    """The value-for-money figures for the force containing the chosen area."""
-    force_f = f.with_area(force_of(f.area_code, root))
-    years = costs_by_year(force_f, root)
-    if years.empty or float(years["cost_gbp"].sum()) == 0:
-        raise NoData(f"There are no programme costs recorded for {f.label}.")
-    cost, referred, completed = float(years["cost_gbp"].sum()), int(years["referred"].sum()), int(years["completed"].sum())
-    # The effect is measured on every cohort with a complete follow-up up to the period's end.
-    people = reoffending.people(force_f.with_dates(EARLIEST, force_f.date_to), root)
-    da, any_, harm = _diff(people, "da_reoffences"), _diff(people, "reoffences"), _diff(people, "harm_days")
-    if da is not None and a.effect_per_person is not None:
-        da = replace(da, estimate=a.effect_per_person)
-    da_avoided = _scale(da, referred)
-    benefit = None if da_avoided is None else Estimate(*(x * a.unit_cost_today for x in (da_avoided.value, da_avoided.low, da_avoided.high)))
-    bcr = None if benefit is None else Estimate(benefit.value / cost, benefit.low / cost, benefit.high / cost)
-    return Value(
-        period=f.label, cost_gbp=cost, referred=referred, completed=completed,
-        cost_per_referral=cost / referred if referred else None,
-        cost_per_completion=cost / completed if completed else None,
-        da_effect=da, any_effect=any_, harm_effect=harm,
-        reoffences_avoided=_scale(any_, referred), da_reoffences_avoided=da_avoided,
-        harm_days_avoided=_scale(harm, referred), benefit_gbp=benefit, bcr=bcr,
-        cara_n=int((people["cohort_group"] == "cara").sum()), comparison_n=int((people["cohort_group"] == "comparison").sum()),
-        assumptions=a, by_year=years,
-    )
-
+__all__ = ["EARLIEST", "HOME_OFFICE_COST_PER_VICTIM", "PUBLISHED_BCR", "Assumptions", "Estimate", "Value", "bcr_for", "compute",
+           "costs_by_year", "tiles", "sentences", "tornado", "costs_panel", "avoided_table", "published_table",
+           "assumption_lines"]
 
 def tiles(v: Value) -> list[Tile]:
     m = registry.get
@@ -153,7 +49,7 @@ def tiles(v: Value) -> list[Tile]:
 def sentences(v: Value) -> list[str]:
     """Plain-English statements for the page and the board pack."""
     if not v.enough or v.da_reoffences_avoided is None:
-        return [f"No estimate of savings is made: at least {reoffending.MIN_GROUP} people are needed in each group with a complete follow-up "
+        return [f"No estimate of savings is made: at least {MIN_GROUP} people are needed in each group with a complete follow-up "
                 f"(CARA {v.cara_n:,}, comparison {v.comparison_n:,})."]
     r, d, h, b = v.reoffences_avoided, v.da_reoffences_avoided, v.harm_days_avoided, v.bcr
     return [
@@ -165,15 +61,6 @@ def sentences(v: Value) -> list[str]:
         f"a benefit-cost ratio of {fmt.number(b.value, 2)} (95% CI {fmt.number(b.low, 2)} to {fmt.number(b.high, 2)}); "
         f"published ratios for CARA are 2.75 and 11.1 (Karavias et al. 2023).",
     ]
-
-
-def bcr_for(v: Value, *, effect: float | None = None, unit_cost: float | None = None, cost_factor: float = 1.0) -> float | None:
-    """The benefit-cost ratio with one input changed (for sliders and the tornado chart)."""
-    if v.da_effect is None:
-        return None
-    e = v.da_effect.estimate if effect is None else effect
-    u = v.assumptions.unit_cost_today if unit_cost is None else unit_cost
-    return e * v.referred * u / (v.cost_gbp * cost_factor)
 
 
 def tornado(v: Value) -> Panel:

@@ -1,4 +1,4 @@
-"""The reoffending measure: who counts, proven reoffending within a year, and the
+"""The reoffending measure (no charts, no wording for pages): who counts, proven reoffending within a year, and the
 comparisons (rates, means per person, time to first reoffence) with their intervals."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Literal
 
 import pandas as pd
 
-from ... import formatting as fmt, registry, stats, warehouse
-from ...panels import Tile, data_as_at
-from ...periods import Filters, add_months, format_date
+from .. import stats, warehouse
+from ..areas import data_as_at
+from ..periods import Filters, add_months
 
 FOLLOW_UP_MONTHS = 12
 WAITING_MONTHS = 6
@@ -84,7 +84,7 @@ class Comparison:
                 f"so more people are needed to tell whether CARA made a difference.")
 
 
-def _flag(df: pd.DataFrame, measure: Measure) -> pd.Series:
+def flag(df: pd.DataFrame, measure: Measure) -> pd.Series:
     col = "reoffences" if measure == "any" else "da_reoffences"
     return df[col] > 0
 
@@ -95,7 +95,7 @@ def compare(f: Filters, measure: Measure = "any", group: Group = "itt", root: Pa
     if group == "completers":
         cara = cara[cara["completed"]]
     comp = df[df["cohort_group"] == "comparison"]
-    return from_counts(measure, group, len(cara), int(_flag(cara, measure).sum()), len(comp), int(_flag(comp, measure).sum()))
+    return from_counts(measure, group, len(cara), int(flag(cara, measure).sum()), len(comp), int(flag(comp, measure).sum()))
 
 
 def from_counts(measure: Measure, group: Group, cara_n: int, cara_x: int, comparison_n: int, comparison_x: int) -> Comparison:
@@ -111,26 +111,6 @@ def by_area(f: Filters, root: Path | None = None) -> pd.DataFrame:
     reoffence within a year). Aggregated in SQL: one small row per area.
     """
     return warehouse.query("reoffending_by_area", f.params(last_complete_index=last_complete_index(root)), root=root)
-
-
-def tile(f: Filters, root: Path | None = None) -> Tile:
-    m = registry.get("reoffending_rate")
-    c = compare(f, root=root)
-    period = f"cautions to {format_date(min(f.date_to, last_complete_index(root)))}"
-    if c.cara_n == 0:
-        return Tile(m.id, "Reoffended within a year", None, "–", None,
-                    "no one in the period has a complete 18-month follow-up yet", period, m.definition)
-    delta = None
-    if c.enough and c.difference is not None:
-        d = c.difference
-        delta = (f"{fmt.points(abs(d.estimate))} {'lower' if d.estimate < 0 else 'higher'} than comparison "
-                 f"({fmt.pct(c.comparison_rate, 0)}); 95% CI {fmt.number(-100 * d.high, 0)} to {fmt.number(-100 * d.low, 0)} fewer per 100")
-    return Tile(
-        m.id, "Reoffended within a year", c.cara_rate, fmt.pct(c.cara_rate, 0), delta,
-        f"{c.cara_events:,} of {c.cara_n:,} referred; comparison {c.comparison_events:,} of {c.comparison_n:,}",
-        period, m.definition, delta_is_good=None,
-        delta_arrow="off" if delta is None else ("down" if c.difference.estimate < 0 else "up"),
-    )
 
 
 @dataclass(frozen=True)
@@ -172,7 +152,7 @@ def compare_means(f: Filters, measure: Literal["frequency", "harm"], group: Grou
 # --- time to first reoffence ----------------------------------------------------------------
 
 
-def _durations(part: pd.DataFrame, measure: Measure) -> tuple[pd.Series, pd.Series]:
+def durations(part: pd.DataFrame, measure: Measure) -> tuple[pd.Series, pd.Series]:
     """Days to the first proven reoffence, or the length of the 12-month follow-up if none."""
     col = "days_to_first" if measure == "any" else "days_to_first_da"
     idx = pd.to_datetime(part["index_date"])
@@ -183,17 +163,17 @@ def _durations(part: pd.DataFrame, measure: Measure) -> tuple[pd.Series, pd.Seri
     return durations, events
 
 
-def _km(part: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+def km(part: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     """stats.kaplan_meier for one group: survival with its 95% limits (low, high)."""
-    return stats.kaplan_meier(*_durations(part, measure))
+    return stats.kaplan_meier(*durations(part, measure))
 
 
-def _groups(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+def groups(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     parts = ((GROUP_LABEL["itt"], df[df["cohort_group"] == "cara"]), (COMPARISON_LABEL, df[df["cohort_group"] == "comparison"]))
     return [(label, part) for label, part in parts if len(part)]
 
 
-def _cumulative(km: pd.DataFrame) -> pd.DataFrame:
+def cumulative(km: pd.DataFrame) -> pd.DataFrame:
     """Survival table -> cumulative share reoffended: estimate = 1 - S, band (1 - high, 1 - low)."""
     return pd.DataFrame({"time": km["time"], "at_risk": km["at_risk"], "events": km["events"],
                          "estimate": 1.0 - km["survival"], "low": 1.0 - km["high"], "high": 1.0 - km["low"]})
@@ -208,6 +188,6 @@ def km_curves(f: Filters, measure: Measure = "any", root: Path | None = None, fr
     year and each curve ends at the group's binary rate.
     """
     df = people(f, root) if frame is None else frame
-    return {label: _cumulative(_km(part, measure)) for label, part in _groups(df)}
+    return {label: cumulative(km(part, measure)) for label, part in groups(df)}
 
 

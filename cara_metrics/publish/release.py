@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import disclosure, warehouse
-from ..analysis.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
+from ..metrics.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
 from ..contract import financial_year_label
 from ..dataroot import Busy, Version, has_version, live_version, lock, set_aside_orphans, write_version
 from ..periods import add_months, format_date, fy_end, fy_of, fy_start

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import disclosure, stats, warehouse
-from ..analysis.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
+from ..metrics.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
 from ..contract import AGREE5_LABELS, financial_year_label
 from ..periods import add_months, fy_end, fy_of, fy_start
 from .model import (Force, GROUP_LABELS, OUTCOMES, OUTCOME_LABELS, PublishError, _pct, _quarter_of, _quarter_start,

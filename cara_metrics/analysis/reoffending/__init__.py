@@ -12,9 +12,9 @@ either group has fewer than 60 people (Justice Data Lab guidance).
 """
 
 # The package's public face: pages, the board pack, publish and tests import from here.
-from .measure import (COMPARISON_LABEL, FOLLOW_UP_MONTHS, GROUP_LABEL, MIN_GROUP, WAITING_MONTHS, Comparison, Group,
-                      MeanComparison, Measure, compare, compare_means, km_curves, last_complete_index, people, tile)
-from .page import follow_up_note, headline_tiles, no_data_reason
+from ...metrics.reoffending import (COMPARISON_LABEL, FOLLOW_UP_MONTHS, GROUP_LABEL, MIN_GROUP, WAITING_MONTHS, Comparison, Group,
+                      MeanComparison, Measure, compare, compare_means, km_curves, last_complete_index, people)
+from .page import follow_up_note, headline_tiles, no_data_reason, tile
 from .panels import (area_panel, comparison_panel, comparisons, frequency_panel, harm_panel, rate_panel, time_panel,
                      trend_panel)
 from .wording import MILESTONES, completers_caveat, difference_text, period_text

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from ... import formatting as fmt, registry, stats, warehouse
+from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
 from ...panels import NoData, Tile, data_as_at
 from ...periods import Filters, format_date, period_label
-from .measure import MIN_GROUP, compare, last_complete_index
 from .wording import _area, _ci_words, _cohort, _why_not, comparison_text, during, period_text, persons
 
 
@@ -71,3 +71,22 @@ def no_data_reason(f: Filters, root: Path | None = None) -> str | None:
         return f"No data for this selection. {exc} Try a wider period or another area."
     return None
 
+
+def tile(f: Filters, root: Path | None = None) -> Tile:
+    m = registry.get("reoffending_rate")
+    c = compare(f, root=root)
+    period = f"cautions to {format_date(min(f.date_to, last_complete_index(root)))}"
+    if c.cara_n == 0:
+        return Tile(m.id, "Reoffended within a year", None, "–", None,
+                    "no one in the period has a complete 18-month follow-up yet", period, m.definition)
+    delta = None
+    if c.enough and c.difference is not None:
+        d = c.difference
+        delta = (f"{fmt.points(abs(d.estimate))} {'lower' if d.estimate < 0 else 'higher'} than comparison "
+                 f"({fmt.pct(c.comparison_rate, 0)}); 95% CI {fmt.number(-100 * d.high, 0)} to {fmt.number(-100 * d.low, 0)} fewer per 100")
+    return Tile(
+        m.id, "Reoffended within a year", c.cara_rate, fmt.pct(c.cara_rate, 0), delta,
+        f"{c.cara_events:,} of {c.cara_n:,} referred; comparison {c.comparison_events:,} of {c.comparison_n:,}",
+        period, m.definition, delta_is_good=None,
+        delta_arrow="off" if delta is None else ("down" if c.difference.estimate < 0 else "up"),
+    )

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel, areas_frame, fill_periods, force_of, cached_panel
 from ...periods import Filters
-from .measure import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, _cumulative, _groups, _km, by_area, compare,
+from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km, by_area, compare,
     compare_means, from_counts, last_complete_index)
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
@@ -61,7 +61,7 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
     df = _cohort(f, root)
     mc = compare_means(f, "frequency", root=root, frame=df)
     rows = []
-    for label, part in _groups(df):
+    for label, part in groups(df):
         offences, reoffenders = int(part["reoffences"].sum()), int((part["reoffences"] > 0).sum())
         rows.append({"group": label, "n": len(part), "offences": offences, "per100": 100 * offences / len(part),
                      "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
@@ -89,7 +89,7 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
     df = _cohort(f, root)
     mc = compare_means(f, "harm", root=root, frame=df)
     rows = []
-    for label, part in _groups(df):
+    for label, part in groups(df):
         rows.append({"group": label, "n": len(part), "total": float(part["harm_days"].sum()), "mean": float(part["harm_days"].mean())})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.number(v, 1)} days" for v in t["mean"]]
@@ -115,14 +115,14 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     """Cumulative share with a first proven reoffence by days since caution (Kaplan-Meier)."""
     m = registry.get("time_to_reoffence")
     df = _cohort(f, root)
-    kms = {label: _km(part, measure) for label, part in _groups(df)}
-    fig = charts.step_curves({label: _cumulative(km) for label, km in kms.items()}, y_title="Reoffended (cumulative)",
+    kms = {label: km(part, measure) for label, part in groups(df)}
+    fig = charts.step_curves({label: cumulative(curve) for label, curve in kms.items()}, y_title="Reoffended (cumulative)",
                              xaxis=dict(range=[0, 370], tickvals=[0, 91, 182, 273, 365], title_text="Time since caution",
                                         ticktext=["0", "3 months", "6 months", "9 months", "12 months"]))
     table = pd.DataFrame({"Time since caution": [label for _, label in MILESTONES]})
     at = {}
-    for name, km in kms.items():
-        vals = [stats.cumulative_incidence_at(km, day) for day, _ in MILESTONES]
+    for name, curve in kms.items():
+        vals = [stats.cumulative_incidence_at(curve, day) for day, _ in MILESTONES]
         at[name] = vals
         table[f"{name}: reoffended (%)"] = [round(100 * v[0], 1) for v in vals]
         table[f"{name}: lower 95% limit (%)"] = [round(100 * v[1], 1) for v in vals]

@@ -10,7 +10,7 @@ import pandas as pd
 from ... import formatting as fmt, registry, stats
 from ...panels import NoData, area_names
 from ...periods import Filters, format_date
-from .measure import Comparison, Group, MIN_GROUP, MeanComparison, last_complete_index, people
+from ...metrics.reoffending import Comparison, Group, MIN_GROUP, MeanComparison, last_complete_index, people
 
 
 # --- panels for the Reoffending page ---------------------------------------------------------

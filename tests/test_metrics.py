@@ -1,0 +1,116 @@
+"""One number, one definition: the registry binds each metric to its SQL, every result has
+the standard columns, and the ``figures`` command prints what the pages show."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from contextlib import redirect_stdout
+
+import pytest
+
+from cara_metrics import metrics, registry
+from cara_metrics.cli import main as cli_main
+from cara_metrics.metrics import validate
+from cara_metrics.metrics.answers import ANSWERS
+from cara_metrics.metrics.ask import UndeclaredQuery
+from cara_metrics.periods import Filters
+
+from .conftest import BCP, FORCE
+
+
+def test_registry_declarations_are_valid():
+    assert [str(p) for p in validate.declarations()] == []
+
+
+def test_every_declared_breakdown_runs_on_the_demo_data():
+    assert [str(p) for p in validate.on_data()] == []
+
+
+def test_validator_reports_metric_field_and_fix(monkeypatch):
+    good = registry.get("da_share")
+    broken = dataclasses.replace(good, id="broken", caveats=" ", queries=registry.q(total="no_such_file", area="crime_by_area"),
+                                 sql_params=(("step", "x"),))
+    monkeypatch.setattr(registry, "_METRICS", registry._METRICS + (broken,))
+    monkeypatch.setitem(registry.METRICS, "broken", broken)
+    problems = [str(p) for p in validate.declarations() if p.metric == "broken"]
+    assert "metric 'broken', field 'caveats': is empty: say what it is." in problems
+    assert any("field 'queries': sql/no_such_file.sql does not exist" in p for p in problems)
+    assert any("field 'queries': declares a 'total' breakdown but no answer function" in p for p in problems)
+    assert any("field 'sql_params': names 'step'" in p for p in problems)
+
+
+def test_an_answer_cannot_run_sql_its_metric_does_not_declare(monkeypatch):
+    m = registry.get("referrals")
+    narrowed = dataclasses.replace(m, queries=registry.q(total="referrals_by_area"))  # total really runs referrals_by_period
+    monkeypatch.setitem(registry.METRICS, "referrals", narrowed)
+    with pytest.raises(UndeclaredQuery, match="does not declare"):
+        metrics.compute.__wrapped__("referrals", Filters.financial_years(2023, 2023, FORCE), by="total")
+
+
+def test_every_answer_is_declared_and_every_declaration_answered():
+    declared = {(m.id, by) for m in registry.METRICS.values() for by in m.breakdowns}
+    assert declared == set(ANSWERS)
+
+
+def test_result_columns_are_stable():
+    r = metrics.compute("completion_rate", Filters.financial_years(2024, 2024, FORCE), by="total")
+    assert tuple(r.table.columns[:12]) == metrics.COLUMNS
+    row = r.row()
+    assert row["numerator"] == 162 and row["denominator"] == 192
+    assert row["provisional"] and row["symbol"] == "[p]"  # 21% of 2024/25's cases are still open
+    assert r.data_version == "warehouse/v0001" and r.synthetic
+
+
+def _figures(*argv: str) -> tuple[int, str]:
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        code = cli_main(["figures", *argv])
+    return code, buf.getvalue()
+
+
+def test_figures_lists_every_metric():
+    code, out = _figures("--list")
+    assert code == 0
+    assert [line.split("\t")[0] for line in out.splitlines()] == list(registry.METRICS)
+
+
+@pytest.mark.parametrize("metric_id", list(registry.METRICS))
+def test_figures_prints_every_metric_on_the_demo(metric_id):
+    code, out = _figures(metric_id, "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["metric_id"] == metric_id and doc["rows"], doc
+    assert set(metrics.COLUMNS) <= set(doc["rows"][0])
+
+
+def test_figures_equals_the_result_the_pages_use():
+    code, out = _figures("da_share", "--area", BCP, "--from", "2019-07-01", "--to", "2019-07-31", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    r = metrics.compute("da_share", Filters.financial_years(2019, 2019, BCP).with_dates(*_july()), by="total")
+    assert doc["rows"][0]["value"] == pytest.approx(r.value())
+    assert doc["selection"] == "1 July 2019 to 31 July 2019"
+
+
+def _july():
+    import datetime as dt
+
+    return dt.date(2019, 7, 1), dt.date(2019, 7, 31)
+
+
+def test_figures_release_reads_the_public_release(release_only):
+    code, out = _figures("completion_rate", "--data-dir", str(release_only), "--release", "--period", "2024/25", "--format", "json")
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["source"] == "release" and doc["rows"][0]["symbol"] == "[p]"
+    assert doc["rows"][0]["value"] == pytest.approx(0.844)
+
+
+def test_figures_usage_errors_say_what_to_do(capsys):
+    assert cli_main(["figures", "no_such_metric"]) == 2
+    assert "known:" in capsys.readouterr().err
+    assert cli_main(["figures", "referrals_by_category", "--by", "area"]) == 2
+    assert "it has: category" in capsys.readouterr().err
+    assert cli_main(["figures", "da_share", "--from", "2019-07-01"]) == 2

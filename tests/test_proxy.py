@@ -146,6 +146,13 @@ def test_the_websocket_opens_for_the_documented_host_only(stack):
     assert websocket_handshake(upstream, OTHER).startswith("HTTP/1.1 403")
 
 
+def test_the_bracketed_form_the_guides_once_gave_refuses_the_sites_own_websocket():
+    """Streamlit reads the environment value as space-separated names, so '["name"]' is one
+    name with brackets and quotes: the real host's WebSocket is refused and no page draws."""
+    with app_server({"STREAMLIT_SERVER_ALLOWED_HOSTS": f'["{SERVER_NAME}"]'}) as base:
+        assert websocket_handshake(int(base.rsplit(":", 1)[1]), SERVER_NAME).startswith("HTTP/1.1 403")
+
+
 def test_plain_http_is_redirected_to_https_by_default(stack, tmp_path):
     proxy, upstream = stack
     with nginx_proxy(tmp_path, SERVER_NAME, upstream, redirect_http="1") as strict:

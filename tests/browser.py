@@ -42,12 +42,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def app_server(env: dict[str, str] | None = None, timeout: float = 60, script: str = "app.py") -> Iterator[str]:
-    """Run `streamlit run SCRIPT` (default app.py) on a free loopback port; yield its base URL."""
-    port = free_port()
+def app_server(env: dict[str, str] | None = None, timeout: float = 60, script: str = "app.py",
+               port: int | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+    """Run `streamlit run SCRIPT` (default app.py) on a free loopback port (or ``port``), with
+    extra Streamlit ``args`` (e.g. ``--secrets.files PATH``); yield its base URL."""
+    port = port or free_port()
     cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args]
     log = open(ARTIFACTS.joinpath(f"server-{port}.log") if ARTIFACTS.mkdir(exist_ok=True) is None else os.devnull, "w")
     proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

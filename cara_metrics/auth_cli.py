@@ -37,8 +37,10 @@ def register(subparsers) -> argparse.ArgumentParser:
 
     a = sub.add_parser("add", parents=[common], help="add an account",
                        description=f"Add a staff account. The password is asked twice and never echoed. Rules: at "
-                                   f"least {auth.MIN_PASSWORD_LENGTH} characters, not the email address, not a "
-                                   f"common password.")
+                                   f"least {auth.MIN_PASSWORD_LENGTH} characters not counting spaces, not the email "
+                                   f"address, not a common password, not built from the organisation's name, and hard "
+                                   f"to guess (zxcvbn's top score). Three or four unrelated words are the easiest "
+                                   f"strong choice.")
     a.add_argument("email", metavar="EMAIL")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input (for scripts)")

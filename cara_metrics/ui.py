@@ -207,6 +207,15 @@ def _arrow(t: Tile) -> str:
     return "off"
 
 
+def _colour(t: Tile) -> str:
+    """Green only for a clear change for the better, red for the worse (Streamlit colours an
+    up arrow green under "normal" and red under "inverse"); grey when nothing is judged."""
+    arrow = _arrow(t)
+    if t.delta_is_good is None or arrow not in ("up", "down"):
+        return "off"
+    return "normal" if t.delta_is_good == (arrow == "up") else "inverse"
+
+
 def tiles(items: list[Tile], columns: int = 3) -> None:
     for start in range(0, len(items), columns):
         row = items[start:start + columns]
@@ -215,7 +224,7 @@ def tiles(items: list[Tile], columns: int = 3) -> None:
             with col:
                 st.metric(
                     label=t.label, value=t.value_text, delta=t.delta_text,
-                    delta_color="off" if t.delta_is_good is None else "normal", help=t.help, delta_arrow=_arrow(t),
+                    delta_color=_colour(t), help=t.help, delta_arrow=_arrow(t),
                 )
                 st.caption(f"**{t.period_text}** · {t.n_text}")
 

@@ -9,7 +9,7 @@ import pandas as pd
 from .. import charts, formatting as fmt, registry, stats, warehouse
 from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain
-from ._tiles import last_two_years, year_label
+from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
 
 
@@ -25,16 +25,9 @@ def rate(row: dict | None) -> float | None:
 
 
 def tile(f: Filters, root: Path | None = None) -> Tile:
-    m = registry.get("completion_rate")
-    last, cur, prev = last_two_years("completion_by_period", f, root)
-    r, p = rate(cur), rate(prev)
-    delta = fmt.change(m, r, p)
-    if r is None:
-        return Tile(m.id, m.title, None, "–", None, "no closed cases", year_label(last), m.definition)
-    lo, hi = stats.wilson_interval(int(cur["completed"]), closed(cur))
-    return Tile(m.id, m.title, r, fmt.pct(r, 0), f"{delta} on {year_label(last - 1)}" if delta else None,
-                f"{int(cur['completed']):,} of {closed(cur):,} closed cases (95% CI {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)})",
-                year_label(last), m.definition, delta_is_good=True)
+    return year_tile("completion_rate", f, "Completion rate",
+                     lambda r: f"{fmt.count(r['numerator'])} of {fmt.count(r['denominator'])} closed cases ({ci_text(r)})",
+                     root=root)
 
 
 # --- panels for the Completion page ---------------------------------------------------------

@@ -8,7 +8,8 @@ import pandas as pd
 
 from .. import charts, formatting as fmt, registry, warehouse
 from ..panels import NoData, Panel, Tile, area_names, force_of, cached_panel
-from ..periods import Filters, Grain, fy_end, fy_of, fy_start, period_label
+from ..periods import Filters, Grain, period_label
+from .tiles import year_tile
 
 
 def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
@@ -139,20 +140,6 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
 
 
 def tile(f: Filters, root: Path | None = None) -> Tile:
-    """DA share in the last financial year of the selection, against the year before."""
-    m = registry.get("da_share")
-    last = fy_of(f.date_to)
-    sel = Filters(fy_start(last - 1), fy_end(last), f.area_code)
-    df = warehouse.query("crime_by_period", sel.params(grain="year"), root=root)
-    df["share"] = df["da_offences"] / df["all_offences"].where(df["all_offences"] > 0)
-    by = {fy_of(pd.Timestamp(d).date()): r for d, r in zip(df["period_start"], df.to_dict("records"))}
-    cur, prev = by.get(last), by.get(last - 1)
-    if cur is None:
-        return Tile(m.id, m.title, None, "–", None, "no data", period_label(fy_start(last), "year"), m.definition)
-    delta = fmt.change(m, cur["share"], prev["share"] if prev else None)
-    return Tile(
-        metric_id=m.id, label="Domestic-abuse share of crime", value=float(cur["share"]), value_text=fmt.pct(cur["share"]),
-        delta_text=f"{delta} on {period_label(fy_start(last - 1), 'year')}" if delta else None,
-        n_text=f"{int(cur['da_offences']):,} of {int(cur['all_offences']):,} recorded crimes",
-        period_text=period_label(fy_start(last), "year"), help=m.definition,
-    )
+    """DA share in the last financial year of the selection, against the year before (unless a break lies between)."""
+    return year_tile("da_share", f, "Domestic-abuse share of crime",
+                     lambda r: f"{fmt.count(r['numerator'])} of {fmt.count(r['denominator'])} recorded crimes", root=root)

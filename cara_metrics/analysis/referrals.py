@@ -11,17 +11,12 @@ import pandas as pd
 from .. import charts, contract, formatting as fmt, registry, warehouse
 from ..panels import NoData, Panel, Tile, area_names, data_as_at, fill_periods, force_of, cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from ._tiles import last_two_years, year_label
+from .tiles import year_tile
 
 
 def tile(f: Filters, root: Path | None = None) -> Tile:
-    m = registry.get("referrals")
-    last, cur, prev = last_two_years("referrals_by_period", f, root)
-    n = int(cur["referrals"]) if cur else 0
-    p = int(prev["referrals"]) if prev else None
-    delta = fmt.change(m, n, p) if p is not None else None
-    return Tile(m.id, "People referred to CARA", float(n), fmt.count(n), f"{delta} on {year_label(last - 1)}" if delta else None,
-                f"n = {n:,} cautions with a CARA condition", year_label(last), m.definition)
+    return year_tile("referrals", f, "People referred to CARA",
+                     lambda r: f"n = {fmt.count(r['value'])} cautions with a CARA condition", root=root)
 
 
 # --- panels for the Referrals page ----------------------------------------------------------

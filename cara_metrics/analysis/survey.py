@@ -17,8 +17,8 @@ import pandas as pd
 
 from .. import charts, contract, formatting as fmt, registry, stats, warehouse
 from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
-from ..periods import Filters, Grain, fy_end, fy_of, fy_start
-from ._tiles import year_label
+from ..periods import Filters, Grain
+from .tiles import ci_text, year_tile
 
 HEADLINE_QUESTION = "attitude"
 #: The two statements Dorset's launch material quoted (94% and 91%), shown as tiles.
@@ -34,23 +34,9 @@ NEUTRAL = contract.AGREE5_LABELS[3]
 
 
 def tile(f: Filters, root: Path | None = None, question_id: str = HEADLINE_QUESTION) -> Tile:
-    m = registry.get("survey_agree")
-    last = fy_of(f.date_to)
-    sel = Filters(fy_start(last - 1), fy_end(last), f.area_code)
-    df = warehouse.query("survey_by_period", sel.params(grain="year"), root=root)
-    df = df[df["question_id"] == question_id]
-    rows = {fy_of(r["period_start"].date() if hasattr(r["period_start"], "date") else r["period_start"]): r for r in df.to_dict("records")}
-    cur, prev = rows.get(last), rows.get(last - 1)
-    label = "Said their attitude changed"
-    if not cur or int(cur["n"]) == 0:
-        return Tile(m.id, label, None, "–", None, "no survey responses", year_label(last), m.definition)
-    r = int(cur["agree"]) / int(cur["n"])
-    p = int(prev["agree"]) / int(prev["n"]) if prev and int(prev["n"]) else None
-    delta = fmt.change(m, r, p)
-    lo, hi = stats.wilson_interval(int(cur["agree"]), int(cur["n"]))
-    return Tile(m.id, label, r, fmt.pct(r, 0), f"{delta} on {year_label(last - 1)}" if delta else None,
-                f"{int(cur['agree']):,} of {int(cur['n']):,} respondents (95% CI {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)})",
-                year_label(last), m.definition, delta_is_good=True)
+    return year_tile("survey_agree", f, "Said their attitude changed",
+                     lambda r: f"{fmt.count(r['numerator'])} of {fmt.count(r['denominator'])} respondents ({ci_text(r)})",
+                     category=question_id, root=root)
 
 
 # --- helpers --------------------------------------------------------------------------------

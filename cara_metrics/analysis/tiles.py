@@ -1,23 +1,78 @@
-"""Shared shape of a headline tile: the last financial year of the selection against the one before."""
+"""Headline tiles, built only from metric results: the last financial year of the selection
+against the one before.
+
+The rule for a change is written once, here: a change is shown only between two final
+years of the same series. A provisional year ([p]: cases still open, or the year not over)
+is shown with its mark and not compared; nor are two years either side of a break in series
+([b]). Percentages have one decimal place everywhere (staff pages, board pack, public).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
-from .. import warehouse
+from .. import formatting as fmt, metrics, registry
+from ..metrics import Result
+from ..panels import Tile
 from ..periods import Filters, fy_end, fy_of, fy_start, period_label
-
-
-def last_two_years(sql: str, f: Filters, root: Path | None = None, **extra) -> tuple[int, dict | None, dict | None]:
-    """(last financial year, its row, the previous year's row) from a by-period query at year grain."""
-    last = fy_of(f.date_to)
-    sel = Filters(fy_start(last - 1), fy_end(last), f.area_code)
-    df = warehouse.query(sql, sel.params(grain="year", **extra), root=root)
-    rows = {fy_of(pd.Timestamp(r["period_start"]).date()): r for r in df.to_dict("records")}
-    return last, rows.get(last), rows.get(last - 1)
 
 
 def year_label(fy: int) -> str:
     return period_label(fy_start(fy), "year")
+
+
+def year(f: Filters, fy: int) -> Filters:
+    return Filters(fy_start(fy), fy_end(fy), f.area_code)
+
+
+def year_results(metric_id: str, f: Filters, root: Path | None = None) -> tuple[int, Result, Result, Result]:
+    """(last financial year, its result, the year before's, both years together) at ``total``."""
+    last = fy_of(f.date_to)
+    both = Filters(fy_start(last - 1), fy_end(last), f.area_code)
+    return (last, metrics.compute(metric_id, year(f, last), "total", root=root),
+            metrics.compute(metric_id, year(f, last - 1), "total", root=root),
+            metrics.compute(metric_id, both, "total", root=root))
+
+
+def value_text(m: registry.Metric, row: dict | None) -> str:
+    """The figure in the metric's unit, with its [p]/[b] mark."""
+    if row is None:
+        return "–"
+    mark = " ".join(s for s in str(row.get("symbol") or "").split() if s in ("[p]", "[b]"))
+    return fmt.value(m, row["value"]) + (f" {mark}" if mark else "")
+
+
+def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | None, both: Result) -> tuple[str | None, bool | None]:
+    """('up 4.1 points on 2023/24', good?) or a reason no change is given, or (None, None)."""
+    if cur is None or prev is None:
+        return None, None
+    if cur["provisional"]:
+        return f"provisional: not compared with {year_label(last - 1)}", None
+    if prev["provisional"]:
+        return f"{year_label(last - 1)} is provisional: not compared", None
+    if len(both.table) and bool(both.table["break_before"].iloc[0]):
+        return f"break in series: not compared with {year_label(last - 1)}", None
+    delta = fmt.change(m, cur["value"], prev["value"])
+    if not delta:
+        return None, None
+    good = None
+    if m.higher_is_better is not None and delta != "no change":
+        good = (cur["value"] > prev["value"]) == m.higher_is_better
+    return f"{delta} on {year_label(last - 1)}", good
+
+
+def year_tile(metric_id: str, f: Filters, label: str, n_text, *, category: str | None = None,
+              root: Path | None = None) -> Tile:
+    """A tile for ``metric_id`` in the selection's last financial year; ``n_text(row)`` says what the n is."""
+    m = registry.get(metric_id)
+    last, cur_r, prev_r, both = year_results(metric_id, f, root)
+    cur, prev = cur_r.row(category=category), prev_r.row(category=category)
+    if cur is None:
+        return Tile(m.id, label, None, "–", None, "no data", year_label(last), m.definition)
+    delta, good = change_text(m, last, cur, prev, both)
+    return Tile(m.id, label, cur["value"], value_text(m, cur), delta, n_text(cur), year_label(last), m.definition,
+                delta_is_good=good, delta_arrow="off" if good is None else "auto")
+
+
+def ci_text(row: dict) -> str:
+    return f"likely between {fmt.pct(row['ci_low'])} and {fmt.pct(row['ci_high'])}"

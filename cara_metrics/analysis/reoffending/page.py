@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import formatting as fmt, registry, stats, warehouse
+from ... import formatting as fmt, metrics, registry, stats, warehouse
 from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
 from ...panels import NoData, Tile, data_as_at
 from ...periods import Filters, format_date, period_label
@@ -73,20 +73,24 @@ def no_data_reason(f: Filters, root: Path | None = None) -> str | None:
 
 
 def tile(f: Filters, root: Path | None = None) -> Tile:
+    """Everyone referred against the comparison group, from the metric's result (the same
+    figure as the Reoffending page, the board pack and ``figures reoffending_rate``)."""
     m = registry.get("reoffending_rate")
-    c = compare(f, root=root)
+    r = metrics.compute("reoffending_rate", f, "total", root=root)
     period = f"cautions to {format_date(min(f.date_to, last_complete_index(root)))}"
-    if c.cara_n == 0:
+    cara, comp, diff = r.row(category="cara"), r.row(category="comparison"), r.row(category="difference")
+    if cara is None or not cara["denominator"]:
         return Tile(m.id, "Reoffended within a year", None, "–", None,
                     "no one in the period has a complete 18-month follow-up yet", period, m.definition)
     delta = None
-    if c.enough and c.difference is not None:
-        d = c.difference
-        delta = (f"{fmt.points(abs(d.estimate))} {'lower' if d.estimate < 0 else 'higher'} than comparison "
-                 f"({fmt.pct(c.comparison_rate, 0)}); 95% CI {fmt.number(-100 * d.high, 0)} to {fmt.number(-100 * d.low, 0)} fewer per 100")
+    if diff is not None and not pd.isna(diff["value"]):
+        d = diff["value"]
+        delta = (f"{fmt.points(abs(d))} {'lower' if d < 0 else 'higher'} than the comparison group ({fmt.pct(comp['value'])}); "
+                 f"likely between {fmt.number(-100 * diff['ci_high'], 0)} and {fmt.number(-100 * diff['ci_low'], 0)} fewer per 100")
     return Tile(
-        m.id, "Reoffended within a year", c.cara_rate, fmt.pct(c.cara_rate, 0), delta,
-        f"{c.cara_events:,} of {c.cara_n:,} referred; comparison {c.comparison_events:,} of {c.comparison_n:,}",
+        m.id, "Reoffended within a year", cara["value"], fmt.pct(cara["value"]), delta,
+        f"{fmt.count(cara['numerator'])} of {fmt.count(cara['denominator'])} referred; comparison "
+        f"{fmt.count(comp['numerator'])} of {fmt.count(comp['denominator'])} (not randomised)",
         period, m.definition, delta_is_good=None,
-        delta_arrow="off" if delta is None else ("down" if c.difference.estimate < 0 else "up"),
+        delta_arrow="off" if delta is None else ("down" if diff["value"] < 0 else "up"),
     )

@@ -1,7 +1,7 @@
 """Measuring a command or a call: wall time, peak memory, medians, and the machine they ran on.
 
-Standard library only, so a cold child process (``bench.timing``) can import it without
-paying for pandas or DuckDB before its clock starts.
+Standard library only: a cold child process (``bench.timing``) imports it, and its
+*import ms* should be the library's imports, not the bench's.
 """
 
 from __future__ import annotations

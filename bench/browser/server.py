@@ -77,8 +77,11 @@ def machine_busy() -> tuple[float, float]:
 class Server:
     """``streamlit run app.py`` on 127.0.0.1 for one data root and audience.
 
-    ``audience="public"`` sets ``CARA_AUDIENCE=public``; ``"staff"`` leaves it unset (the demo
-    data is synthetic, so the commissioner pages are open). ``restart()`` stops the process and
+    ``audience="public"`` sets ``CARA_AUDIENCE=public``; ``"staff"`` leaves it unset. The
+    commissioner pages open without sign-in only on the shipped ``data/demo`` itself
+    (``cara_metrics.access``), so a staff instance over any other root (a copy to damage, say)
+    is started with the operator's switch ``CARA_STAFF_OPEN=1``, as an operator would start a
+    closed training instance; it listens on 127.0.0.1 only. ``restart()`` stops the process and
     starts a new one on the same port.
     """
 
@@ -97,10 +100,12 @@ class Server:
         return self.proc.pid
 
     def start(self, timeout: float = 90) -> "Server":
-        env = {k: v for k, v in os.environ.items() if k not in ("CARA_AUDIENCE", "CARA_DATA_DIR")}
+        env = {k: v for k, v in os.environ.items() if k not in ("CARA_AUDIENCE", "CARA_DATA_DIR", "CARA_STAFF_OPEN")}
         env["CARA_DATA_DIR"] = str(self.root)
         if self.audience == "public":
             env["CARA_AUDIENCE"] = "public"
+        elif self.root.resolve() != DEMO_DIR.resolve():
+            env["CARA_STAFF_OPEN"] = "1"  # a copy is never "the shipped demo": without it every staff page needs sign-in
         cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.headless", "true",
                "--server.address", "127.0.0.1", "--server.port", str(self.port),
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]

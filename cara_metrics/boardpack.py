@@ -46,11 +46,13 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from . import formatting as fmt, registry, warehouse
+from . import formatting as fmt, metrics, registry, warehouse
+from .disclosure import neutralise_formula
+from .metrics import Result
 from .analysis import completion, crime, overview, referrals, reoffending, survey, value
 from .contract import financial_year_label, parse_financial_year
 from .dataroot import DataRootError, data_root, live_version
-from .panels import NoData, Panel, Tile, area_names, areas_frame, data_as_at
+from .panels import NoData, Panel, Tile, area_names, areas_frame, data_as_at, force_of
 from .periods import Filters, format_date, fy_end, fy_of, fy_start
 
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -209,35 +211,6 @@ def file_name(period: str, area: str) -> str:
 # --- slide contents (all figures from the library) -------------------------------------------
 
 
-def _values(s: pd.Series) -> list[float | None]:
-    """Chart values exactly as in the Panel table (NaN becomes an empty point)."""
-    return [None if pd.isna(x) else float(x) for x in s]
-
-
-def _cell(x: object, column: str) -> str:
-    """A table value formatted the British way (counts with commas, one decimal place)."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    if isinstance(x, str):
-        return x
-    if isinstance(x, int):  # Series.tolist() gives Python ints for integer columns
-        return fmt.count(x)
-    if "(£)" in column:
-        return fmt.gbp(x)
-    return fmt.number(x, 1)
-
-
-def slide_table(table: pd.DataFrame, columns: Sequence[str], ci: tuple[str, str] | None = None,
-                ci_name: str = "95% CI (%)") -> pd.DataFrame:
-    """The Panel table's chosen columns as text, with a 'low to high' interval column if asked,
-    and at most MAX_TABLE_ROWS rows (the latest)."""
-    out = pd.DataFrame({c: [_cell(x, c) for x in table[c].tolist()] for c in columns})
-    if ci:
-        lo, hi = table[ci[0]].tolist(), table[ci[1]].tolist()
-        out[ci_name] = ["–" if pd.isna(a) else f"{fmt.number(a, 1)} to {fmt.number(b, 1)}" for a, b in zip(lo, hi)]
-    return out.tail(MAX_TABLE_ROWS).reset_index(drop=True)
-
-
 def _question_kicker(n: int, key: str) -> str:
     return f"Question {n} of 5 · {registry.QUESTIONS[key]}"
 
@@ -257,6 +230,8 @@ def _panel_slide(n: int, key: str, p: Panel, chart: ChartSpec, table: pd.DataFra
     )
 
 
+NOT_A_TRIAL = ("A before-and-after comparison, not a trial: the comparison group was cautioned before CARA began, "
+               "so the difference is associated with CARA, not proven to be caused by it.")
 ERROR_BAR_NOTE = "Error bars show the 95% confidence interval (Wilson)."
 
 
@@ -265,19 +240,51 @@ def _chart_notes(p: Panel) -> list[str]:
     return [n for n in p.notes if not re.match(r"(The shaded band|The line is|Lines (on|show))", n)]
 
 
+def _points(r: Result, scale: float = 1.0, dp: int = 1, **keys) -> tuple[list[str], list[float | None], list[float | None], list[float | None]]:
+    """(categories, values, lower, upper) from a result's machine columns; a provisional or
+    break period is labelled with its mark ('2024/25 [p]') so a reader never takes it as final."""
+    t = r.table
+    for k, v in keys.items():
+        t = t[t[k] == v]
+    cats = [f"{p} {s}".strip() for p, s in zip(t["period"], t["symbol"])]
+
+    def vals(col: str) -> list[float | None]:
+        return [None if pd.isna(x) else round(scale * float(x), dp) for x in t[col]]
+
+    return cats, vals("value"), vals("ci_low"), vals("ci_high")
+
+
+def _result_table(r: Result, columns: dict[str, tuple[str, float, int]], **keys) -> pd.DataFrame:
+    """A slide table from a result: heading -> (machine column, scale, decimal places)."""
+    t = r.table
+    for k, v in keys.items():
+        t = t[t[k] == v]
+    out = pd.DataFrame({"Period": [f"{p} {s}".strip() for p, s in zip(t["period"], t["symbol"])]})
+    for heading, (col, scale, dp) in columns.items():
+        out[heading] = ["–" if pd.isna(x) else (fmt.count(scale * x) if dp == 0 else fmt.number(scale * x, dp)) for x in t[col]]
+    return out.tail(MAX_TABLE_ROWS).reset_index(drop=True)
+
+
 def crime_slide(ctx: Context) -> SlideSpec:
     """Question 1: the domestic-abuse share of recorded crime, by financial year."""
     try:
         p = crime.share_panel(ctx.window, "year", ctx.root)
     except NoData as exc:
         return _no_data_slide(1, "crime", exc)
-    t = p.table
-    share_cols = [c for c in t.columns if c.endswith("share (%)")]
-    names = [ctx.area_name] + [c.removesuffix(" share (%)") for c in share_cols[1:]]
-    chart = ChartSpec("line", list(t["Period"]), [(n, _values(t[c])) for n, c in zip(names, share_cols)],
-                      number_format='0.0"%"', axis_format='0"%"', axis_title="Share of recorded crime (%)", alt_text=p.summary)
-    table = slide_table(t, ["Period", "Domestic-abuse crimes", "All recorded crimes", *share_cols])
-    return _panel_slide(1, "crime", p, chart, table, table_width=5.4 + 0.6 * (len(share_cols) - 1))
+    r = metrics.compute("da_share", ctx.window, "period", "year", root=ctx.root)
+    cats, vals, _, _ = _points(r, 100)
+    series = [(ctx.area_name, vals)]
+    columns = {"Domestic-abuse crimes": ("numerator", 1, 0), "All recorded crimes": ("denominator", 1, 0),
+               "Share (%)": ("value", 100, 1)}
+    table = _result_table(r, columns)
+    force = force_of(ctx.area, ctx.root)
+    if force != ctx.area:
+        fr = metrics.compute("da_share", ctx.window.with_area(force), "period", "year", root=ctx.root)
+        series.append((f"{area_names(ctx.root).get(force, force)} (comparator)", _points(fr, 100)[1]))
+        table["Force share (%)"] = _result_table(fr, {"s": ("value", 100, 1)})["s"].to_numpy()
+    chart = ChartSpec("line", cats, series, number_format='0.0"%"', axis_format='0"%"',
+                      axis_title="Share of recorded crime (%)", alt_text=p.summary)
+    return _panel_slide(1, "crime", p, chart, table, table_width=5.4 + 0.6 * (len(series) - 1))
 
 
 def referrals_slide(ctx: Context) -> SlideSpec:
@@ -286,24 +293,28 @@ def referrals_slide(ctx: Context) -> SlideSpec:
         p = referrals.volume_panel(ctx.window, "year", ctx.root)
     except NoData as exc:
         return _no_data_slide(2, "referrals", exc)
-    t = p.table
-    chart = ChartSpec("column", list(t["Period"]), [("People referred", _values(t["People referred"]))],
-                      axis_title="People referred", alt_text=p.summary)
-    return _panel_slide(2, "referrals", p, chart, slide_table(t, ["Period", "People referred"]), table_width=3.6)
+    r = metrics.compute("referrals", ctx.window, "period", "year", root=ctx.root)
+    cats, vals, _, _ = _points(r, 1, 0)
+    chart = ChartSpec("column", cats, [("People referred", vals)], axis_title="People referred", alt_text=p.summary)
+    return _panel_slide(2, "referrals", p, chart, _result_table(r, {"People referred": ("value", 1, 0)}), table_width=3.6)
 
 
 def completion_slide(ctx: Context) -> SlideSpec:
-    """Question 3: the completion rate among closed cases, by financial year of caution."""
+    """Question 3: the completion rate among closed cases, by financial year of caution
+    (provisional years marked [p])."""
     try:
         p = completion.rate_period_panel(ctx.window, "year", ctx.root)
     except NoData as exc:
         return _no_data_slide(3, "completion", exc)
-    t = p.table
-    chart = ChartSpec("line", list(t["Period of caution"]), [("Completion rate (%)", _values(t["Completion rate (%)"]))],
+    r = metrics.compute("completion_rate", ctx.window, "period", "year", root=ctx.root)
+    cats, vals, lo, hi = _points(r, 100)
+    chart = ChartSpec("line", cats, [("Completion rate (%)", vals)],
                       number_format='0.0"%"', axis_format='0"%"', axis_title="Completed, % of closed cases", alt_text=p.summary,
-                      maximum=100.0, errors=[(_values(t["95% CI lower (%)"]), _values(t["95% CI upper (%)"]))])
-    table = slide_table(t, ["Period of caution", "Closed cases", "Completed", "Completion rate (%)"],
-                        ci=("95% CI lower (%)", "95% CI upper (%)"))
+                      maximum=100.0, errors=[(lo, hi)])
+    table = _result_table(r, {"Closed cases": ("denominator", 1, 0), "Completed": ("numerator", 1, 0),
+                              "Completion rate (%)": ("value", 100, 1), "Lower (%)": ("ci_low", 100, 1),
+                              "Upper (%)": ("ci_high", 100, 1)})
+    table["95% CI (%)"] = [f"{a} to {b}" if a != "–" else "–" for a, b in zip(table.pop("Lower (%)"), table.pop("Upper (%)"))]
     return _panel_slide(3, "completion", p, chart, table, notes=[ERROR_BAR_NOTE, *_chart_notes(p)], table_width=5.6)
 
 
@@ -313,12 +324,16 @@ def survey_slide(ctx: Context) -> SlideSpec:
         p = survey.agree_panel(ctx.year, ctx.root)
     except NoData as exc:
         return _no_data_slide(4, "survey", exc)
-    t = p.table
-    chart = ChartSpec("bar", [str(s).rstrip(".") for s in t["Statement"]], [("Agreeing (%)", _values(t["Agreeing (%)"]))],
-                      number_format='0.0"%"', axis_format='0"%"', axis_title="Respondents agreeing (%)", alt_text=p.summary,
-                      maximum=100.0, errors=[(_values(t["Lower 95% limit (%)"]), _values(t["Upper 95% limit (%)"]))])
-    table = slide_table(t, ["Statement", "Respondents", "Agreeing (%)"],
-                        ci=("Lower 95% limit (%)", "Upper 95% limit (%)"))
+    r = metrics.compute("survey_agree", ctx.year, "total", root=ctx.root)
+    texts = survey.question_choices(ctx.root)
+    t = r.table
+    cats = [str(texts.get(q, q)).rstrip(".") for q in t["category"]]
+    vals, lo, hi = ([None if pd.isna(x) else round(100 * float(x), 1) for x in t[c]] for c in ("value", "ci_low", "ci_high"))
+    chart = ChartSpec("bar", cats, [("Agreeing (%)", vals)], number_format='0.0"%"', axis_format='0"%"',
+                      axis_title="Respondents agreeing (%)", alt_text=p.summary, maximum=100.0, errors=[(lo, hi)])
+    table = pd.DataFrame({"Statement": cats, "Respondents": [fmt.count(n) for n in t["denominator"]],
+                          "Agreeing (%)": [fmt.number(v, 1) for v in vals],
+                          "95% CI (%)": [f"{fmt.number(a, 1)} to {fmt.number(b, 1)}" for a, b in zip(lo, hi)]})
     rate = [tl for tl in survey.headline_tiles(ctx.year, ctx.root) if tl.metric_id == "survey_response_rate"]
     notes = [ERROR_BAR_NOTE] + [f"{tl.label} {tl.period_text}: {tl.value_text} ({tl.n_text})." for tl in rate]
     s = _panel_slide(4, "survey", p, chart, table, notes=notes, table_width=6.4)
@@ -335,17 +350,23 @@ def reoffending_slide(ctx: Context) -> SlideSpec:
         s = _no_data_slide(5, "reoffending", exc)
         s.lines.append(reoffending.compare(ctx.window, root=ctx.root).sentence())
         return s
-    t = p.table
     c = reoffending.compare(ctx.window, root=ctx.root)
-    chart = ChartSpec("bar", list(t["Group"]), [("Rate (%)", _values(t["Rate (%)"]))], number_format='0.0"%"',
+    r = metrics.compute("reoffending_rate", ctx.window, "total", root=ctx.root)
+    groups = r.table[r.table["category"].isin(["cara", "comparison"])]
+    names = {"cara": reoffending.GROUP_LABEL["itt"], "comparison": reoffending.COMPARISON_LABEL}
+    cats = [names[g] for g in groups["category"]]
+    vals, lo, hi = ([round(100 * float(x), 1) for x in groups[col]] for col in ("value", "ci_low", "ci_high"))
+    chart = ChartSpec("bar", cats, [("Rate (%)", vals)], number_format='0.0"%"',
                       axis_format='0"%"', axis_title="Reoffended within a year (%), with 95% interval", alt_text=p.summary,
-                      point_colours=[DARK_BLUE, TEAL][: len(t)],
-                      errors=[(_values(t["Lower 95% limit (%)"]), _values(t["Upper 95% limit (%)"]))])
-    table = slide_table(t, ["Group", "People", "Reoffended within a year", "Rate (%)"],
-                        ci=("Lower 95% limit (%)", "Upper 95% limit (%)"))
+                      point_colours=[DARK_BLUE, TEAL][: len(cats)], errors=[(lo, hi)])
+    table = pd.DataFrame({"Group": cats, "People": [fmt.count(n) for n in groups["denominator"]],
+                          "Reoffended within a year": [fmt.count(x) for x in groups["numerator"]],
+                          "Rate (%)": [fmt.number(v, 1) for v in vals],
+                          "95% CI (%)": [f"{fmt.number(a, 1)} to {fmt.number(b, 1)}" for a, b in zip(lo, hi)]})
     callout = [c.sentence()]
     if c.enough and c.difference is not None:
         callout.append(reoffending.difference_text(c.difference, "percentage points", scale=100))
+    callout.append(NOT_A_TRIAL)
     notes = [reoffending.follow_up_note(ctx.window, ctx.root)]  # the axis title explains the error bars
     return _panel_slide(5, "reoffending", p, chart, table, callout=callout, notes=notes, table_width=6.4)
 
@@ -663,9 +684,11 @@ def _alt_text(shape, text: str) -> None:
 def add_chart(slide, spec: ChartSpec, left: float, top: float, width: float, height: float) -> None:
     """A native, editable chart in the Analysis Function style: light gridlines, direct labels."""
     data = CategoryChartData(number_format=spec.number_format)
-    data.categories = spec.categories
+    # python-pptx writes chart data through xlsxwriter, which turns a string starting with "="
+    # into a live formula in the embedded workbook: every name is neutralised, as downloads are.
+    data.categories = [neutralise_formula(c) for c in spec.categories]
     for name, vals in spec.series:
-        data.add_series(name, vals, number_format=spec.number_format)
+        data.add_series(neutralise_formula(name), vals, number_format=spec.number_format)
     kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "column": XL_CHART_TYPE.COLUMN_CLUSTERED, "bar": XL_CHART_TYPE.BAR_CLUSTERED}[spec.kind]
     frame = slide.shapes.add_chart(kind, Inches(left), Inches(top), Inches(width), Inches(height), data)
     frame.name = "chart"

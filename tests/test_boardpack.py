@@ -17,6 +17,7 @@ from pptx.util import Inches, Pt
 from streamlit.testing.v1 import AppTest
 
 from cara_metrics import boardpack, formatting as fmt, registry
+from cara_metrics import metrics
 from cara_metrics.analysis import completion, crime, overview, referrals, reoffending, survey, value
 from cara_metrics.periods import Filters
 
@@ -103,45 +104,77 @@ def test_summary_slide_is_the_overview_summary(prs):
 
 
 PANELS = [
-    # (slide index, panel, category column, [(series column)])
-    (2, lambda: crime.share_panel(WINDOW, "year"), "Period", ["Domestic-abuse share (%)"]),
-    (3, lambda: referrals.volume_panel(WINDOW, "year"), "Period", ["People referred"]),
-    (4, lambda: completion.rate_period_panel(WINDOW, "year"), "Period of caution", ["Completion rate (%)"]),
-    (5, lambda: survey.agree_panel(YEAR), "Statement", ["Agreeing (%)"]),
-    (6, lambda: reoffending.rate_panel(WINDOW), "Group", ["Rate (%)"]),
+    # (slide index, panel (title, subtitle), the metric result the chart is bound to, row filter, scale, decimals)
+    (2, lambda: crime.share_panel(WINDOW, "year"), lambda: metrics.compute("da_share", WINDOW, "period"), {}, 100, 1),
+    (3, lambda: referrals.volume_panel(WINDOW, "year"), lambda: metrics.compute("referrals", WINDOW, "period"), {}, 1, 0),
+    (4, lambda: completion.rate_period_panel(WINDOW, "year"), lambda: metrics.compute("completion_rate", WINDOW, "period"), {}, 100, 1),
+    (5, lambda: survey.agree_panel(YEAR), lambda: metrics.compute("survey_agree", YEAR, "total"), {}, 100, 1),
+    (6, lambda: reoffending.rate_panel(WINDOW), lambda: metrics.compute("reoffending_rate", WINDOW, "total"),
+     {"category": ["cara", "comparison"]}, 100, 1),
 ]
+IDS = ["crime", "referrals", "completion", "survey", "reoffending"]
 
 
-@pytest.mark.parametrize("index,make,category,columns", PANELS, ids=["crime", "referrals", "completion", "survey", "reoffending"])
-def test_question_slide_has_a_native_chart_from_the_panel_table(prs, index, make, category, columns):
+def _rows(result, where):
+    t = result.table
+    for k, allowed in where.items():
+        t = t[t[k].isin(allowed)]
+    return t
+
+
+@pytest.mark.parametrize("index,make,result,where,scale,dp", PANELS, ids=IDS)
+def test_question_slide_chart_is_bound_to_the_metric_result(prs, index, make, result, where, scale, dp):
+    """The chart's values are the result's machine column ``value`` (never a display heading),
+    and provisional or break periods carry their mark in the category label."""
     slide = prs.slides[index]
-    panel = make()
+    panel, rows = make(), _rows(result(), where)
     charts = [s for s in slide.shapes if s.has_chart]
     assert len(charts) == 1
-    chart = charts[0].chart
-    plot = chart.plots[0]
-    assert [str(c) for c in plot.categories] == [str(x).rstrip(".") for x in panel.table[category]]
-    assert [s.name for s in plot.series][: len(columns)] and len(plot.series) == len(columns)
-    for series, col in zip(plot.series, columns):
-        assert list(series.values) == [float(x) for x in panel.table[col]]
+    plot = charts[0].chart.plots[0]
+    assert list(plot.series[0].values) == [round(scale * v, dp) for v in rows["value"]]
+    if index in (2, 3, 4):
+        assert [str(c) for c in plot.categories] == [f"{p} {s}".strip() for p, s in zip(rows["period"], rows["symbol"])]
     assert shape(slide, "title").text_frame.text == panel.title
     assert shape(slide, "subtitle").text_frame.text == panel.subtitle
 
 
-@pytest.mark.parametrize("index,make,category,columns", PANELS, ids=["crime", "referrals", "completion", "survey", "reoffending"])
-def test_question_slide_has_a_small_table_of_the_panel_values(prs, index, make, category, columns):
+def test_provisional_year_is_marked_on_the_completion_chart(prs):
+    cats = [str(c) for c in [s for s in prs.slides[4].shapes if s.has_chart][0].chart.plots[0].categories]
+    assert cats[-1] == "2024/25 [p]" and not any("[p]" in c for c in cats[:-1])
+
+
+@pytest.mark.parametrize("index,make,result,where,scale,dp", PANELS, ids=IDS)
+def test_question_slide_table_shows_the_same_values(prs, index, make, result, where, scale, dp):
     slide = prs.slides[index]
-    panel = make()
+    rows = _rows(result(), where).tail(boardpack.MAX_TABLE_ROWS)
     tables = [s for s in slide.shapes if s.has_table]
     assert len(tables) == 1
     tbl = tables[0].table
     assert 2 <= len(tbl.rows) <= boardpack.MAX_TABLE_ROWS + 1
-    header = [c.text for c in tbl.rows[0].cells]
-    assert header[0] == category
-    assert [r.cells[0].text for r in list(tbl.rows)[1:]] == [str(x) for x in panel.table[category]][-(len(tbl.rows) - 1):]
-    col = header.index(columns[0])
-    assert [r.cells[col].text for r in list(tbl.rows)[1:]] == [
-        fmt.count(x) if columns[0] == "People referred" else fmt.number(x, 1) for x in panel.table[columns[0]]][-(len(tbl.rows) - 1):]
+    texts = [[c.text for c in r.cells] for r in list(tbl.rows)[1:]]
+    want = [fmt.count(v) if dp == 0 else fmt.number(scale * v, 1) for v in rows["value"]]
+    assert all(w in row for w, row in zip(want, texts)), (want, texts)
+
+
+def test_chart_names_cannot_become_formulas():
+    """Issue 11 item 4: a category or series name starting with '=' is written as text."""
+    import zipfile
+
+    from pptx import Presentation as P
+
+    prs = P()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    spec = boardpack.ChartSpec("bar", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "Safe"], [("=SUM(A1)", [1.0, 2.0, 3.0])])
+    boardpack.add_chart(slide, spec, 0.5, 0.5, 6, 4)
+    buf = io.BytesIO()
+    prs.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
+        book = next(n for n in z.namelist() if n.endswith(".xlsx"))
+        with zipfile.ZipFile(io.BytesIO(z.read(book))) as x:
+            sheet = x.read("xl/worksheets/sheet1.xml").decode()
+            strings = x.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in x.namelist() else ""
+    assert "<f>" not in sheet, "a chart name became a live formula in the embedded workbook"
+    assert "'=HYPERLINK" in strings or "'=HYPERLINK" in sheet
 
 
 def test_reoffending_slide_has_the_justice_data_lab_sentence_and_interval(prs):
@@ -152,6 +185,7 @@ def test_reoffending_slide_has_the_justice_data_lab_sentence_and_interval(prs):
     assert callout[0].startswith("For every 100 people referred to CARA, 20 reoffended within a year")
     assert callout[1] == reoffending.difference_text(c.difference, "percentage points", scale=100)
     assert "95% CI 2.4 to 11.8 percentage points lower" in callout[1]
+    assert callout[-1] == boardpack.NOT_A_TRIAL
     assert "17.9 to 22.8" in slide_text(slide)  # the CARA group's interval in the table
 
 

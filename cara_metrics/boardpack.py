@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import math
 import os
 import re
 import sys

@@ -140,5 +140,5 @@ class Result:
     def to_json(self) -> str:
         out = self.table.copy()
         out["period_start"] = [d.isoformat()[:10] if isinstance(d, (dt.date, pd.Timestamp)) else None for d in out["period_start"]]
-        rows = json.loads(out.to_json(orient="records", force_ascii=False))
+        rows = json.loads(out.to_json(orient="records", force_ascii=False, double_precision=15))
         return json.dumps({**self.header(), "rows": rows}, indent=2, ensure_ascii=False)

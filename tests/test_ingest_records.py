@@ -171,6 +171,10 @@ CASES = {
     "header only": (csv_bytes(HEADER, []), False, 1),
     "a column of names": (csv_bytes(HEADER + ["Surname"], [r + ["Smith"] for r in ROWS]), True, 1),
     "a column of postcodes": (csv_bytes(HEADER + ["Postcode"], [r + ["BH1 1AA"] for r in ROWS]), False, 1),
+    "full-width email in an ignored column": (csv_bytes(HEADER, with_cell(3, 0, "ｊｏ＠ｘ．ｏｒｇ")), False, 1),
+    "NUL byte in an ignored column": (csv_bytes(HEADER, with_cell(3, 0, "CR\x003")), False, 1),
+    "NUL byte in a used column": (csv_bytes(HEADER, with_cell(3, 4, "Violence\x00")), False, 1),
+    "long value in an ignored column": (csv_bytes(HEADER, with_cell(3, 0, "x" * 40_000)), False, 1),
     # old Mac line ends: the header cannot be read (both ways), so the quick path is never asked
     "CR line ends": (csv_bytes(HEADER, ROWS, newline="\r"), None, 1),
 }
@@ -317,7 +321,11 @@ def test_values_with_spaces_and_quotes_load_the_same_either_way(rows, quoting, n
 
 _text = st.text(st.sampled_from(['"', "a", "Z", "1", " ", "\t", "\u00a0", "\x0b", "@", ".", "/", "é", "-", "+"]), max_size=12)
 _pii_like = st.sampled_from(["BH1 1AA", "bh1 1aa", "j.s@example.org", "07700 900123", "+44 7700 900123", "QQ123456C",
-                             "12/123456A", "2019/1234567z", "GIR 0AA", "sw1a 1aa"])
+                             "12/123456A", "2019/1234567z", "GIR 0AA", "sw1a 1aa",
+                             # issue 11: prefixes, separators, spacing, full-width forms, names with dates
+                             "P_AB123456C", "AB-12-34-56-C", "PNC12/123456A", "(01202) 123456", "tel01202123456",
+                             "0044 1202 123456", "bh1  1aa", "jo(at)example.org", "ｊｏ＠ｘ．ｏｒｇ", "jo﹫x",
+                             "John Smith 01/02/1985", "dob 1.2.85", "１２/123456A"])
 _raw_cell = st.one_of(_text, st.tuples(_text, _pii_like, _text).map("".join),
                       st.tuples(st.sampled_from(['"', ' "', '""']), _pii_like, st.sampled_from(['"', '" ', '""'])).map("".join))
 

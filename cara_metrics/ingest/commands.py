@@ -58,6 +58,9 @@ def register(subparsers) -> None:
                    help="the date the data is complete to (default: the latest date in the data)")
     p.add_argument("--report", type=Path, metavar="CSV",
                    help="where to save the full list of problems (default: ./ingest-report-<time>.csv)")
+    p.add_argument("--config", type=Path, metavar="TOML",
+                   help="ingest settings: the person_id token shape and the file limits "
+                        "(default: $CARA_INGEST_CONFIG, else config/ingest.toml)")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", action="store_true", default=None, help="always show progress bars (default: on a terminal)")
     bar.add_argument("--quiet", action="store_false", dest="progress", help="never show progress bars")
@@ -121,8 +124,15 @@ def run_ingest(args) -> int:
         today = dt.date.today()
         if args.as_at and args.as_at > today:
             raise UsageError(f"--as-at {args.as_at} is in the future")
+        from .settings import SettingsError, load
+
+        try:
+            settings = load(args.config)
+        except SettingsError as exc:
+            raise UsageError(f"ingest settings: {exc}") from None
         opts = pipeline.Options(root=root, files=_expand(args.files), kind=args.kind, dry_run=args.dry_run,
-                                as_at=args.as_at, report=args.report, progress=args.progress, today=today)
+                                as_at=args.as_at, report=args.report, progress=args.progress, today=today,
+                                settings=settings)
         return pipeline.run(opts)
     except DataRootError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -18,6 +18,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .problems import Location, ProblemLog
+from .settings import Limits
 
 BATCH_ROWS = 200_000
 _CHUNK = 8 << 20  # read size for hashing
@@ -48,6 +50,10 @@ class BadFile(Exception):
     def __init__(self, message: str, row: int | None = None, column: str | None = None):
         super().__init__(message)
         self.row, self.column = row, column
+
+
+class PartRefused(BadFile):
+    """A part of a workbook too big or too odd to read on: the rest of the file is not read."""
 
 
 @dataclass
@@ -83,6 +89,7 @@ class FileInfo:
     digest: str | Future  # SHA-256 (hex), or the hashing still under way: read ``sha256``
     size: int
     encoding: str | None = None
+    limits: Limits = field(default_factory=Limits)  # what the file may expand to (settings)
 
     @property
     def sha256(self) -> str:
@@ -119,7 +126,7 @@ def _zip_kind(path: Path) -> str:
     raise BadFile("a zip file that is not an .xlsx or .ods workbook")
 
 
-def inspect(path: Path, display: str) -> FileInfo:
+def inspect(path: Path, display: str, limits: Limits | None = None) -> FileInfo:
     """Start hashing the file and tell its format (and a text file's encoding) from its bytes."""
     size = path.stat().st_size
     if size == 0:
@@ -148,7 +155,7 @@ def inspect(path: Path, display: str) -> FileInfo:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False  # ends mid-character: truncated
-    info = FileInfo(path, display, "csv", digest, size)
+    info = FileInfo(path, display, "csv", digest, size, limits=limits or Limits())
     if head.startswith(b"PAR1"):
         info.format = "parquet"
     elif head.startswith(b"PK\x03\x04"):
@@ -163,10 +170,61 @@ def inspect(path: Path, display: str) -> FileInfo:
     elif is_utf8:
         info.encoding = "utf-8"
     elif cp1252_ok:
+        _refuse_mixed(path)
         info.encoding = "cp1252"
     else:
         raise BadFile("text that is neither UTF-8 nor Windows-1252: save it as 'CSV UTF-8' and load that")
     return info
+
+
+#: A character UTF-8 writes in two to four bytes (not an overlong or surrogate form). In
+#: genuine Windows-1252 text such a pair is a capital accented letter followed by a symbol
+#: ("Ã©", "Â£"), which English-language extracts do not hold; it is what a UTF-8 line
+#: pasted into a Windows-1252 file looks like.
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_NOT_UTF8 = re.compile(rb"[\x80-\xff]")
+
+
+def _refuse_mixed(path: Path) -> None:
+    """Refuse a file that is not UTF-8 but has UTF-8 characters in it: lines saved in two
+    encodings, which either reading would garble. Names the first line of each kind."""
+    utf8_line = other_line = None
+    line = 1
+    with open(path, "rb") as fh:
+        carry = b""
+        while chunk := fh.read(_CHUNK):
+            data = carry + chunk
+            cut = data.rfind(b"\n") + 1 or len(data)  # whole lines only: a character never spans them
+            data, carry = data[:cut], data[cut:]
+            if utf8_line is None and (m := _UTF8_CHAR.search(data)):
+                utf8_line = line + data.count(b"\n", 0, m.start())
+            if other_line is None:
+                for m in _NOT_UTF8.finditer(data):
+                    if not _UTF8_CHAR.match(data, m.start()) and not _inside_utf8(data, m.start()):
+                        other_line = line + data.count(b"\n", 0, m.start())
+                        break
+            if utf8_line is not None and other_line is not None:
+                break
+            line += data.count(b"\n")
+        else:
+            if carry and utf8_line is None and (m := _UTF8_CHAR.search(carry)):
+                utf8_line = line + carry.count(b"\n", 0, m.start())
+    if utf8_line is not None:
+        raise BadFile(f"mixes two encodings: line {utf8_line} is UTF-8 but line {other_line or '?'} is Windows-1252 "
+                      "(was text pasted in from another file?); read either way, some characters would come out "
+                      "garbled: save the whole file as 'CSV UTF-8' and load that")
+
+
+def _inside_utf8(data: bytes, i: int) -> bool:
+    """Whether byte ``i`` (0x80-0xBF) continues a UTF-8 character that starts before it."""
+    for back in (1, 2, 3):
+        j = i - back
+        if j < 0 or not 0x80 <= data[i] <= 0xBF:
+            return False
+        m = _UTF8_CHAR.match(data, j)
+        if m and m.end() > i:
+            return True
+    return False
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -176,7 +234,13 @@ def _csv_header(info: FileInfo) -> list[str]:
     with open(info.path, "rb") as fh:
         head = fh.read(1 << 20)
     text = head.decode(info.encoding or "utf-8", errors="replace").lstrip("\ufeff")
-    first = next(csv.reader(io.StringIO(text)), [])
+    try:
+        first = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error as exc:  # e.g. a NUL byte in the header
+        raise BadFile(f"the header (row 1) cannot be read as CSV ({exc})", row=1) from None
+    if len(first) > info.limits.max_columns:
+        raise BadFile(f"the header has {len(first):,} columns, more than {info.limits.max_columns:,} "
+                      "(limit max_columns)", row=1)
     if not any(c.strip() for c in first):
         raise BadFile("row 1 is empty: the header (column names) must be in row 1", row=1)
     if len(first) == 1:
@@ -219,6 +283,10 @@ def _csv_batches(info: FileInfo, header: list[str], log: ProblemLog, loc: Locati
                 cols = [batch.column(i) for i in range(batch.num_columns)]
                 yield RawBatch(cols, rows)
         except pa.ArrowInvalid as exc:
+            if "straddl" in str(exc):  # pyarrow: a row longer than a read block
+                raise BadFile(f"a row after row {done + 1:,} is longer than {CSV_BLOCK >> 20} MB: a value longer than "
+                              f"{info.limits.max_value_chars:,} characters, or a quote (\") that is never closed",
+                              row=done + 2) from None
             if len(skipped) >= MAX_BAD_ROWS:
                 raise BadFile(f"more than {MAX_BAD_ROWS} rows have the wrong number of cells: "
                               "is the file really comma-separated CSV?") from None

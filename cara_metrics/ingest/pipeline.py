@@ -30,10 +30,11 @@ from .. import contract as C
 from ..dataroot import DataRootError, Version, clean_incoming, has_version, live_version
 from . import commit as commit_mod
 from . import crosscheck
-from .formats import BadFile, FileInfo, inspect, open_sheets
+from .formats import BadFile, FileInfo, PartRefused, inspect, open_sheets
 from .geography import Geography
 from .headers import detect
 from .problems import Location, ProblemLog
+from .settings import Settings
 from .stage import Stager
 
 #: Written by export-raw beside the files it writes: marks them (by hash) as synthetic.
@@ -50,6 +51,7 @@ class Options:
     report: Path | None = None
     progress: bool | None = None  # None: only when stderr is a terminal
     today: dt.date = field(default_factory=dt.date.today)
+    settings: Settings = field(default_factory=Settings)  # the token shape and the limits (settings.load)
 
 
 def is_synthetic(info: FileInfo) -> bool:
@@ -116,6 +118,9 @@ def _read_file(info: FileInfo, stager: Stager, opts: Options, log: ProblemLog) -
             loc = sheet.location
             try:
                 table = stager.add_sheet(sheet, opts.kind)
+            except PartRefused as exc:  # the workbook's XML stream stopped: no further sheet can be read
+                log.add(loc, exc.row, exc.column, str(exc))
+                break
             except BadFile as exc:
                 log.add(loc, exc.row, exc.column, str(exc))
                 continue
@@ -144,7 +149,7 @@ def run(opts: Options) -> int:
         infos: list[FileInfo] = []
         for path in opts.files:
             try:
-                infos.append(inspect(path, path.name))
+                infos.append(inspect(path, path.name, opts.settings.limits))
             except BadFile as exc:
                 log.add(Location(path.name), exc.row, exc.column, str(exc))
         seen: dict[str, str] = {}
@@ -157,7 +162,7 @@ def run(opts: Options) -> int:
             seen.setdefault(info.sha256, info.display)
         peeked = {id(i): _peek_table(i, opts.kind) for i in infos}
         ordered = sorted(infos, key=lambda i: peeked[id(i)] != "areas")  # stable: areas first
-        stager = Stager(work, log, opts.today)
+        stager = Stager(work, log, opts.today, opts.settings)
         stager.geo = Geography(_merged_areas(previous, []))
         entries: dict[int, dict] = {}
         areas_done = False

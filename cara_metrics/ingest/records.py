@@ -15,8 +15,8 @@ with DuckDB and only *proves it clean*, counting it on the way:
   functions: quotes as pyarrow reads them, trimming, dates, areas, codes, true/false and
   the personal-identifier screen.
 * Every other column is checked row by row in SQL, with a screen that flags at least what
-  the exact reader would refuse (``pii.SQL_SCREEN``) and any quote that does not close
-  within its cell.
+  the exact reader would refuse (``pii.SQL_SCREEN``, control characters, cells longer
+  than ``max_value_chars``) and any quote that does not close within its cell.
 
 Anything doubtful returns a ``Declined`` (with the reason, for tests and debugging) and the
 caller reads the file with the exact reader, which reports every problem as before. So the
@@ -55,7 +55,7 @@ from .formats import FileInfo
 from .geography import Geography
 from .headers import Detection
 from .rules import spec_for
-from .values import Encoded, encode, parse_column
+from .values import CONTROL, Encoded, cell_problems, encode, parse_column
 
 #: ``_src`` row bits of a quick count: the row is not known (see the module docstring).
 ROW_UNKNOWN = 0xFFFFFFFF
@@ -67,7 +67,7 @@ _QUOTED = re.compile(r'"((?:[^"]|"")*)"', re.DOTALL)
 #: cell, or closed with more text after it. (Exactly the cells ``pyarrow_cell`` gives None.)
 OPEN_QUOTE = r'^"(?:[^"]|"")*$|^"(?:[^"]|"")*"[^"]'
 #: Cells of the columns ingest does not use that send a file to the exact reader (SQL).
-DOUBTFUL = pii.SQL_SCREEN + "|" + OPEN_QUOTE
+DOUBTFUL = pii.SQL_SCREEN + "|" + OPEN_QUOTE + "|" + CONTROL
 _GLOB = re.compile(r"[*?\[\]{}]")
 _TRANSCODE_CHUNK = 8 << 20
 SERIES = "force"  # the series of record-level extracts: the force's own crime system
@@ -166,8 +166,8 @@ class _Maps:
     ``tables[role]``: raw, the value(s), and ``absent`` (empty once trimmed).
     """
 
-    def __init__(self, geo: Geography, today: dt.date) -> None:
-        self.geo, self.today = geo, today
+    def __init__(self, geo: Geography, today: dt.date, max_chars: int) -> None:
+        self.geo, self.today, self.max_chars = geo, today, max_chars
         self.tables: dict[str, pa.Table] = {}
 
     def _encoded(self, role: str, raws: list[str | None]) -> Encoded | Declined:
@@ -176,6 +176,8 @@ class _Maps:
             return Declined(f"a {role} cell the exact reader must split, or a missing cell")
         if pii.screen(enc.dictionary).any():
             return Declined(f"a {role} value that looks like a personal identifier")
+        if cell_problems(enc.dictionary, self.max_chars):
+            return Declined(f"a {role} value with a control character, or too long")
         return enc
 
     def _parsed(self, role: str, raws: list[str | None], column: str) -> tuple[pa.Array, np.ndarray] | Declined:
@@ -238,7 +240,7 @@ def count_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, det: Detection, ce
     n = len(cells)
     used = set(roles.values())
     others = [j for j in range(n) if j not in used]
-    checks = [f"cara_doubtful(c{j}, $doubtful)" for j in others] + [f"c{j} <> ''" for j in unnamed] + [f"c{n} IS NOT NULL"]
+    checks = [f"cara_doubtful(c{j}, $doubtful, $max_chars)" for j in others] + [f"c{j} <> ''" for j in unnamed] + [f"c{n} IS NOT NULL"]
     ident = {r: f"c{j}" for r, j in roles.items()}
     scan = sql("records_scan").format(
         month=ident["month"], area=ident["area"], code=ident["code"], group=ident["group"], flag=ident["flag"],
@@ -249,7 +251,7 @@ def count_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, det: Detection, ce
         con.execute(sql("records_macros"))
         params = {"path": str(path), "columns": columns, "missing": MISSING}
         if others:  # bound only when used
-            params["doubtful"] = DOUBTFUL
+            params["doubtful"], params["max_chars"] = DOUBTFUL, info.limits.max_value_chars
         con.execute(scan, params)
     except duckdb.Error as exc:
         return Declined(f"DuckDB could not split it: {str(exc).splitlines()[0][:120]}")
@@ -257,12 +259,13 @@ def count_csv(con: duckdb.DuckDBPyConnection, info: FileInfo, det: Detection, ce
         if path != info.path.resolve():  # a transcoded copy, or a link, in the work folder
             path.unlink(missing_ok=True)
     try:
-        return _count(con, roles, geo, today)
+        return _count(con, roles, geo, today, info.limits.max_value_chars)
     finally:
         con.execute("DROP TABLE IF EXISTS records_scan")
 
 
-def _count(con: duckdb.DuckDBPyConnection, roles: dict[str, int], geo: Geography, today: dt.date) -> Counted | Declined:
+def _count(con: duckdb.DuckDBPyConnection, roles: dict[str, int], geo: Geography, today: dt.date,
+           max_chars: int) -> Counted | Declined:
     total, doubtful = con.execute(sql("records_summary")).fetchall()[0]
     if total == 0:
         return Declined("no data rows")
@@ -275,7 +278,7 @@ def _count(con: duckdb.DuckDBPyConnection, roles: dict[str, int], geo: Geography
             dates.append((key, raw))
         else:
             values.setdefault(role, []).append(raw)
-    maps = _Maps(geo, today)
+    maps = _Maps(geo, today, max_chars)
     for declined in (maps.months(dates), maps.areas(values["area"]),
                      maps.simple("code", values["code"], "offence_code"),
                      maps.simple("group", values["group"], "offence_group"),

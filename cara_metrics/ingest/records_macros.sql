@@ -14,6 +14,9 @@ CREATE OR REPLACE TEMP MACRO cara_month_key(v) AS CASE
 END;
 
 -- A cell of a column ingest does not use that the quick pass cannot vouch for: missing (the
--- row has too few cells) or matching `pattern` (records.DOUBTFUL: anything that might be a
--- personal identifier, and a quote that opens the cell but does not close it at its end).
-CREATE OR REPLACE TEMP MACRO cara_doubtful(v, pattern) AS v IS NULL OR regexp_matches(v, pattern);
+-- row has too few cells), longer than `max_chars` (the raw cell is never shorter than its
+-- value) or matching `pattern` (records.DOUBTFUL: anything that might be a personal
+-- identifier, a control character, and a quote that opens the cell but does not close it
+-- at its end).
+CREATE OR REPLACE TEMP MACRO cara_doubtful(v, pattern, max_chars) AS
+    v IS NULL OR length(v) > max_chars OR regexp_matches(v, pattern);

@@ -14,6 +14,7 @@ happened, so a future date is a typing error.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -23,6 +24,7 @@ import pyarrow.compute as pc
 
 from .. import contract as C
 from .headers import compact
+from .settings import Identifiers
 from .values import Spec
 
 #: Columns holding an area, and what kind of area must be there.
@@ -31,6 +33,8 @@ FINANCIAL_YEAR = {("costs", "financial_year"), ("crime_context", "financial_year
 QUARTER = {("costs", "quarter"), ("crime_context", "quarter")}
 CODES = {"offence_code", "area_code", "parent_code", "successor_code"}
 FUTURE_OK = {("areas", "valid_from"), ("areas", "valid_to")}
+#: Columns holding a pseudonymous token of the declared shape (``settings.Identifiers``).
+TOKENS = {"person_id"}
 
 _SYNONYMS: dict[str, dict[str, str]] = {
     "sex": {"m": "male", "f": "female", "man": "male", "woman": "female", "other": "other_or_not_stated",
@@ -43,9 +47,13 @@ _SYNONYMS: dict[str, dict[str, str]] = {
 }
 
 
-def spec_for(table: str, col: C.Column, today: dt.date) -> Spec:
-    """How ingest reads ``col`` of ``table``."""
+def spec_for(table: str, col: C.Column, today: dt.date, ids: Identifiers | None = None) -> Spec:
+    """How ingest reads ``col`` of ``table`` (``ids``: the declared token shape; default if None)."""
     not_after = None if (table, col.name) in FUTURE_OK else today
+    if col.name in TOKENS:
+        ids = ids or Identifiers()
+        return Spec("token", pattern=re.compile(ids.person_id), shape=ids.shape(),
+                    refuse_dates=ids.refuse_dates_in_person_id, not_after=today)
     if (table, col.name) in FINANCIAL_YEAR:
         return Spec("financial_year")
     if (table, col.name) in QUARTER:

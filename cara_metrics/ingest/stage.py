@@ -34,7 +34,8 @@ from .headers import Detection, detect, misspelt, plausible, suggest
 from .problems import Location, ProblemLog
 from .rules import AREA_COLUMNS, ROW_RULES, spec_for
 from .spreadsheets import column_letter
-from .values import Encoded, encode, parse_column
+from .settings import Settings
+from .values import Encoded, cell_problems, encode, parse_column
 
 PROVENANCE = [pa.field("_src", pa.int64()), pa.field("_ok", pa.bool_())]
 DEFAULT_SERIES = records.SERIES
@@ -49,8 +50,9 @@ def staging_schema(table: str) -> pa.Schema:
 class Stager:
     """The validated rows of a batch, per table, staged under ``work_dir``."""
 
-    def __init__(self, work_dir: Path, log: ProblemLog, today: dt.date) -> None:
+    def __init__(self, work_dir: Path, log: ProblemLog, today: dt.date, settings: Settings | None = None) -> None:
         self.work_dir, self.log, self.today = work_dir, log, today
+        self.settings = settings or Settings()
         self.geo = Geography(None)
         self.locations: list[Location] = []
         self.headers: list[dict[str, str]] = []  # per location: field -> header as written
@@ -192,13 +194,25 @@ class Stager:
             self.report(loc, rows, mask, f"{column_letter(j)} (no header)",
                         lambda i: "a value in a column with no header: name the column or clear it")
             bad |= mask
+        flagged: dict[int, np.ndarray] = {}  # column -> rows already refused for what a cell holds
         for j, enc in encoded.items():
+            unreadable = cell_problems(enc.dictionary, self.settings.limits.max_value_chars)
             flags = pii.screen(enc.dictionary)
+            if unreadable:
+                per_value = np.zeros(len(enc.dictionary), bool)
+                per_value[list(unreadable)] = True
+                mask = enc.spread(per_value)
+                self.report(loc, rows, mask, cells[j] or column_letter(j),
+                            lambda i, e=enc, u=unreadable: u[int(e.codes[i])])
+                flags[per_value] = False  # one problem per cell is enough
+                flagged[j] = mask
+                bad |= mask
             if flags.any():
                 mask = enc.spread(flags)
                 self.report(loc, rows, mask, cells[j] or column_letter(j), lambda i, e=enc: (
                     f"looks like {pii.kind_of(e.dictionary[int(e.codes[i])].as_py())}: personal identifiers "
                     "must not be loaded (value not shown)"))
+                flagged[j] = flagged.get(j, np.zeros(n, bool)) | mask
                 bad |= mask
         table = C.TABLES[det.shape.table]
         out: dict[str, pa.Array] = {}
@@ -214,8 +228,8 @@ class Stager:
             if col.required and col.name not in ("area_code_original",):
                 self.report(loc, rows, ~enc.present, header, lambda i: "a value is required here")
                 bad |= ~enc.present
-            parsed = parse_column(enc, spec_for(table.name, col, self.today))
-            self.report(loc, rows, parsed.bad, header, parsed.message)
+            parsed = parse_column(enc, spec_for(table.name, col, self.today, self.settings.identifiers))
+            self.report(loc, rows, parsed.bad & ~flagged.get(j, np.zeros(n, bool)), header, parsed.message)
             bad |= parsed.bad
             out[col.name] = parsed.values
         if table.name in AREA_COLUMNS:

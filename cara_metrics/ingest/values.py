@@ -15,11 +15,18 @@ Accepted forms (docs/loading-data.md lists them for analysts):
 * financial years 2019/20 or 2019-20 or 2019/2020; quarters 1-4 or Q1-Q4.
 * values from a fixed list: matched ignoring case, spaces and punctuation ("In progress"
   is ``in_progress``), plus a few synonyms (M/F for sex, offence labels).
+* pseudonymous tokens (``person_id``): the declared shape (``settings.Identifiers``), in
+  full; a value that does not fit is never echoed (it may be a name).
+
+Every cell of every column, used or not, must also be text a person can read
+(``cell_problems``): no control characters (a NUL byte, a form feed...) and no more than
+``max_value_chars`` characters (Excel's own limit for a cell is 32,767).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +47,9 @@ class Spec:
     minimum: float | None = None
     maximum: float | None = None
     not_after: dt.date | None = None  # dates later than this are refused (the future)
+    pattern: re.Pattern | None = None  # token: the declared shape, matched in full
+    shape: str = ""  # token: the shape in words, for the message
+    refuse_dates: bool = False  # token: refuse eight digits that read as a date (of birth)
 
 
 @dataclass
@@ -124,6 +134,22 @@ def _parse_allowed(d: pa.Array, errors: dict[int, str], allowed: dict[str, str])
     return pa.array(out, pa.string())
 
 
+def _parse_token(d: pa.Array, errors: dict[int, str], spec: Spec) -> pa.Array:
+    from .settings import date_inside
+
+    today = spec.not_after or dt.date.today()
+    for i, v in enumerate(d.to_pylist()):
+        if v is None:
+            continue
+        if spec.pattern is not None and not spec.pattern.fullmatch(v):
+            errors[i] = (f"not a pseudonymous token of the declared shape: {spec.shape} (value not shown); "
+                         "replace it with the pseudonym, or declare your tokens' shape in [identifiers] of the ingest settings")
+        elif spec.refuse_dates and date_inside(v, today):
+            errors[i] = ("the token holds eight digits that read as a date (a date of birth?) (value not shown): "
+                         "issue pseudonyms that carry no personal data")
+    return d
+
+
 def _check_range(values: pa.Array, d: pa.Array, errors: dict[int, str], spec: Spec) -> pa.Array:
     if spec.minimum is None and spec.maximum is None:
         return values
@@ -163,11 +189,36 @@ def parse_distinct(d: pa.Array, spec: Spec) -> tuple[pa.Array, dict[int, str]]:
         out = _check_range(_parse_quarter(d, errors), d, errors, spec)
     elif spec.allowed is not None:
         out = _parse_allowed(d, errors, spec.allowed)
+    elif k == "token":
+        out = _parse_token(d, errors, spec)
     elif k == "code":
         out = pc.utf8_upper(d)
     else:
         out = d
     return out, errors
+
+
+#: Control characters no readable value holds (tab and line breaks are allowed).
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def cell_problems(d: pa.Array, max_chars: int) -> dict[int, str]:
+    """Problems of distinct values ``d`` whatever their column: control characters, length."""
+    out: dict[int, str] = {}
+    if len(d) == 0:
+        return out
+    ctrl = match(d, CONTROL)
+    long = pc.greater(pc.utf8_length(d), max_chars).fill_null(False).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(ctrl | long):
+        v = d[int(i)].as_py()
+        if ctrl[i]:
+            c = re.search(CONTROL, v).group()
+            what = "a NUL byte (U+0000)" if c == "\x00" else f"the control character U+{ord(c):04X}"
+            out[int(i)] = f"holds {what}: the file is damaged or was not saved as text; export it again"
+        else:
+            out[int(i)] = (f"a value of {len(v):,} characters: longer than the {max_chars:,} a cell may hold "
+                           "(is a quote not closed, or two columns run together?)")
+    return out
 
 
 def clean_text(raw: pa.Array) -> pa.Array:

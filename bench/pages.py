@@ -31,7 +31,7 @@ from cara_metrics import contract, warehouse
 from cara_metrics.analysis import about, completion, crime, overview, quality, referrals, reoffending, survey, value
 from cara_metrics.contract import financial_year_label
 from cara_metrics.dataroot import live_version
-from cara_metrics.panels import areas_frame
+from cara_metrics.areas import areas_frame
 from cara_metrics.periods import Filters, add_months, fy_of, period_label, period_starts
 
 try:  # the board pack is optional (the Overview page checks its period on load)

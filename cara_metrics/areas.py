@@ -20,13 +20,13 @@ import pandas as pd
 
 from . import warehouse
 from .dataroot import DataRootError
+from .errors import NoData
 from .periods import Filters, Grain, period_label, period_starts
 
 T = TypeVar("T")
 
-
-class NoData(LookupError):
-    """The selection has no data; the message says so in plain English."""
+__all__ = ["NoData", "area_name", "area_names", "areas_frame", "cached_on_version", "clear", "data_as_at", "fill_periods",
+           "force_of"]
 
 
 _lock = threading.Lock()

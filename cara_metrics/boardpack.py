@@ -51,7 +51,8 @@ from .metrics import Result
 from .analysis import completion, crime, overview, referrals, reoffending, survey, value
 from .contract import financial_year_label, parse_financial_year
 from .dataroot import DataRootError, data_root, live_version
-from .panels import NoData, Panel, Tile, area_names, areas_frame, data_as_at, force_of
+from .panels import NoData, Panel, Tile
+from .areas import area_names, areas_frame, data_as_at, force_of
 from .periods import Filters, format_date, fy_end, fy_of, fy_start
 
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"

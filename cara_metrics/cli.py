@@ -13,8 +13,9 @@ from typing import Sequence
 
 
 
-class UsageError(Exception):
-    """Wrong use of a command (exit code 2)."""
+from .errors import UsageError  # noqa: E402  (commands import it from here or from errors)
+
+__all__ = ["UsageError", "build_parser", "main", "run"]
 
 
 def _add_synth(sub) -> None:

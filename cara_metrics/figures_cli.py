@@ -46,7 +46,7 @@ def register(subparsers) -> None:
 
 
 def _selection(args, root: Path, release: bool) -> Filters:
-    from .cli import UsageError
+    from .errors import UsageError
     from .contract import parse_financial_year
 
     if (args.date_from is None) != (args.date_to is None):
@@ -87,7 +87,7 @@ def _default_area(root: Path, release: bool) -> str:
         df = warehouse.query("areas_current", root=root)
     forces = df[df["area_type"] == "force"]["area_code"]
     if forces.empty:
-        from .cli import UsageError
+        from .errors import UsageError
 
         raise UsageError("the data root has no force area: give --area CODE")
     return str(forces.iloc[0])
@@ -95,7 +95,7 @@ def _default_area(root: Path, release: bool) -> str:
 
 def run(args) -> int:
     from . import registry
-    from .cli import UsageError
+    from .errors import UsageError
     from .dataroot import DataRootError, data_root
 
     if args.list:

@@ -11,10 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import registry
-from .areas import NoData, area_names, areas_frame, cached_on_version, clear, data_as_at, fill_periods, force_of
+from .errors import NoData
 
-__all__ = ["NoData", "Panel", "Tile", "area_names", "areas_frame", "cached_panel", "data_as_at", "fill_periods",
-           "force_of", "n_text"]
+__all__ = ["NoData", "Panel", "Tile", "n_text"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +55,3 @@ class Tile:
 
 def n_text(n: int | float, what: str = "people") -> str:
     return f"n = {int(n):,} {what}"
-
-
-# A built Panel is immutable in use (pages only draw it), so it is shared: profiling showed
-# most of a warm page rerun was Plotly rebuilding figures from cached query results.
-cached_panel = cached_on_version
-
-
-def clear_panel_cache() -> None:
-    clear()

@@ -15,11 +15,13 @@ from typing import Callable, Iterator
 import pandas as pd
 import streamlit as st
 
-from . import warehouse
+from . import page_run
+from .analysis import choices
 from .contract import financial_year_label, parse_financial_year
 from .dataroot import DataRootError
-from .panels import NoData, Panel, Tile, areas_frame
-from .periods import Filters, Grain, format_date, fy_end, fy_of, fy_start
+from .errors import QueryError
+from .panels import NoData, Panel, Tile
+from .periods import Filters, Grain, format_date, fy_end, fy_start
 
 AREA_TYPE_LABELS = {"force": "Force area", "community_safety_partnership": "Community safety partnership", "local_authority": "Local authority"}
 GRAIN_LABELS: dict[str, Grain] = {"Financial year": "year", "Quarter": "quarter", "Month": "month"}
@@ -39,7 +41,7 @@ def guard(what: str = "this section") -> Iterator[None]:
         yield
     except NoData as exc:
         st.info(f"No data for this selection. {exc} Try a wider period or another area.")
-    except (warehouse.QueryError, DataRootError) as exc:
+    except (QueryError, DataRootError) as exc:
         st.error(f"We could not show {what}. {exc}")
     except Exception as exc:  # noqa: BLE001 - users must never see a traceback
         st.error(f"We could not show {what} because of an unexpected problem ({type(exc).__name__}). "
@@ -57,10 +59,10 @@ def synthetic_banner() -> None:
     from . import ui_auth
 
     try:
-        v = warehouse.current_version(None, "warehouse")
+        synthetic = page_run.is_synthetic()
     except DataRootError:
         return
-    if v.synthetic:
+    if synthetic:
         viewer = ui_auth.viewer()
         open_note = (" Staff pages are open without sign-in only because this is the demo data shipped with the "
                      "dashboard; with any other data, staff must sign in."
@@ -73,17 +75,10 @@ def synthetic_banner() -> None:
 
 
 def data_as_at_text() -> str:
-    return format_date(warehouse.as_of(warehouse.current_version(None, "warehouse")))
+    return format_date(page_run.data_as_at())
 
 
 # --- filters --------------------------------------------------------------------------------
-
-
-def _coverage() -> tuple[int, int]:
-    df = warehouse.query("data_coverage")
-    first = min(pd.Timestamp(d).date() for d in df["first_date"].dropna())
-    last = max(pd.Timestamp(d).date() for d in df["last_date"].dropna())
-    return fy_of(first), fy_of(last)
 
 
 def _qp(name: str) -> str | None:
@@ -105,10 +100,10 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
     URL parameters: ``area`` (area code), ``from`` and ``to`` (financial years like
     2019/20), or ``start`` and ``end`` (ISO dates) for a custom range.
     """
-    first_fy, last_fy = _coverage()
+    first_fy, last_fy = page_run.coverage_years()
     years = list(range(first_fy, last_fy + 1))
     labels = [financial_year_label(y) for y in years]
-    areas = areas_frame()
+    areas = choices.areas()
     codes = list(areas["area_code"])
     names = dict(zip(areas["area_code"], areas["area_name"]))
     types = dict(zip(areas["area_code"], areas["area_type"]))
@@ -185,10 +180,9 @@ def grain_picker(key: str = "grain", default: str = "Financial year") -> Grain:
 def page_header(title: str, question: str | None = None) -> None:
     """Title, the question the page answers, and the banner every commissioner page carries.
 
-    Also pins the live warehouse version for this page run (see warehouse.pin).
+    Also pins the live warehouse version for this page run (see page_run.pin).
     """
-    with contextlib.suppress(DataRootError):
-        warehouse.pin()
+    page_run.pin()
     st.title(title)
     if question:
         st.markdown(f"**{question}**")

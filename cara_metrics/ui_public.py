@@ -27,7 +27,8 @@ import streamlit as st
 from . import public
 from .dataroot import DataRootError
 from .panels import NoData, Panel, Tile
-from .warehouse import QueryError, pin as warehouse_pin
+from .errors import QueryError
+from .page_run import pin as page_pin
 
 log = logging.getLogger("cara_metrics")
 
@@ -38,7 +39,7 @@ def start(title: str, lead: str | None = None) -> public.ReleaseInfo:
     st.title(title)
     try:
         # One page run reads one release, even if a publish switches CURRENT meanwhile.
-        warehouse_pin(None, "release")
+        page_pin("release")
         info = public.release_info()
     except public.ReleaseFileError as exc:
         st.error(f"We could not show this page. {exc} {_LATER}")

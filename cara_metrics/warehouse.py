@@ -26,14 +26,13 @@ import pandas as pd
 
 from . import contract
 from .dataroot import Kind, Version, data_root, live_version
+from .errors import QueryError  # re-exported: callers catch warehouse.QueryError
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
 
-class QueryError(RuntimeError):
-    """A query failed because the data is missing or damaged; the message is for users."""
 
 
 @lru_cache(maxsize=None)

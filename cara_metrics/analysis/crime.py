@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, formatting as fmt, registry, warehouse
-from ..panels import NoData, Panel, Tile, area_names, force_of, cached_panel
+from ..panels import NoData, Panel, Tile
+from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, period_label
 from .tiles import year_tile
 

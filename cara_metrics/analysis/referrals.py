@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, contract, formatting as fmt, registry, warehouse
-from ..panels import NoData, Panel, Tile, area_names, data_as_at, fill_periods, force_of, cached_panel
+from ..panels import NoData, Panel, Tile
+from ..areas import area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
 from .tiles import year_tile
 

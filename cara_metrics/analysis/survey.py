@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import charts, contract, formatting as fmt, registry, stats, warehouse
-from ..panels import NoData, Panel, Tile, area_names, fill_periods, force_of, cached_panel
+from ..panels import NoData, Panel, Tile
+from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
 from .tiles import ci_text, year_tile
 

@@ -8,7 +8,8 @@ import pandas as pd
 
 from ... import formatting as fmt, metrics, registry, stats, warehouse
 from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
-from ...panels import NoData, Tile, data_as_at
+from ...panels import NoData, Tile
+from ...areas import data_as_at
 from ...periods import Filters, format_date, period_label
 from .wording import _area, _ci_words, _cohort, _why_not, comparison_text, during, period_text, persons
 

@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ... import charts, formatting as fmt, registry, stats
-from ...panels import NoData, Panel, areas_frame, fill_periods, force_of, cached_panel
+from ...panels import NoData, Panel
+from ...areas import areas_frame, fill_periods, force_of, cached_on_version as cached_panel
 from ...periods import Filters
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km, by_area, compare,
     compare_means, from_counts, last_complete_index)

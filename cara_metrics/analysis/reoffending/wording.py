@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from ... import formatting as fmt, registry, stats
-from ...panels import NoData, area_names
+from ...panels import NoData
+from ...areas import area_names
 from ...periods import Filters, format_date
 from ...metrics.reoffending import Comparison, Group, MIN_GROUP, MeanComparison, last_complete_index, people
 

@@ -116,16 +116,6 @@ def figure(data: Sequence[Any], base: Dict, *, xaxis: Dict | None = None, yaxis:
     return go.Figure(data=list(data), layout=lay)
 
 
-def base_layout(fig: go.Figure, *, y_title: str = "", x_title: str = "", percent: bool = False, height: int = 380) -> go.Figure:
-    """Apply the house layout to an existing figure (subplots, hand-built figures)."""
-    lay = layout(y_title=y_title, x_title=x_title, percent=percent, height=height)
-    xaxis, yaxis = lay.pop("xaxis"), lay.pop("yaxis")
-    fig.update_layout(lay)
-    fig.update_xaxes(xaxis)
-    fig.update_yaxes(yaxis)
-    return fig
-
-
 def event_marks(x_min: dt.date, x_max: dt.date, events: Sequence[Event] = EVENTS) -> Dict:
     """Layout additions marking the events inside the x range, labels staggered so they do not collide."""
     shown = [e for e in events if x_min <= e.date <= x_max]
@@ -141,14 +131,6 @@ def event_marks(x_min: dt.date, x_max: dt.date, events: Sequence[Event] = EVENTS
         margin=dict(t=40 + 26 * len(shown)),
         legend=dict(y=1.02 + 0.07 * len(shown)),
     )
-
-
-def add_events(fig: go.Figure, x_min: dt.date, x_max: dt.date, events: Sequence[Event] = EVENTS) -> None:
-    """Mark events on an existing figure (prefer ``events=`` on the builders: one call, not many)."""
-    marks = event_marks(x_min, x_max, events)
-    if marks:
-        fig.update_layout(shapes=list(fig.layout.shapes) + marks.pop("shapes"),
-                          annotations=list(fig.layout.annotations) + marks.pop("annotations"), **marks)
 
 
 def _dates(values) -> list[pd.Timestamp]:

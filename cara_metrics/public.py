@@ -42,8 +42,6 @@ log = logging.getLogger("cara_metrics")
 
 RELEASE_TABLES = ("crime", "referrals", "outcomes", "survey", "reoffending")
 HEADLINE_QUESTION = "attitude"
-#: Symbols that stand in place of a value (the others qualify a value that is shown).
-REPLACING = ("[c]", "[x]", "[z]")
 AREA_TYPE_LABELS = {"force": "Police force area", "community_safety_partnership": "Community safety partnership",
                     "local_authority": "Local authority"}
 
@@ -233,11 +231,6 @@ def year_options(root: Path | None = None) -> list[str]:
     if failed and not years:
         raise failed[0]
     return sorted(years, reverse=True)
-
-
-def _is_force(area_code: str, root: Path | None) -> bool:
-    a = areas(root)
-    return bool((a.loc[a["area_code"] == area_code, "area_type"] == "force").any())
 
 
 # --------------------------------------------------------------------------------------

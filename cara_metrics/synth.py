@@ -90,9 +90,6 @@ OFFENCES = [
     ("10A", "Possession of article with a blade or point", "Possession of weapons offences", 0.005, 0.02, 30.0),
     ("195", "Other crimes against society", "Miscellaneous crimes against society", 0.0, 0.115, 1.0),
 ]
-#: Offence codes of the CARA index offences, for later DA offences.
-INDEX_OFFENCE_CODES = {"common_assault": "105A", "criminal_damage": "58A", "harassment": "8L",
-                       "threatening_behaviour": "9A", "domestic_theft": "49"}
 
 #: Monthly seasonality of recorded crime (April first): summer high, winter low.
 SEASON = np.array([1.00, 1.05, 1.06, 1.09, 1.07, 1.00, 1.00, 0.95, 0.93, 0.91, 0.93, 1.01])
@@ -150,10 +147,6 @@ def _covid_factor(month: dt.date) -> float:
 
 def _to_days(d: dt.date) -> int:
     return (d - dt.date(1970, 1, 1)).days
-
-
-def _from_days(x: np.ndarray) -> np.ndarray:
-    return np.asarray(x, dtype="int64").astype("datetime64[D]")
 
 
 # --- crime ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from . import page_run
-from .analysis import choices
+from .analysis import checks, choices
 from .contract import financial_year_label, parse_financial_year
 from .dataroot import DataRootError
 from .errors import QueryError
@@ -177,12 +177,21 @@ def grain_picker(key: str = "grain", default: str = "Financial year") -> Grain:
 # --- display -----------------------------------------------------------------------------------
 
 
+def registry_warning() -> None:
+    """Staff only: a warning naming each metric whose declaration is broken (logged too)."""
+    problems = checks.registry_problems()
+    if problems:
+        st.warning("Some figures may be wrong: the metric registry has problems. Tell the data team: "
+                   + "; ".join(problems), icon="⚠️")
+
+
 def page_header(title: str, question: str | None = None) -> None:
     """Title, the question the page answers, and the banner every commissioner page carries.
 
     Also pins the live warehouse version for this page run (see page_run.pin).
     """
     page_run.pin()
+    registry_warning()
     st.title(title)
     if question:
         st.markdown(f"**{question}**")

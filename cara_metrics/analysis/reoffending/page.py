@@ -83,15 +83,17 @@ def tile(f: Filters, root: Path | None = None) -> Tile:
     if cara is None or not cara["denominator"]:
         return Tile(m.id, "Reoffended within a year", None, "–", None,
                     "no one in the period has a complete 18-month follow-up yet", period, m.definition)
-    delta = None
+    delta, interval = None, ""
     if diff is not None and not pd.isna(diff["value"]):
         d = diff["value"]
-        delta = (f"{fmt.points(abs(d))} {'lower' if d < 0 else 'higher'} than the comparison group ({fmt.pct(comp['value'])}); "
-                 f"likely between {fmt.number(-100 * diff['ci_high'], 0)} and {fmt.number(-100 * diff['ci_low'], 0)} fewer per 100")
+        delta = f"{fmt.points(abs(d))} {'lower' if d < 0 else 'higher'} than the comparison group"
+        interval = (f"; the difference is likely between {fmt.number(-100 * diff['ci_high'], 0)} and "
+                    f"{fmt.number(-100 * diff['ci_low'], 0)} fewer per 100")
     return Tile(
         m.id, "Reoffended within a year", cara["value"], fmt.pct(cara["value"]), delta,
-        f"{fmt.count(cara['numerator'])} of {fmt.count(cara['denominator'])} referred; comparison "
-        f"{fmt.count(comp['numerator'])} of {fmt.count(comp['denominator'])} (not randomised)",
+        f"{fmt.count(cara['numerator'])} of {fmt.count(cara['denominator'])} referred; comparison group "
+        f"{fmt.pct(comp['value'])}, {fmt.count(comp['numerator'])} of {fmt.count(comp['denominator'])} "
+        f"(not randomised){interval}",
         period, m.definition, delta_is_good=None,
         delta_arrow="off" if delta is None else ("down" if diff["value"] < 0 else "up"),
     )

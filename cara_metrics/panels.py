@@ -5,7 +5,9 @@ summary for screen readers, and the metric whose footer goes underneath.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
+from typing import Callable, Union
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,15 +18,42 @@ from .errors import NoData
 __all__ = ["NoData", "Panel", "Tile", "n_text"]
 
 
-@dataclass(frozen=True)
+FigureSource = Union[go.Figure, Callable[[], go.Figure], None]
+
+
 class Panel:
-    metric_id: str
-    title: str
-    subtitle: str
-    table: pd.DataFrame
-    figure: go.Figure | None
-    summary: str
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    """One chart's worth of a page. Read-only once built (panels are cached and shared).
+
+    ``figure`` may be given as a Figure or as a function that builds one: the Plotly figure
+    is then built only when something draws it (a page), never for the table view, a CSV
+    download, the board pack or ``figures``, which read ``table`` and the metric result.
+    """
+
+    __slots__ = ("metric_id", "title", "subtitle", "table", "summary", "notes", "_source", "_built", "_lock")
+
+    def __init__(self, metric_id: str, title: str, subtitle: str, table: pd.DataFrame, figure: FigureSource,
+                 summary: str, notes: tuple[str, ...] = ()) -> None:
+        for name, value in (("metric_id", metric_id), ("title", title), ("subtitle", subtitle), ("table", table),
+                            ("summary", summary), ("notes", tuple(notes)), ("_source", figure), ("_built", None),
+                            ("_lock", threading.Lock())):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Panel is read-only once built (it is cached and shared between sessions)")
+
+    @property
+    def has_figure(self) -> bool:
+        return self._source is not None
+
+    @property
+    def figure(self) -> go.Figure | None:
+        """The Plotly figure, built on first use and kept."""
+        if self._source is None or isinstance(self._source, go.Figure):
+            return self._source
+        with self._lock:
+            if self._built is None:
+                object.__setattr__(self, "_built", self._source())
+            return self._built
 
     @property
     def metric(self) -> registry.Metric:

@@ -251,11 +251,11 @@ def panel(p: Panel, key: str) -> None:
     """Title that states the message, subtitle, chart, table view, CSV download, footer."""
     st.subheader(p.title)
     st.caption(p.subtitle)
-    if p.figure is not None:
+    if p.has_figure:
         st.plotly_chart(p.figure, width="stretch", theme=None, key=f"chart-{key}", config={"displaylogo": False})
     for note in p.notes:
         st.markdown(f"*{note}*")
-    with st.expander("Table view of this chart" if p.figure is not None else "Table"):
+    with st.expander("Table view of this chart" if p.has_figure else "Table"):
         dataframe(p.table)
     st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(p.metric.title)}-{key}.csv",
                        mime="text/csv", key=f"dl-{key}")

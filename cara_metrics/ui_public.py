@@ -154,7 +154,7 @@ def panel(p: Panel, key: str, heading: Callable[[str], object] = st.subheader) -
     """Title (a heading), subtitle, chart, summary sentence, table, notes, footer."""
     heading(p.title)
     st.caption(p.subtitle)
-    if p.figure is not None:
+    if p.has_figure:
         st.plotly_chart(p.figure, width="stretch", theme=None, key=f"chart-{key}",
                         config={"displaylogo": False, "displayModeBar": False})
     st.markdown(f"**In words:** {p.summary}")

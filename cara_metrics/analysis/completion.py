@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 
 import pandas as pd
@@ -96,7 +98,7 @@ def funnel_panel(f: Filters, root: Path | None = None) -> Panel:
     })
     df["share"] = df["people"] / referred
     df["label"] = [f"{fmt.count(n)} ({fmt.pct(s)})" for n, s in zip(df["people"], df["share"])]
-    fig = charts.bar_chart(df, "stage", "people", text="label", value_title="People")
+    fig = partial(charts.bar_chart, df, "stage", "people", text="label", value_title="People")
     title = (f"Of {people(referred)} referred, {attended:,} ({fmt.pct(attended / referred)}) attended workshop 1 "
              f"and {completed:,} ({fmt.pct(completed / referred)}) completed")
     ip = int(t["in_progress"])
@@ -116,7 +118,7 @@ def outcome_mix_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     df = by_period(f, grain, root)
     t = {c: int(df[c].sum()) for c in COUNTS}
     parts = list(OUTCOME_NAMES)
-    fig = charts.stacked_bars(df, "period", parts, [OUTCOME_NAMES[p] for p in parts], y_title="People referred",
+    fig = partial(charts.stacked_bars, df, "period", parts, [OUTCOME_NAMES[p] for p in parts], y_title="People referred",
                               xaxis=charts.category_axis(df["period"], df["period_start"], grain))
     referred = t["referred"]
     title = (f"{fmt.pct(t['completed'] / referred)} of people referred completed the workshops; "
@@ -184,7 +186,7 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
                      f"{MIN_CLOSED}, have closed.")
     elif compared is settled and len(settled) < len(valid):
         notes.append(f"The headline compares only periods in which at least {MOSTLY_CLOSED:.0%} of cases have closed.")
-    fig = charts.line_chart(valid, "period_start", ["rate"], names=[name], percent=True, bands={"rate": ("low", "high")},
+    fig = partial(charts.line_chart, valid, "period_start", ["rate"], names=[name], percent=True, bands={"rate": ("low", "high")},
                             y_title="Completed, % of closed cases", events=EVENTS,
                             xaxis=charts.fy_axis(valid["period_start"], grain), yaxis=dict(range=[0, 1.02], rangemode="normal"))
     return Panel(
@@ -210,7 +212,7 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     df["label"] = [fmt.pct(r) for r in df["rate"]]
     shown = df[df["closed"] > 0]
     chosen = names.get(f.area_code)
-    fig = charts.bar_chart(shown, "area_name", "rate", percent=True, text="label", error=("low", "high"),
+    fig = partial(charts.bar_chart, shown, "area_name", "rate", percent=True, text="label", error=("low", "high"),
                            highlight=chosen if f.area_code != force else None, inside="start",
                            value_title="Completed, % of closed cases", xaxis=dict(range=[0, 1.02]))
     parts = shown[shown["area_code"] != force]
@@ -264,7 +266,7 @@ def repeats_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -
     shown = df[df["referred"] > 0].copy()
     shown["label"] = [fmt.pct(r) for r in shown["repeat_rate"]]
     few = len(shown) <= 8  # value labels on the bars only when there are few bars; hovering shows each value
-    fig = charts.bar_chart(shown, "period", "repeat_rate", horizontal=False, percent=True, text="label" if few else None,
+    fig = partial(charts.bar_chart, shown, "period", "repeat_rate", horizontal=False, percent=True, text="label" if few else None,
                            error=("repeat_low", "repeat_high"), y_title="Repeated, % of people referred", inside="start",
                            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
                            xaxis=charts.category_axis(shown["period"], shown["period_start"], grain))

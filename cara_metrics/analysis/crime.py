@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +51,7 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
         table[f"{names.get(force, force)} share (%)"] = (100 * fig_df["force_share"]).round(1).to_numpy()
         series_cols.append("force_share")
         names_list.append(f"{names.get(force, force)} (comparator)")
-    fig = charts.line_chart(fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime",
+    fig = partial(charts.line_chart, fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime",
                              tick_text=None if grain == "month" else list(df["period"]))
     first, last = df.iloc[0], df.iloc[-1]
     direction = "up from" if last["share"] > first["share"] else "down from" if last["share"] < first["share"] else "the same as"
@@ -79,7 +81,7 @@ def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> P
         "Population-years": df["population_years"].round(0),
         "Per 1,000 residents a year": df["rate_per_1000"].round(1),
     })
-    fig = charts.line_chart(df, "period_start", ["rate_per_1000"], names=[names.get(f.area_code, f.area_code)],
+    fig = partial(charts.line_chart, df, "period_start", ["rate_per_1000"], names=[names.get(f.area_code, f.area_code)],
                             y_title="Per 1,000 residents a year", hover_format=".1f",
                             tick_text=None if grain == "month" else list(df["period"]))
     last = df.iloc[-1]
@@ -103,7 +105,7 @@ def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
     df["share"] = df["da_offences"] / total
     df["label"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["da_offences"])]
     top = df.iloc[0]
-    fig = charts.bar_chart(df, "offence_group", "share", percent=True, text="label", highlight=top["offence_group"])
+    fig = partial(charts.bar_chart, df, "offence_group", "share", percent=True, text="label", highlight=top["offence_group"])
     title = f"{top['offence_group']} made up {fmt.pct(top['share'], 0)} of domestic-abuse crime"
     return Panel(
         metric_id=m.id, title=title,
@@ -125,7 +127,7 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
     df["share"] = df["da_offences"] / df["all_offences"]
     df["rate"] = 1000 * df["da_offences"] / df["population_years"]
     df["label"] = [fmt.pct(s) for s in df["share"]]
-    fig = charts.bar_chart(df, "area_name", "share", percent=True, text="label", highlight=df.loc[df["area_code"] == f.area_code, "area_name"].squeeze() if (df["area_code"] == f.area_code).any() else None)
+    fig = partial(charts.bar_chart, df, "area_name", "share", percent=True, text="label", highlight=df.loc[df["area_code"] == f.area_code, "area_name"].squeeze() if (df["area_code"] == f.area_code).any() else None)
     hi = df[df["area_type"] != "force"].sort_values("share", ascending=False)
     title = (f"{hi.iloc[0]['area_name']} had the highest domestic-abuse share ({fmt.pct(hi.iloc[0]['share'])})"
              if len(hi) else f"Domestic abuse was {fmt.pct(df.iloc[0]['share'])} of recorded crime")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,11 +159,11 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
         title = f"{people(last['referrals'])} were referred to CARA in {last['period']}, {change}"
     else:
         title = f"{people(total)} were referred to CARA {during(f)}"
-    fig = charts.line_chart(df, "period_start", ["referrals"], names=[name], y_title="People referred", events=EVENTS,
+    fig = partial(charts.line_chart, df, "period_start", ["referrals"], names=[name], y_title="People referred", events=EVENTS,
                             xaxis=charts.fy_axis(df["period_start"], grain))
-    partial = list(df.loc[~df["complete"], "period"])
-    notes = (f"Only part of {and_list(partial)} {'is' if len(partial) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
-             f"so {'its count is' if len(partial) == 1 else 'their counts are'} not comparable with full periods.",) if partial else ()
+    part = list(df.loc[~df["complete"], "period"])
+    notes = (f"Only part of {and_list(part)} {'is' if len(part) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
+             f"so {'its count is' if len(part) == 1 else 'their counts are'} not comparable with full periods.",) if part else ()
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{name}, {f.label}, by {GRAIN_WORDS[grain]}; n = {people(total)} referred",
@@ -203,7 +205,7 @@ def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
         change = fmt.change(m, cur, before)
         title = (f"{people(cur)} were referred in the 12 months to {month}, "
                  + ("the same as in the 12 months before" if change == "no change" else f"{change} on the 12 months before ({before:,})"))
-    fig = charts.line_chart(df, "month", ["last_12_months", "previous_12_months"],
+    fig = partial(charts.line_chart, df, "month", ["last_12_months", "previous_12_months"],
                             names=["12 months to the month shown", "The 12 months before that"],
                             y_title="People referred in 12 months", events=EVENTS)
     row = warehouse.query("referrals_first", {"area": f.area_code}, root=root).iloc[0]
@@ -240,7 +242,7 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
     df["label"] = [f"{fmt.count(n)} ({fmt.pct(s)})" for n, s in zip(df["referrals"], df["share"])]
     parts = df[~is_force]
     chosen = names.get(f.area_code) if f.area_code != force else None
-    fig = charts.bar_chart(parts if len(parts) else df, "area_name", "referrals", text="label", highlight=chosen,
+    fig = partial(charts.bar_chart, parts if len(parts) else df, "area_name", "referrals", text="label", highlight=chosen,
                            value_title="People referred")
     if len(parts):
         top = parts.sort_values("referrals", ascending=False, kind="stable").iloc[0]
@@ -305,7 +307,7 @@ def category_panel(f: Filters, dimension: str, root: Path | None = None) -> Pane
     total = int(df["referrals"].sum())
     top = df.sort_values("referrals", ascending=False, kind="stable").iloc[0]
     df["text"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["referrals"])]
-    fig = charts.bar_chart(df, "label", "share", percent=True, text="text", highlight=top["label"])
+    fig = partial(charts.bar_chart, df, "label", "share", percent=True, text="text", highlight=top["label"])
     title = _category_title(dimension, top["label"], top["share"])
     return Panel(
         metric_id=m.id, title=title,
@@ -340,7 +342,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str,
     per = fill_periods(df.loc[~df["overall"], ["period_start", "n", "q1", "median", "q3"]], f, grain, ["n"])
     med, q1, q3 = float(overall["median"]), float(overall["q1"]), float(overall["q3"])
     shown = per[per["n"] > 0]
-    fig = charts.line_chart(shown, "period_start", ["median"], names=[f"Median, {name}"], bands={"median": ("q1", "q3")},
+    fig = partial(charts.line_chart, shown, "period_start", ["median"], names=[f"Median, {name}"], bands={"median": ("q1", "q3")},
                             y_title=y_title, hover_format=".1f", events=EVENTS, xaxis=charts.fy_axis(shown["period_start"], grain))
     table = pd.DataFrame({
         "Period": list(per["period"]) + [f"All of {f.label}"],

@@ -10,6 +10,8 @@ area of the person's referral.
 
 from __future__ import annotations
 
+from functools import partial
+
 import textwrap
 from pathlib import Path
 
@@ -196,7 +198,7 @@ def agree_panel(f: Filters, root: Path | None = None) -> Panel:
     df = agreement(f, root)
     df["label"] = [_wrap(t) for t in df["text"]]
     df["value_text"] = [fmt.pct(s, 0) for s in df["share"]]
-    fig = charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
+    fig = partial(charts.bar_chart, df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
                            value_title="Respondents agreeing (Agree or Strongly agree), with 95% interval", xaxis=dict(range=[0, 1.02]))
     first = df.iloc[0]
     title = f"{fmt.pct(first['share'], 0)} of respondents agreed that “{statement(first['text'])}”"
@@ -232,7 +234,7 @@ def distribution_panel(f: Filters, root: Path | None = None) -> Panel:
     fig_df = pd.DataFrame({"label": [_wrap(t, 36) for t in counts["text"]]})
     for code, lvl in contract.AGREE5_LABELS.items():
         fig_df[lvl] = shares[code].to_numpy()
-    fig = charts.diverging_bars(fig_df, "label", list(LEVELS), neutral=NEUTRAL)
+    fig = partial(charts.diverging_bars, fig_df, "label", list(LEVELS), neutral=NEUTRAL)
     disagree = shares[1] + shares[2]
     modes = [contract.AGREE5_LABELS[int(c)] for c in shares.idxmax(axis=1)]
     if len(set(modes)) == 1:
@@ -263,7 +265,7 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     df = _from_first(fill_periods(df, f, grain, ["completers", "respondents"]), "completers")
     df = _with_wilson(df, "respondents", "completers")
     shown = df[df["completers"] > 0]
-    fig = _trend_chart(shown, grain, "Completers who answered", "Share of completers who answered")
+    fig = partial(_trend_chart, shown, grain, "Completers who answered", "Share of completers who answered")
     lo, hi = stats.wilson_interval(resp, comp)
     title = f"{fmt.pct(resp / comp, 0)} of people who completed the workshops answered the survey ({resp:,} of {comp:,})"
     table = _trend_table(df, {"period": "Period of completion", "completers": "People who completed",
@@ -288,7 +290,7 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
     df = _from_first(fill_periods(df.drop(columns=["question_id"]), f, grain, ["agree", "n"]), "n")
     df = _with_wilson(df)
     shown = df[df["n"] > 0]
-    fig = _trend_chart(shown, grain, "Agreeing", "Respondents agreeing")
+    fig = partial(_trend_chart, shown, grain, "Agreeing", "Respondents agreeing")
     first, last = shown.iloc[0], shown.iloc[-1]
     if len(shown) == 1:
         title = f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}"
@@ -326,7 +328,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
     df["value_text"] = [f"{fmt.pct(s, 0)} (n = {n:,})" for s, n in zip(df["share"], df["n"])]
     df["label"] = [_wrap(n, 24) for n in df["area_name"]]
     selected = df.loc[df["area_code"] == f.area_code, "label"]
-    fig = charts.bar_chart(df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
+    fig = partial(charts.bar_chart, df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
                            highlight=selected.iloc[0] if len(selected) else None, height=max(300, 90 + 62 * len(df)),
                            value_title="Respondents agreeing, with 95% interval", xaxis=dict(range=[0, 1.02]))
     sub = df[df["area_type"] != "force"].sort_values("share", ascending=False, kind="stable")

@@ -19,6 +19,8 @@ Method (every assumption is also printed on the page):
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -87,7 +89,7 @@ def tornado(v: Value) -> Panel:
     ]
     lines = [dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=line)
              for x, line in ((base, dict(color="#0b0c0c", width=2)), (1, dict(color=charts.INK, width=1, dash="dot")))]
-    fig = charts.figure(traces, charts.layout(x_title="Benefit-cost ratio", height=320, hovermode="closest"),
+    fig = partial(charts.figure, traces, charts.layout(x_title="Benefit-cost ratio", height=320, hovermode="closest"),
                         yaxis=dict(rangemode="normal", gridcolor="rgba(0,0,0,0)"),
                         extra=dict(barmode="overlay", shapes=lines,
                                    annotations=[dict(x=1, y=1.02, xref="x", yref="paper", text="Break-even (1)", showarrow=False,
@@ -102,7 +104,7 @@ def tornado(v: Value) -> Panel:
 def costs_panel(v: Value) -> Panel:
     m = registry.get("cost_per_referral")
     df = v.by_year
-    fig = charts.bar_chart(df.assign(label=[fmt.gbp(x) for x in df["cost_gbp"]]), "financial_year", "cost_gbp", horizontal=False,
+    fig = partial(charts.bar_chart, df.assign(label=[fmt.gbp(x) for x in df["cost_gbp"]]), "financial_year", "cost_gbp", horizontal=False,
                            text="label", y_title="Programme cost (£)")
     table = pd.DataFrame({
         "Financial year": df["financial_year"], "Programme cost (£)": df["cost_gbp"].round(0),

@@ -5,6 +5,8 @@ so the MoJ window is defined once, in reoffending_people.sql."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +37,7 @@ def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root:
             rows.append({"group": label, "n": n, "x": x, "rate": x / n, "low": lo, "high": hi})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.pct(r, 0)} ({x:,} of {n:,})" for r, x, n in zip(t["rate"], t["x"], t["n"])]
-    fig = charts.bar_chart(t, "group", "rate", percent=True, text="text", error=("low", "high"), highlight=GROUP_LABEL[group], inside="middle",
+    fig = partial(charts.bar_chart, t, "group", "rate", percent=True, text="text", error=("low", "high"), highlight=GROUP_LABEL[group], inside="middle",
                            value_title="Reoffended within a year (95% interval)" if measure == "any" else "Domestic-abuse reoffence within a year (95% interval)")
     title = _rate_title(c)
     notes = [c.sentence()]
@@ -68,7 +70,7 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
                      "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
     t = pd.DataFrame(rows)
     t["text"] = [fmt.number(v, 1) for v in t["per100"]]
-    fig = charts.bar_chart(t, "group", "per100", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
+    fig = partial(charts.bar_chart, t, "group", "per100", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
                            value_title="Proven reoffences per 100 people")
     title = f"{fmt.number(mc.cara_mean, 0)} proven reoffences per 100 people referred to CARA"
     if mc.comparison_n:
@@ -94,7 +96,7 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
         rows.append({"group": label, "n": len(part), "total": float(part["harm_days"].sum()), "mean": float(part["harm_days"].mean())})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.number(v, 1)} days" for v in t["mean"]]
-    fig = charts.bar_chart(t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
+    fig = partial(charts.bar_chart, t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
                            value_title="Crime-harm days per person")
     title = f"People referred to CARA averaged {fmt.number(mc.cara_mean, 1)} crime-harm days of proven reoffending each"
     if mc.comparison_n:
@@ -117,7 +119,7 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     m = registry.get("time_to_reoffence")
     df = _cohort(f, root)
     kms = {label: km(part, measure) for label, part in groups(df)}
-    fig = charts.step_curves({label: cumulative(curve) for label, curve in kms.items()}, y_title="Reoffended (cumulative)",
+    fig = partial(charts.step_curves, {label: cumulative(curve) for label, curve in kms.items()}, y_title="Reoffended (cumulative)",
                              xaxis=dict(range=[0, 370], tickvals=[0, 91, 182, 273, 365], title_text="Time since caution",
                                         ticktext=["0", "3 months", "6 months", "9 months", "12 months"]))
     table = pd.DataFrame({"Time since caution": [label for _, label in MILESTONES]})
@@ -235,7 +237,7 @@ def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
     if enough.empty:
         notes = notes + (compare(f, root=root, frame=df).sentence(),)
     return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root) + ". Whiskers are 95% confidence intervals.",
-                 table=table, figure=_forest(rows), summary=title + ".", notes=notes)
+                 table=table, figure=partial(_forest, rows), summary=title + ".", notes=notes)
 
 
 # --- trends by cohort quarter and by area --------------------------------------------------
@@ -267,7 +269,7 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
     if c.comparison_n:
         series.append("comparison")
         names.append(f"Comparison group overall ({comparison_text(df)})")
-    fig = charts.line_chart(shown, "period_start", series, names=names, percent=True, bands={"rate": ("low", "high")},
+    fig = partial(charts.line_chart, shown, "period_start", series, names=names, percent=True, bands={"rate": ("low", "high")},
                             y_title="Proven reoffence within a year", events=charts.PROGRAMME_EVENTS,
                             xaxis=dict(title_text="Quarter of caution"),
                             # the comparison is a reference level, not quarterly data: a plain dashed line
@@ -319,7 +321,7 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
                  for r, cr, cn in zip(t["rate"], t["crate"], t["cn"])]
     t["label"] = [_wrap(n) for n in t["name"]]
     selected = t.loc[t["code"] == f.area_code, "label"]
-    fig = charts.bar_chart(t, "label", "rate", percent=True, text="text", error=("low", "high"), inside="middle",
+    fig = partial(charts.bar_chart, t, "label", "rate", percent=True, text="text", error=("low", "high"), inside="middle",
                            highlight=selected.iloc[0] if len(selected) else None, height=max(300, 90 + 62 * len(t)),
                            value_title="Referred to CARA: reoffended within a year (95% interval)")
     sub = t[t["kind"] != "force"]

@@ -1,0 +1,250 @@
+"""Laying out each kind of slide, and rendering a planned deck (:func:`render`).
+
+One ``draw_*`` function per :attr:`SlideSpec.kind <.specs.SlideSpec.kind>` places the
+header, chart, table, tiles and notes so that nothing overlaps and all text fits (sizes
+from :mod:`.fitting`); the footers go on last, when the number of slides is known. Notes
+that do not fit beside a chart go to the speaker notes rather than squeezing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Sequence
+
+from pptx import Presentation
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Inches
+
+from ..panels import Tile
+from ..periods import format_date
+from .drawing import add_chart, add_table, add_text, rgb, style_run
+from .fitting import Para, box_height, largest_fitting, table_layout, text_height, text_width
+from .specs import Context, SlideSpec
+from .theme import (BODY_PT, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FOOTER_TOP, GREY, INSET_X, INSET_Y, LIGHT_GREY,
+                    MARGIN, MIN_PT, ORANGE, SLIDE_H, SLIDE_W, SYNTHETIC_MARK, SYNTHETIC_TEXT, TEAL, TEXT, TITLE_PT)
+
+
+def _blank(prs):
+    return prs.slides.add_slide(prs.slide_layouts[6])
+
+
+def _header(slide, spec: SlideSpec) -> float:
+    """Kicker, message title and subtitle (drawn when ``slide`` is given); returns where the content may start."""
+    y = 0.3
+    parts = []
+    if spec.kicker:
+        parts.append(("kicker", [Para(spec.kicker, MIN_PT, True)], TEAL))
+    _, title = largest_fitting(lambda s: [Para(spec.title, s, True)], CONTENT_W, 1.45, (32, 30, TITLE_PT))
+    parts.append(("title", title, DARK_BLUE))
+    if spec.subtitle:
+        parts.append(("subtitle", [Para(spec.subtitle, MIN_PT)], GREY))
+    for name, paras, colour in parts:
+        y = add_text(slide, MARGIN, y, CONTENT_W, paras, name=name, colour=colour) if slide is not None else y + box_height(paras, CONTENT_W)
+    return y + 0.1
+
+
+def _speaker(slide, text: str) -> None:
+    if text:
+        slide.notes_slide.notes_text_frame.text = text
+
+
+def draw_title(prs, ctx: Context, spec: SlideSpec) -> None:
+    s = _blank(prs)
+    y = add_text(s, MARGIN, 1.1, CONTENT_W, [Para(spec.title, 44, True)], name="title", colour=DARK_BLUE)
+    y = add_text(s, MARGIN, y + 0.1, CONTENT_W, [
+        Para("Cautioning and Relationship Abuse (CARA) workshops", 24, after=6),
+        Para(f"{ctx.area_name}: financial year {ctx.period} (1 April {ctx.fy} to 31 March {ctx.fy + 1})", 24, True, after=6),
+        Para(f"Data as at {format_date(ctx.as_at)}", 20, after=6),
+        Para(f"Trends cover {ctx.window.label}. Produced by the CARA dashboard on {format_date(dt.date.today())}.", BODY_PT),
+    ], name="subtitle", colour=TEXT)
+    if ctx.synthetic:
+        add_text(s, MARGIN, y + 0.35, CONTENT_W, [Para(SYNTHETIC_MARK, 32, True, after=4), Para(SYNTHETIC_TEXT, 18)],
+                 name="synthetic-banner", colour=TEXT, fill=ORANGE)
+
+
+def draw_summary(prs, ctx: Context, spec: SlideSpec) -> None:
+    s = _blank(prs)
+    top = _header(s, spec)
+    room = CONTENT_BOTTOM - top
+    _, paras = largest_fitting(lambda sz: [Para(line, sz, indent=0.3, after=sz * 0.6) for line in spec.lines],
+                               CONTENT_W, room, (22, 20, 18, BODY_PT, MIN_PT))
+    add_text(s, MARGIN, top, CONTENT_W, paras, name="summary", bullets=True)
+    _speaker(s, "\n".join(spec.lines))
+
+
+def _notes_paras(lines: Sequence[str], size: float = MIN_PT, bold: bool = False) -> list[Para]:
+    return [Para(t, size, bold, after=4) for t in lines]
+
+
+def draw_question(prs, ctx: Context, spec: SlideSpec) -> None:
+    s = _blank(prs)
+    top = _header(s, spec)
+    if spec.chart is None:
+        add_text(s, MARGIN, top, CONTENT_W, [Para(t, BODY_PT, after=8) for t in spec.lines], name="no-data")
+        _speaker(s, "\n".join(spec.lines))
+        return
+    bottom = CONTENT_BOTTOM
+    callout = _notes_paras(spec.callout, BODY_PT, True)
+    if callout:
+        ch = box_height(callout, CONTENT_W)
+        add_text(s, MARGIN, bottom - ch, CONTENT_W, callout, name="callout", colour=DARK_BLUE)
+        bottom -= ch + 0.1
+    gap = 0.3
+    tw = min(spec.table_width, CONTENT_W * 0.55)
+    cw = CONTENT_W - tw - gap
+    table = spec.table
+    while table is not None and len(table) > 1 and top + sum(table_layout(table, tw)[1]) > bottom:
+        table = table.iloc[1:].reset_index(drop=True)  # keep the latest rows
+    table_bottom = add_table(s, table, MARGIN + cw + gap, top, tw) if table is not None else top
+    notes = list(spec.notes)
+    if notes and box_height(_notes_paras(notes), tw) <= bottom - table_bottom - 0.12:
+        # Under the table when they fit there: the chart keeps the full height.
+        add_text(s, MARGIN + cw + gap, table_bottom + 0.12, tw, _notes_paras(notes), name="notes", colour=GREY)
+    elif notes:
+        # Otherwise across the foot of the slide; notes that would squeeze the chart below a
+        # readable height stay in the speaker notes only.
+        def squeezed(ns: list[str]) -> bool:
+            y = bottom - box_height(_notes_paras(ns), CONTENT_W)
+            return y - top < 3.2 or y < table_bottom + 0.1
+        while notes and squeezed(notes):
+            notes.pop()
+        if notes:
+            nh = box_height(_notes_paras(notes), CONTENT_W)
+            add_text(s, MARGIN, bottom - nh, CONTENT_W, _notes_paras(notes), name="notes", colour=GREY)
+            bottom -= nh + 0.1
+    add_chart(s, spec.chart, MARGIN, top, cw, bottom - top)
+    _speaker(s, "\n".join([spec.speaker, *spec.callout, *spec.notes]))
+
+
+def _tile_box(s, t: Tile, left: float, top: float, width: float, height: float) -> None:
+    box = s.shapes.add_shape(1, Inches(left), Inches(top), Inches(width), Inches(height))  # 1 = rectangle
+    box.name = f"tile:{t.metric_id}"
+    box.fill.solid()
+    box.fill.fore_color.rgb = rgb(LIGHT_GREY)
+    box.line.fill.background()
+    box.shadow.inherit = False
+    tf = box.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.margin_left = tf.margin_right = Inches(0.12)
+    tf.margin_top = tf.margin_bottom = Inches(INSET_Y)
+    for i, (text, size, bold, colour) in enumerate(((t.label, MIN_PT, True, GREY), (t.value_text, 30, True, DARK_BLUE),
+                                                    (t.n_text, MIN_PT, False, TEXT))):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.line_spacing = 1.0
+        run = p.add_run()
+        run.text = text
+        style_run(run, size, bold, colour)
+
+
+def _tile_paras(t: Tile) -> list[Para]:
+    return [Para(t.label, MIN_PT, True), Para(t.value_text, 30, True), Para(t.n_text, MIN_PT)]
+
+
+def draw_value(prs, ctx: Context, spec: SlideSpec) -> None:
+    s = _blank(prs)
+    top = _header(s, spec)
+    if not spec.tiles:
+        add_text(s, MARGIN, top, CONTENT_W, [Para(t, BODY_PT) for t in spec.lines], name="no-data")
+        return
+    n = len(spec.tiles)
+    gap = 0.2
+    w = (CONTENT_W - gap * (n - 1)) / n
+    h = max(text_height(_tile_paras(t), w - 0.24) for t in spec.tiles) + 2 * INSET_Y + 0.06
+    for i, t in enumerate(spec.tiles):
+        _tile_box(s, t, MARGIN + i * (w + gap), top, w, h)
+    top += h + 0.2
+    left_w = 5.0 if spec.chart else 0.0
+    if spec.chart:  # left: the chart; right: the sentences over the assumptions in brief
+        add_chart(s, spec.chart, MARGIN, top, left_w, CONTENT_BOTTOM - top)
+    text_left, text_w = MARGIN + (left_w + 0.3 if left_w else 0.0), CONTENT_W - (left_w + 0.3 if left_w else 0.0)
+    size, paras = largest_fitting(
+        lambda sz: [Para(t, sz, indent=0.25, after=6) for t in spec.lines] + [Para(t, MIN_PT, after=4) for t in spec.notes],
+        text_w, CONTENT_BOTTOM - top, (BODY_PT, 15, MIN_PT))
+    y = add_text(s, text_left, top, text_w, paras[: len(spec.lines)], name="value-sentences", bullets=True)
+    add_text(s, text_left, y, text_w, paras[len(spec.lines):], name="notes", colour=GREY)
+    _speaker(s, spec.speaker)
+
+
+def draw_value_detail(prs, ctx: Context, spec: SlideSpec) -> None:
+    s = _blank(prs)
+    top = _header(s, spec)
+    tw = spec.table_width if spec.table is not None else 0.0
+    if spec.table is not None:
+        add_table(s, spec.table, MARGIN, top, tw)
+    left = MARGIN + (tw + 0.3 if tw else 0)
+    width = CONTENT_W - (tw + 0.3 if tw else 0)
+    _, paras = largest_fitting(lambda sz: [Para(t, sz, indent=0.25, after=5) for t in spec.lines], width, CONTENT_BOTTOM - top,
+                               (BODY_PT, 15, MIN_PT))
+    add_text(s, left, top, width, paras, name="assumptions", bullets=True)
+    _speaker(s, "\n".join(spec.lines))
+
+
+def _note_para(item: tuple[str, str]) -> Para:
+    return Para(item[1], MIN_PT, indent=0.25, after=4, head=f"{item[0]}: ")
+
+
+def paginate(items: Sequence[tuple[str, str]], width: float, height: float) -> list[list[tuple[str, str]]]:
+    """Split the (heading, text) notes into pages that each fit a box of ``width`` x ``height``."""
+    pages: list[list[tuple[str, str]]] = [[]]
+    for item in items:
+        trial = pages[-1] + [item]
+        if pages[-1] and box_height([_note_para(x) for x in trial], width) > height:
+            pages.append([item])
+        else:
+            pages[-1] = trial
+    return pages
+
+
+def draw_notes(prs, ctx: Context, spec: SlideSpec) -> None:
+    """Data notes, on as many slides as they need ('(1 of 2)' in the title when more than one)."""
+    height = CONTENT_BOTTOM - _header(None, SlideSpec("notes", spec.title + " (1 of 9)", kicker=spec.kicker))
+    pages = paginate(spec.items, CONTENT_W, height)
+    for i, page in enumerate(pages):
+        title = spec.title if len(pages) == 1 else f"{spec.title} ({i + 1} of {len(pages)})"
+        s = _blank(prs)
+        top = _header(s, SlideSpec("notes", title, kicker=spec.kicker))
+        add_text(s, MARGIN, top, CONTENT_W, [_note_para(x) for x in page], name="data-notes", bullets=True)
+        _speaker(s, "\n".join(f"{a}: {b}" for a, b in page))
+
+
+def _one_line(text: str, bold: bool = False) -> float:
+    """Width of a one-line footer box holding ``text``."""
+    return text_width(text, MIN_PT, bold) + 2 * INSET_X + 0.1
+
+
+def add_footers(prs, ctx: Context) -> None:
+    """On every slide: the synthetic-data marker (when synthetic), area, period and page number.
+    Long area names give way first, then the marker's explanation; the marker itself always stays."""
+    n = len(prs.slides)
+    for i, s in enumerate(prs.slides, start=1):
+        lefts = [f"{SYNTHETIC_MARK}: not real people or outcomes", SYNTHETIC_MARK] if ctx.synthetic else [""]
+        rights = [f"{ctx.area_name} · {ctx.period} · {i} of {n}", f"{ctx.period} · {i} of {n}"]
+        left, right = next(((l, r) for r in rights for l in lefts
+                            if (_one_line(l, True) if l else 0) + 0.2 + _one_line(r) <= CONTENT_W), (lefts[-1], rights[-1]))
+        rw = _one_line(right)
+        add_text(s, SLIDE_W - MARGIN - rw, FOOTER_TOP, rw, [Para(right, MIN_PT)], name="footer", colour=GREY, align=PP_ALIGN.RIGHT)
+        if left:
+            add_text(s, MARGIN, FOOTER_TOP, CONTENT_W - rw - 0.2, [Para(left, MIN_PT, True)], name="footer-synthetic", colour=DARK_PINK)
+
+
+DRAW = {"title": draw_title, "summary": draw_summary, "question": draw_question, "value": draw_value,
+        "value_detail": draw_value_detail, "notes": draw_notes}
+
+
+def render(ctx: Context, slides: Sequence[SlideSpec]) -> bytes:
+    """Draw the planned slides into a 16:9 deck and return its bytes."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
+    for spec in slides:
+        DRAW[spec.kind](prs, ctx, spec)
+    add_footers(prs, ctx)
+    prs.core_properties.title = f"CARA board pack: {ctx.area_name}, {ctx.period}"
+    prs.core_properties.subject = "Cautioning and Relationship Abuse (CARA) workshops"
+    prs.core_properties.author = "CARA dashboard"
+    prs.core_properties.keywords = "synthetic demonstration data" if ctx.synthetic else ""
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, formatting as fmt, registry, stats, warehouse
+from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
-from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
+from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
@@ -67,8 +67,9 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
 
 def by_period(f: Filters, grain: Grain = "quarter", root: Path | None = None) -> pd.DataFrame:
     """Outcomes of the people cautioned in each period of the selection (0 where nobody was)."""
-    df = warehouse.query("completion_by_period", f.params(grain=grain), root=root)
-    out = fill_periods(df, f, grain, COUNTS)
+    r = metrics.compute("completion_rate", f, "period", grain, root=root).table
+    out = pd.DataFrame({"period_start": pd.to_datetime(r["period_start"]), "period": r["period"],
+                        **{c: r[c].astype("int64") for c in COUNTS}, "provisional": r["provisional"]})
     if int(out["referred"].sum()) == 0:
         require_referrals(f, root)
         raise NoData(f"No one was referred to CARA {during(f)}.")
@@ -203,7 +204,11 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("completion_rate")
     names = area_names(root)
     force = force_of(f.area_code, root)
-    df = with_rates(warehouse.query("completion_by_area", f.params(force=force), root=root))
+    r = metrics.compute("completion_rate", f.with_area(force), "area", root=root).table
+    if r.empty:
+        require_referrals(f.with_area(force), root)
+    df = with_rates(pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
+                                  **{c: r[c].astype("int64") for c in COUNTS}}))
     is_force = df["area_code"] == force
     if int(df["referred"].sum()) == 0:
         require_referrals(f.with_area(force), root)

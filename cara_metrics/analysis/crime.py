@@ -8,26 +8,31 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, formatting as fmt, registry, warehouse
+from .. import charts, formatting as fmt, metrics, registry
+from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
-from ..periods import Filters, Grain, period_label
+from ..periods import Filters, Grain
 from .tiles import year_tile
 
 
 def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
-    """All and DA crimes per period with share and annualised rate per 1,000 residents."""
-    df = warehouse.query("crime_by_period", f.params(grain=grain), root=root)
-    if df.empty or int(df["all_offences"].sum()) == 0:
+    """All and DA crimes per period with share and annualised rate per 1,000 residents, from
+    the da_share and da_rate_per_1000 results (so the page shows what figures prints)."""
+    share = metrics.compute("da_share", f, "period", grain, root=root).table
+    rate = metrics.compute("da_rate_per_1000", f, "period", grain, root=root).table
+    if share.empty or float(share["denominator"].sum()) == 0:
         raise NoData(f"There is no recorded crime data for this area in {f.label}.")
-    df["share"] = df["da_offences"] / df["all_offences"].where(df["all_offences"] > 0)
-    df["rate_per_1000"] = 1000 * df["da_offences"] / df["population_years"]
-    df.insert(1, "period", [period_label(pd.Timestamp(d).date(), grain) for d in df["period_start"]])
-    return df
+    return pd.DataFrame({
+        "period_start": pd.to_datetime(share["period_start"]), "period": share["period"],
+        "all_offences": share["denominator"].astype("int64"), "da_offences": share["numerator"].astype("int64"),
+        "population_years": rate["denominator"], "share": share["value"], "rate_per_1000": rate["value"],
+        "provisional": share["provisional"], "break_before": share["break_before"], "symbol": share["symbol"],
+    })
 
 
 def breaks(f: Filters, root: Path | None = None) -> pd.DataFrame:
-    return warehouse.query("series_breaks", f.params(), root=root)
+    return lookups.series_breaks(f, root)
 
 
 @cached_panel
@@ -97,12 +102,11 @@ def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> P
 def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("da_offence_mix")
     names = area_names(root)
-    df = warehouse.query("crime_offence_mix", f.params(), root=root)
-    total = int(df["da_offences"].sum()) if len(df) else 0
+    r = metrics.compute("da_offence_mix", f, "category", root=root).table
+    total = int(r["numerator"].sum()) if len(r) else 0
     if total == 0:
         raise NoData(f"There are no domestic-abuse-flagged crimes for this area in {f.label}.")
-    df = df[df["da_offences"] > 0].copy()
-    df["share"] = df["da_offences"] / total
+    df = pd.DataFrame({"offence_group": r["category"], "da_offences": r["numerator"].astype("int64"), "share": r["value"]})
     df["label"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["da_offences"])]
     top = df.iloc[0]
     fig = partial(charts.bar_chart, df, "offence_group", "share", percent=True, text="label", highlight=top["offence_group"])
@@ -120,12 +124,13 @@ def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
 def area_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("da_share")
     force = force_of(f.area_code, root)
-    df = warehouse.query("crime_by_area", f.params(force=force), root=root)
-    df = df[df["all_offences"] > 0].copy()
-    if df.empty:
+    share = metrics.compute("da_share", f.with_area(force), "area", root=root).table
+    rate = metrics.compute("da_rate_per_1000", f.with_area(force), "area", root=root).table
+    if share.empty:
         raise NoData(f"There is no recorded crime data in {f.label}.")
-    df["share"] = df["da_offences"] / df["all_offences"]
-    df["rate"] = 1000 * df["da_offences"] / df["population_years"]
+    df = pd.DataFrame({"area_code": share["area_code"], "area_name": share["area_name"], "area_type": share["area_type"],
+                       "da_offences": share["numerator"].astype("int64"), "all_offences": share["denominator"].astype("int64"),
+                       "share": share["value"], "rate": rate.set_index("area_code").loc[share["area_code"], "value"].to_numpy()})
     df["label"] = [fmt.pct(s) for s in df["share"]]
     fig = partial(charts.bar_chart, df, "area_name", "share", percent=True, text="label", highlight=df.loc[df["area_code"] == f.area_code, "area_name"].squeeze() if (df["area_code"] == f.area_code).any() else None)
     hi = df[df["area_type"] != "force"].sort_values("share", ascending=False)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, contract, formatting as fmt, registry, warehouse
+from .. import charts, contract, formatting as fmt, metrics, registry
+from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
@@ -98,7 +99,7 @@ def area_name(code: str, root: Path | None = None) -> str:
 def no_referrals(f: Filters, root: Path | None = None) -> NoData:
     """A friendly explanation of why a selection has no referrals."""
     name = area_name(f.area_code, root)
-    row = warehouse.query("referrals_first", {"area": f.area_code}, root=root).iloc[0]
+    row = lookups.first_referral(f.area_code, root)
     if int(row["referrals"]) == 0:
         return NoData(f"There are no CARA referrals recorded for {name}.")
     first, last = pd.Timestamp(row["first_date"]).date(), pd.Timestamp(row["last_date"]).date()
@@ -112,8 +113,7 @@ def no_referrals(f: Filters, root: Path | None = None) -> NoData:
 
 def require_referrals(f: Filters, root: Path | None = None) -> int:
     """The number of referrals in the selection; raises NoData (with the reason) when there are none."""
-    df = warehouse.query("referrals_by_period", f.params(grain="year"), root=root)
-    n = int(df["referrals"].sum()) if len(df) else 0
+    n = int(metrics.compute("referrals", f, "total", root=root).value() or 0)
     if n == 0:
         raise no_referrals(f, root)
     return n
@@ -122,8 +122,9 @@ def require_referrals(f: Filters, root: Path | None = None) -> int:
 def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
     """People referred in every period of the selection (0 where nobody was), and whether each
     period is complete (wholly inside the selection and the data)."""
-    df = warehouse.query("referrals_by_period", f.params(grain=grain), root=root)
-    out = fill_periods(df, f, grain, ["referrals"])
+    r = metrics.compute("referrals", f, "period", grain, root=root).table
+    out = pd.DataFrame({"period_start": pd.to_datetime(r["period_start"]), "period": r["period"],
+                        "referrals": r["value"].astype("int64")})
     if int(out["referrals"].sum()) == 0:
         raise no_referrals(f, root)
     out["complete"] = ~incomplete_periods(out, f, grain, root)
@@ -177,7 +178,9 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
 def rolling(f: Filters, root: Path | None = None) -> pd.DataFrame:
     """For each whole month of the selection: referrals in the 12 months to its end and in the
     12 months before those. A month cut short by the selection or the data is left out."""
-    df = warehouse.query("referrals_rolling", f.params(), root=root)
+    r = metrics.compute("referrals_rolling_12", f, "period", "month", root=root).table
+    df = pd.DataFrame({"month": pd.to_datetime(r["period_start"]), "last_12_months": r["value"].astype("int64"),
+                       "previous_12_months": r["previous_12_months"].astype("int64") if len(r) else []})
     last = min(f.date_to, data_as_at(root))
     ends = [period_end(pd.Timestamp(d).date(), "month") for d in df["month"]]
     df = df[[e <= last for e in ends]].reset_index(drop=True)
@@ -208,7 +211,7 @@ def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
     fig = partial(charts.line_chart, df, "month", ["last_12_months", "previous_12_months"],
                             names=["12 months to the month shown", "The 12 months before that"],
                             y_title="People referred in 12 months", events=EVENTS)
-    row = warehouse.query("referrals_first", {"area": f.area_code}, root=root).iloc[0]
+    row = lookups.first_referral(f.area_code, root)
     notes = ()
     if pd.notna(row["first_date"]):
         full_from = add_months(pd.Timestamp(row["first_date"]).date().replace(day=1), 11)
@@ -233,7 +236,11 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("referrals")
     names = area_names(root)
     force = force_of(f.area_code, root)
-    df = warehouse.query("referrals_by_area", f.params(force=force), root=root)
+    r = metrics.compute("referrals", f.with_area(force), "area", root=root).table
+    if r.empty:
+        raise no_referrals(f.with_area(force), root)
+    df = pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
+                       "referrals": r["value"].astype("int64")})
     is_force = df["area_code"] == force
     total = int(df.loc[is_force, "referrals"].sum()) if is_force.any() else int(df.loc[df["area_type"] == "local_authority", "referrals"].sum())
     if total == 0:
@@ -268,9 +275,9 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
 def by_category(f: Filters, dimension: str, root: Path | None = None) -> pd.DataFrame:
     """People referred in each category of ``dimension`` (every category listed, 0 where none)."""
     dim = DIMENSIONS[dimension]
-    df = warehouse.query("referrals_by_category", f.params(), root=root)
-    df = df[df["dimension"] == dimension]
-    counts = {("not_recorded" if pd.isna(c) else str(c)): int(n) for c, n in zip(df["category"], df["referrals"])}
+    r = metrics.compute("referrals_by_category", f, "category", root=root).table
+    r = r[r["dimension"] == dimension] if len(r) else r
+    counts = {str(c).split(":", 1)[1]: int(n) for c, n in zip(r["category"], r["value"])}
     order = list(dim.categories) + sorted(k for k in counts if k not in dim.categories)
     labels = {**dim.labels, "not_recorded": "Not recorded"}
     out = pd.DataFrame({
@@ -332,14 +339,18 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str,
     """
     m = registry.get(metric_id)
     name = area_name(f.area_code, root)
-    df = warehouse.query(m.sql_for("period")[0], f.params(grain=grain, **dict(m.sql_params)), root=root)
-    whole = df[df["overall"]]
+    period = metrics.compute(metric_id, f, "period", grain, root=root).table
+    if period.empty:
+        require_referrals(f, root)
+        raise NoData(none.format(during=during(f)))
+    whole = metrics.compute(metric_id, f, "total", root=root).table.rename(columns={"denominator": "n", "value": "median"})
+    df = period.rename(columns={"denominator": "n", "value": "median"}).assign(overall=False)
     n = int(whole["n"].iloc[0]) if len(whole) else 0
     if n == 0:
         require_referrals(f, root)
         raise NoData(none.format(during=during(f)))
     overall = whole.iloc[0]
-    per = fill_periods(df.loc[~df["overall"], ["period_start", "n", "q1", "median", "q3"]], f, grain, ["n"])
+    per = fill_periods(df[["period_start", "n", "q1", "median", "q3"]], f, grain, ["n"])
     med, q1, q3 = float(overall["median"]), float(overall["q1"]), float(overall["q3"])
     shown = per[per["n"] > 0]
     fig = partial(charts.line_chart, shown, "period_start", ["median"], names=[f"Median, {name}"], bands={"median": ("q1", "q3")},

@@ -75,7 +75,8 @@ def referral_categories(a: Ask) -> pd.DataFrame:
     """One row per characteristic and category ('age_band:25-34'); value = people, with the share."""
     df = a.query("referrals_by_category")
     totals = df.groupby("dimension")["referrals"].sum().to_dict() if len(df) else {}
-    return frame([{"area_code": a.area, "period": a.selection.label, "category": f"{r['dimension']}:{r['category']}",
+    return frame([{"area_code": a.area, "period": a.selection.label,
+                   "category": f"{r['dimension']}:{'not_recorded' if pd.isna(r['category']) else r['category']}",
                    "value": r["referrals"], "numerator": r["referrals"], "denominator": totals[r["dimension"]],
                    "dimension": r["dimension"], "share": r["referrals"] / totals[r["dimension"]] if totals[r["dimension"]] else None}
                   for r in df.to_dict("records")])
@@ -112,7 +113,7 @@ def _completion_rows(a: Ask, records: list[dict], *, period_of, area_of) -> list
             figure = rate(float(r["repeated"]), float(r["referred"]))
             provisional = _still_open(r)
         rows.append({"area_code": area_of(r), **period_of(r), **figure, "provisional": provisional,
-                     "referred": r["referred"], "in_progress": r["in_progress"],
+                     **{c: float(r[c]) for c in COUNTS},
                      **({"area_name": r["area_name"], "area_type": r["area_type"]} if "area_name" in r else {})})
     return rows
 

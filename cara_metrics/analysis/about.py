@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from .. import contract, disclosure, registry
+from ..areas import data_as_at
 from ..dataroot import data_root, live_version
 from ..periods import format_date
-from ..warehouse import as_of
 from .reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
 
 
@@ -51,7 +51,7 @@ def sections(root: Path | None = None) -> list[Section]:
     if not sources.empty:
         sources = sources.rename(columns={"file": "Source file", "table": "Table", "rows": "Rows", "sha256": "SHA-256"})
     out = [
-        Section("The data", f"{status}\n\nData as at **{format_date(as_of(v))}**; warehouse version `{v.name}`; data contract version {v.manifest.get('contract_version', '?')}.", sources if not sources.empty else None),
+        Section("The data", f"{status}\n\nData as at **{format_date(data_as_at(root))}**; warehouse version `{v.name}`; data contract version {v.manifest.get('contract_version', '?')}.", sources if not sources.empty else None),
         Section("What each figure means",
                 "Every number on this dashboard comes from one of these metrics. The same definitions appear under each chart, in the downloads and in the board pack.",
                 metrics_table()),

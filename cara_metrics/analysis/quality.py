@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import warehouse
+from .. import metrics
+from ..areas import areas_frame, data_as_at
 from ..dataroot import data_root, list_versions, live_version
-from ..periods import format_date
-from . import reoffending
+from ..metrics import lookups, reoffending
+from ..periods import Filters, format_date
 
 #: Ingest appends one JSON line per attempt to DATA_ROOT/ingest-log.jsonl (accepted or rejected).
 INGEST_LOG = "ingest-log.jsonl"
@@ -58,12 +59,25 @@ def last_ingest(root: Path) -> dict | None:
         return None
 
 
+#: Quality looks at every record, whatever its date.
+EARLIEST = dt.date(1990, 1, 1)
+
+
+def _force(root: Path | None) -> str:
+    a = areas_frame(root)
+    forces = a.loc[a["area_type"] == "force", "area_code"]
+    return str(forces.iloc[0]) if len(forces) else ""
+
+
 def compute(root: Path | None = None) -> Quality:
     root = root or data_root()
     v = live_version(root, "warehouse")
-    as_at = warehouse.as_of(v)
+    as_at = data_as_at(root)
     sources = pd.DataFrame(v.manifest.get("sources", []))
-    fresh = warehouse.query("quality_freshness", root=root)
+    whole = Filters(EARLIEST, as_at, _force(root))
+    fr = metrics.compute("table_freshness", whole, "category", root=root).table
+    fresh = pd.DataFrame({"table_name": fr["category"], "rows": fr["value"].astype("int64"),
+                          "first_date": fr["first_date"], "last_date": fr["last_date"]})
     fresh["days_behind"] = [(as_at - pd.Timestamp(d).date()).days if pd.notna(d) else None for d in fresh["last_date"]]
     freshness = pd.DataFrame({
         "Table": fresh["table_name"], "Rows": fresh["rows"],
@@ -71,16 +85,14 @@ def compute(root: Path | None = None) -> Quality:
         "Last date": [format_date(pd.Timestamp(d).date()) if pd.notna(d) else "–" for d in fresh["last_date"]],
         "Days before data-as-at": fresh["days_behind"],
     })
-    comp = warehouse.query("quality_completeness", root=root)
+    co = metrics.compute("field_completeness", whole, "category", root=root).table
+    table_field = [c.split(".", 1) for c in co["category"]]
     completeness = pd.DataFrame({
-        "Table": comp["table_name"], "Field": comp["column_name"], "Expected when": comp["expected_when"],
-        "Expected": comp["expected"], "Present": comp["present"],
-        "Complete (%)": (100 * comp["present"] / comp["expected"].where(comp["expected"] > 0)).round(1),
+        "Table": [t for t, _ in table_field], "Field": [c for _, c in table_field], "Expected when": co["expected_when"],
+        "Expected": co["denominator"].astype("int64"), "Present": co["numerator"].astype("int64"),
+        "Complete (%)": (100 * co["value"]).round(1),
     })
-    force = warehouse.query("areas_current", root=root)
-    force_code = force.loc[force["area_type"] == "force", "area_code"]
-    cohorts = warehouse.query("reoffending_cohorts", {"area": force_code.iloc[0] if len(force_code) else "",
-                                                      "last_complete_index": reoffending.last_complete_index(root)}, root=root)
+    cohorts = lookups.cohorts(whole.area_code, root)
     open_ = cohorts[~cohorts["follow_up_complete"].astype(bool)]
     open_cohorts = pd.DataFrame({
         "Cohort quarter starting": [format_date(pd.Timestamp(d).date()) for d in open_["cohort_quarter"]],

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, contract, formatting as fmt, registry, stats, warehouse
+from .. import charts, contract, formatting as fmt, metrics, registry, stats
+from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
@@ -110,7 +111,7 @@ def _from_first(df: pd.DataFrame, n: str) -> pd.DataFrame:
 
 def questions(root: Path | None = None) -> pd.DataFrame:
     """The question bank: question_id, text, agree_min."""
-    return warehouse.query("survey_questions", root=root)
+    return lookups.survey_questions(root)
 
 
 def question_choices(root: Path | None = None) -> dict[str, str]:
@@ -131,10 +132,12 @@ def question_text(question_id: str, root: Path | None = None) -> str:
 
 
 def _answers(f: Filters, root: Path | None) -> pd.DataFrame:
-    df = warehouse.query("survey_answers", f.params(), root=root)
-    if df.empty or int(df["responses"].sum()) == 0:
+    r = metrics.compute("survey_distribution", f, "category", root=root).table
+    if r.empty or int(r["value"].sum()) == 0:
         raise NoData(f"No one answered the participant survey in {_area(f, root)} {during(f)}.")
-    return df
+    df = pd.DataFrame({"question_id": r["question_id"], "answer": r["answer"].astype("int64"),
+                       "responses": r["value"].astype("int64")})
+    return df.merge(questions(root)[["question_id", "text", "agree_min"]], on="question_id", how="left", sort=False)
 
 
 def agreement(f: Filters, root: Path | None = None) -> pd.DataFrame:
@@ -156,8 +159,8 @@ def response_rate(f: Filters, root: Path | None = None) -> tuple[int, int]:
     """(respondents, completers) for the selection."""
     # The per-year counts summed: every completer in the selection falls in exactly one year,
     # and the response panel's own query (at year grain) is then a cache hit.
-    df = warehouse.query("survey_response_by_period", f.params(grain="year"), root=root)
-    return int(df["respondents"].sum()), int(df["completers"].sum())
+    row = metrics.compute("survey_response_rate", f, "total", root=root).row()
+    return (0, 0) if row is None else (int(row["numerator"]), int(row["denominator"]))
 
 
 # --- headline tiles --------------------------------------------------------------------------
@@ -261,7 +264,9 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     resp, comp = response_rate(f, root)
     if comp == 0:
         raise NoData(f"No one completed the workshops in {_area(f, root)} {during(f)}, so no one was surveyed.")
-    df = warehouse.query("survey_response_by_period", f.params(grain=grain), root=root)
+    r = metrics.compute("survey_response_rate", f, "period", grain, root=root).table
+    df = pd.DataFrame({"period_start": pd.to_datetime(r["period_start"]), "completers": r["denominator"].astype("int64"),
+                       "respondents": r["numerator"].astype("int64")})
     df = _from_first(fill_periods(df, f, grain, ["completers", "respondents"]), "completers")
     df = _with_wilson(df, "respondents", "completers")
     shown = df[df["completers"] > 0]
@@ -283,8 +288,10 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
     """Share agreeing with one statement by period of response, with a Wilson band."""
     m = registry.get("survey_agree")
     text = question_text(question_id, root)
-    df = warehouse.query("survey_by_period", f.params(grain=grain), root=root)
-    df = df[df["question_id"] == question_id]
+    r = metrics.compute("survey_agree", f, "period", grain, root=root).table
+    r = r[r["category"] == question_id]
+    df = pd.DataFrame({"period_start": pd.to_datetime(r["period_start"]), "question_id": r["category"],
+                       "agree": r["numerator"].astype("int64"), "n": r["denominator"].astype("int64")})
     if df.empty or int(df["n"].sum()) == 0:
         raise NoData(f"No one answered “{statement(text)}” in {_area(f, root)} {during(f)}.")
     df = _from_first(fill_periods(df.drop(columns=["question_id"]), f, grain, ["agree", "n"]), "n")
@@ -320,8 +327,11 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
     m = registry.get("survey_agree")
     text = question_text(question_id, root)
     force = force_of(f.area_code, root)
-    df = warehouse.query("survey_by_area", f.params(force=force), root=root)
-    df = df[(df["question_id"] == question_id) & (df["n"] > 0)].reset_index(drop=True)
+    r = metrics.compute("survey_agree", f.with_area(force), "area", root=root).table
+    r = r[(r["category"] == question_id) & (r["denominator"] > 0)] if len(r) else r
+    df = pd.DataFrame({"area_code": r["area_code"], "area_name": r.get("area_name", []), "area_type": r.get("area_type", []),
+                       "question_id": r["category"], "agree": r["numerator"].astype("int64"),
+                       "n": r["denominator"].astype("int64")}).reset_index(drop=True)
     if df.empty:
         raise NoData(f"No one in the force area answered “{statement(text)}” {during(f)}.")
     df = _with_wilson(df)

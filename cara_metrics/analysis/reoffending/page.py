@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import formatting as fmt, metrics, registry, stats, warehouse
+from ... import formatting as fmt, metrics, registry, stats
+from ...metrics import lookups
 from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
 from ...panels import NoData, Tile
 from ...areas import data_as_at
@@ -21,7 +22,7 @@ def follow_up_note(f: Filters, root: Path | None = None) -> str:
     """Which cohorts are left out because their 18-month follow-up has not ended, in a sentence."""
     lci = last_complete_index(root)
     as_at = data_as_at(root)
-    df = warehouse.query("reoffending_cohorts", f.params(last_complete_index=lci), root=root)
+    df = lookups.cohorts(f.area_code, root)
     df = df[df["cohort_group"] == "cara"].copy()
     q_from = pd.Timestamp(f.date_from).to_period("Q").start_time
     starts = pd.to_datetime(df["cohort_quarter"])

@@ -7,15 +7,14 @@ tiles, and a panel (message title, subtitle, chart, table view, CSV download, fo
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import re
-from typing import Callable, Iterator
+import logging
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
-from . import page_run
+from . import page_run, ui_common as common
 from .analysis import checks, choices
 from .contract import financial_year_label, parse_financial_year
 from .dataroot import DataRootError
@@ -30,25 +29,25 @@ GRAIN_LABELS: dict[str, Grain] = {"Financial year": "year", "Quarter": "quarter"
 # --- errors -------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def guard(what: str = "this section") -> Iterator[None]:
+def _no_data(exc: NoData) -> None:
+    st.info(f"No data for this selection. {exc} Try a wider period or another area.")
+
+
+def guard(what: str = "this section"):
     """Show a clear message instead of a traceback when data is missing or damaged.
 
     Used around each independent part of a page, so one broken table does not take the
     rest of the page down.
     """
-    try:
-        yield
-    except NoData as exc:
-        st.info(f"No data for this selection. {exc} Try a wider period or another area.")
-    except (QueryError, DataRootError) as exc:
-        st.error(f"We could not show {what}. {exc}")
-    except Exception as exc:  # noqa: BLE001 - users must never see a traceback
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, (QueryError, DataRootError)):
+            st.error(f"We could not show {what}. {exc}")
+            return
         st.error(f"We could not show {what} because of an unexpected problem ({type(exc).__name__}). "
                  "The data team has the details in the server log.")
-        import logging
+        logging.getLogger("cara_metrics").error("error while rendering %s", what, exc_info=exc)
 
-        logging.getLogger("cara_metrics").exception("error while rendering %s", what)
+    return common.guard(_no_data, failed)
 
 
 # --- data status --------------------------------------------------------------------------
@@ -198,46 +197,12 @@ def page_header(title: str, question: str | None = None) -> None:
     synthetic_banner()
 
 
-def _arrow(t: Tile) -> str:
-    """The arrow follows the words ('down 0.1 points' points down), never a sign Streamlit guesses."""
-    if t.delta_arrow != "auto" or not t.delta_text:
-        return t.delta_arrow
-    text = t.delta_text.lower()
-    if text.startswith(("up", "rose", "higher")):
-        return "up"
-    if text.startswith(("down", "fell", "lower")):
-        return "down"
-    return "off"
-
-
-def _colour(t: Tile) -> str:
-    """Green only for a clear change for the better, red for the worse (Streamlit colours an
-    up arrow green under "normal" and red under "inverse"); grey when nothing is judged."""
-    arrow = _arrow(t)
-    if t.delta_is_good is None or arrow not in ("up", "down"):
-        return "off"
-    return "normal" if t.delta_is_good == (arrow == "up") else "inverse"
-
-
 def tiles(items: list[Tile], columns: int = 3) -> None:
-    for start in range(0, len(items), columns):
-        row = items[start:start + columns]
-        cols = st.columns(len(row), border=True)
-        for col, t in zip(cols, row):
-            with col:
-                st.metric(
-                    label=t.label, value=t.value_text, delta=t.delta_text,
-                    delta_color=_colour(t), help=t.help, delta_arrow=_arrow(t),
-                )
-                st.caption(f"**{t.period_text}** · {t.n_text}")
+    common.tiles(items, columns, judged=True)
 
 
 def footer(metric) -> None:
-    st.caption(f"**Definition:** {metric.definition} · **Source:** {metric.source} · **Caveats:** {metric.caveats}")
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+    common.footer(metric)
 
 
 def dataframe(df: pd.DataFrame) -> None:
@@ -251,13 +216,12 @@ def panel(p: Panel, key: str) -> None:
     """Title that states the message, subtitle, chart, table view, CSV download, footer."""
     st.subheader(p.title)
     st.caption(p.subtitle)
-    if p.has_figure:
-        st.plotly_chart(p.figure, width="stretch", theme=None, key=f"chart-{key}", config={"displaylogo": False})
+    common.chart(p, key)
     for note in p.notes:
         st.markdown(f"*{note}*")
     with st.expander("Table view of this chart" if p.has_figure else "Table"):
         dataframe(p.table)
-    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(p.metric.title)}-{key}.csv",
+    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{common.slug(p.metric.title)}-{key}.csv",
                        mime="text/csv", key=f"dl-{key}")
     footer(p.metric)
 
@@ -277,5 +241,5 @@ def table(title: str, df: pd.DataFrame, metric_id: str, key: str, caption: str |
     if caption:
         st.caption(caption)
     dataframe(df)
-    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{_slug(title)}-{key}.csv", mime="text/csv", key=f"dl-{key}")
+    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{common.slug(title)}-{key}.csv", mime="text/csv", key=f"dl-{key}")
     footer(registry.get(metric_id))

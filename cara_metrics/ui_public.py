@@ -16,17 +16,15 @@ Public pages read the public release only (:mod:`cara_metrics.public`,
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
-from typing import Callable, Iterator
+from typing import Callable
 
 import pandas as pd
 import streamlit as st
 
-from . import public
+from . import public, ui_common as common
 from .dataroot import DataRootError
-from .panels import NoData, Panel, Tile
+from .panels import Panel, Tile
 from .errors import QueryError
 from .page_run import pin as page_pin
 
@@ -119,30 +117,17 @@ def _show_failure(what: str, exc: BaseException) -> None:
         st.error(f"We could not show {what} because of an unexpected problem. {_LATER}")
 
 
-@contextlib.contextmanager
-def guard(what: str) -> Iterator[None]:
+def guard(what: str):
     """Run one independent part of a page; if it fails, say so in place of ``what`` (e.g.
     "the headline figures") and let the rest of the page go on.
 
     Only what is drawn before the failure stays, so build first and draw after."""
-    try:
-        yield
-    except NoData as exc:
-        st.info(f"{exc}")
-    except Exception as exc:  # noqa: BLE001 - the public never sees a traceback
-        _show_failure(what, exc)
+    return common.guard(lambda exc: st.info(f"{exc}"), lambda exc: _show_failure(what, exc))
 
 
 def tiles(items: list[Tile], columns: int = 3) -> None:
-    """Headline numbers. Changes are shown in grey with an arrow for their direction: the
-    public pages do not colour a change as good or bad."""
-    for start_ in range(0, len(items), columns):
-        cols = st.columns(columns)
-        for col, t in zip(cols, items[start_:start_ + columns]):
-            with col, st.container(border=True, height="stretch"):
-                st.metric(label=t.label, value=t.value_text, delta=t.delta_text, delta_color="off", help=t.help,
-                          delta_arrow=t.delta_arrow if t.delta_text else "off")
-                st.caption(f"**{t.period_text}** · {t.n_text}")
+    """Headline numbers; changes in grey with an arrow for their direction."""
+    common.tiles(items, columns, judged=False)
 
 
 def table(df: pd.DataFrame, alt: str) -> None:
@@ -154,9 +139,7 @@ def panel(p: Panel, key: str, heading: Callable[[str], object] = st.subheader) -
     """Title (a heading), subtitle, chart, summary sentence, table, notes, footer."""
     heading(p.title)
     st.caption(p.subtitle)
-    if p.has_figure:
-        st.plotly_chart(p.figure, width="stretch", theme=None, key=f"chart-{key}",
-                        config={"displaylogo": False, "displayModeBar": False})
+    common.chart(p, key)
     st.markdown(f"**In words:** {p.summary}")
     table(p.table, alt=f"Table: {p.title}")
     for note in p.notes:
@@ -165,8 +148,7 @@ def panel(p: Panel, key: str, heading: Callable[[str], object] = st.subheader) -
 
 
 def footer(metric) -> None:
-    st.caption(f"**Definition:** {metric.definition} · **Source:** {metric.source} · **Caveats:** {metric.caveats} · "
-               f"**Disclosure:** {metric.disclosure_rule}")
+    common.footer(metric, disclosure=True)
 
 
 def show(build: Callable[[], Panel], key: str, what: str) -> None:
@@ -183,7 +165,7 @@ def downloads(name: str) -> None:
         with st.container(horizontal=True):
             for f in files:
                 st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime,
-                                   key=f"dl-{name}-{_slug(f.file_name)}", on_click="ignore")
+                                   key=f"dl-{name}-{common.slug(f.file_name)}", on_click="ignore")
 
 
 def table_section(name: str, builds: list[Callable[[], Panel]], what: str) -> None:
@@ -204,6 +186,3 @@ def bullets(lines: list[str]) -> None:
 def symbols_key() -> None:
     table(public.symbols_table(), alt="Symbols used in the tables and their meanings")
 
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,258 @@
+"""The Tables page's panels, one or two per release table, for an area (and a year where the
+table has one): message title, subtitle with period and n, the table as released, a chart,
+a summary sentence and the notes on its symbols.
+
+Each panel is built from the release only (:func:`~.release.table`); a panel that cannot be
+built raises ``NoData`` with a reason, and :func:`panels` returns builders so that a page
+shows the others when one fails. Charts plot the released values; a withheld value is a gap.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from .. import charts, registry
+from ..panels import NoData, Panel
+from .figures import Figure, cell_text, ci_text, comparison_period, diff_words, dp_for, figure, missing, pct_text, pooled_period
+from .headlines import HEADLINE_QUESTION, reoffending_sentence
+from .release import area_name, release_info, table
+
+
+def _subset(name: str, area_code: str, root: Path | None, **eq) -> pd.DataFrame:
+    t = table(name, root)
+    m = t["area_code"] == area_code
+    for k, v in eq.items():
+        m &= t[k] == v
+    out = t[m]
+    if out.empty:
+        raise NoData(f"The release has no {name} figures for {area_name(area_code, root)}.")
+    return out
+
+
+def _pivot(df: pd.DataFrame, index: str, columns: dict[str, str], text=cell_text) -> pd.DataFrame:
+    """Rows = ``index`` values (in order); one text column per measure (measure -> header)."""
+    keys = list(dict.fromkeys(df[index]))
+    out = pd.DataFrame({index: keys})
+    for measure, header in columns.items():
+        part = df[df["measure"] == measure].drop_duplicates(index).set_index(index)
+        out[header] = [text(part.at[k, "shown"], part.at[k, "unit"], part.at[k, "symbol"], dp_for(part.at[k, "area_type"], part.at[k, "metric_id"]))
+                       if k in part.index else "[z]" for k in keys]
+    return out
+
+
+def _values(df: pd.DataFrame, measure: str) -> pd.Series:
+    return df.loc[df["measure"] == measure, "shown"]
+
+
+def _first_last(years: pd.DataFrame, measure: str) -> tuple[pd.Series | None, pd.Series | None]:
+    part = years[(years["measure"] == measure) & years["shown"].notna()]
+    return (part.iloc[0], part.iloc[-1]) if len(part) else (None, None)
+
+
+def crime_panel(area_code: str, root: Path | None = None) -> Panel:
+    m = registry.get("da_share")
+    name = area_name(area_code, root)
+    years = _subset("crime", area_code, root, period_type="financial year")
+    table_ = _pivot(years, "period", {"da_crimes": "Domestic-abuse crimes", "all_crimes": "All recorded crimes",
+                                      "da_share": "Domestic-abuse share (%)", "da_per_1000": "Per 1,000 residents"})
+    table_ = table_.rename(columns={"period": "Financial year"})
+    share = years[years["measure"] == "da_share"]
+    fig_df = pd.DataFrame({"period": share["period"].to_numpy(), "share": (share["shown"] / 100).to_numpy()})
+    fig = charts.line_chart(fig_df, "period", ["share"], names=[name], percent=True, y_title="Share of recorded crime", events=False)
+    fig.update_xaxes(type="category")
+    first, last = _first_last(years, "da_share")
+    title = (f"Domestic abuse was {last['shown']:.1f}% of recorded crime in {name} in {last['period']}, "
+             f"{'up' if last['shown'] > first['shown'] else 'down'} from {first['shown']:.1f}% in {first['period']}")
+    n_last = years[(years["measure"] == "all_crimes") & (years["period"] == last["period"])]["shown"].iloc[0]
+    brk = [f"[b] Break in series: {r}" for r in release_info(root).breaks["description"]]
+    return Panel(m.id, title, f"{name}, financial years {years['period'].iloc[0]} to {years['period'].iloc[-1]}; "
+                 f"n = {n_last:,.0f} recorded crimes in {last['period']}", table_, fig,
+                 f"{title}. Counts of offences are published exactly.", tuple(brk))
+
+
+def crime_quarters_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
+    m = registry.get("da_crimes")
+    name = area_name(area_code, root)
+    q = _subset("crime", area_code, root, period_type="quarter", financial_year=fy)
+    table_ = _pivot(q, "period", {"da_crimes": "Domestic-abuse crimes", "all_crimes": "All recorded crimes",
+                                  "da_share": "Domestic-abuse share (%)"}).rename(columns={"period": "Quarter"})
+    da = q[q["measure"] == "da_crimes"]
+    top = da.loc[da["shown"].idxmax()]
+    title = f"The most domestic-abuse crimes in {fy} in {name} were recorded in {top['period'][-2:]} ({top['shown']:,.0f})"
+    return Panel(m.id, title, f"{name}, quarters of {fy} (Q1 is April to June); n = {da['shown'].sum():,.0f} domestic-abuse crimes",
+                 table_, None, title + ".")
+
+
+def referrals_panel(area_code: str, root: Path | None = None) -> Panel:
+    m = registry.get("referrals")
+    name = area_name(area_code, root)
+    df = _subset("referrals", area_code, root)
+    years = df[df["period_type"] == "financial year"]
+    quarters = df[df["period_type"] == "quarter"]
+    rows = []
+    for fy in years["period"]:
+        row = {"Financial year": fy}
+        for q in range(1, 5):
+            hit = quarters[quarters["period"] == f"{fy} Q{q}"]
+            row[f"Q{q}"] = cell_text(hit["shown"].iloc[0], "people", hit["symbol"].iloc[0]) if len(hit) else "[x]"
+        y = years[years["period"] == fy].iloc[0]
+        row["Whole year"] = cell_text(y["shown"], "people", y["symbol"])
+        rows.append(row)
+    table_ = pd.DataFrame(rows)
+    fig_df = pd.DataFrame({"period": quarters["period"].to_numpy(), "people": quarters["shown"].to_numpy()})
+    fig = charts.line_chart(fig_df, "period", ["people"], names=[name], y_title="People referred in the quarter", events=False)
+    q1 = [p for p in fig_df["period"] if str(p).endswith("Q1")]
+    fig.update_xaxes(type="category", tickvals=q1, ticktext=[p[:7] for p in q1], automargin=True,
+                     title_text="Financial year (one point per quarter)")
+    first, last = _first_last(years, "referrals")
+    if last is None:
+        raise NoData(f"No referral figures are published for {name}.")
+    title = f"{last['shown']:,.0f} people were referred to CARA in {name} in {last['period']}"
+    if first is not None and first["period"] != last["period"]:
+        title += f", against {first['shown']:,.0f} in {first['period']}, the year it began"
+    return Panel(m.id, title, f"{name}, by quarter and financial year of caution, {years['period'].iloc[0]} to "
+                 f"{years['period'].iloc[-1]}; n = {last['shown']:,.0f} people referred in {last['period']}",
+                 table_, fig, title + ".",
+                 ("[z]: CARA had not started in that quarter.",))
+
+
+def outcomes_panel(area_code: str, root: Path | None = None) -> Panel:
+    m = registry.get("completion_rate")
+    name = area_name(area_code, root)
+    df = _subset("outcomes", area_code, root)
+    dp = dp_for(df["area_type"].iloc[0])
+    years = list(dict.fromkeys(df["period"]))
+    rows = []
+    for fy in years:
+        y = df[df["period"] == fy]
+        def get(measure: str, category: str | None = None, pct: bool = False) -> str:
+            h = y[(y["measure"] == measure) & ((y["category"] == category) if category else y["category"].isna())]
+            if h.empty:
+                return "[x]"
+            v, sym = h["shown"].iloc[0], h["symbol"].iloc[0]
+            return pct_text(v, sym, dp) if pct else cell_text(v, "people", sym)
+        rows.append({"Financial year of caution": fy, "People referred": get("people", "all"),
+                     "Completed": get("people", "completed"), "Breached": get("people", "breached"),
+                     "Withdrawn": get("people", "withdrawn"), "In progress": get("people", "in_progress"),
+                     "Closed cases": get("closed_cases"), "Completion rate": get("completion_rate", pct=True)})
+    table_ = pd.DataFrame(rows)
+    rate = df[df["measure"] == "completion_rate"]
+    fig_df = pd.DataFrame({"period": rate["period"].to_numpy(), "rate": (rate["shown"] / 100).to_numpy()})
+    fig = charts.line_chart(fig_df, "period", ["rate"], names=[name], percent=True, y_title="Completed, % of closed cases", events=False)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[0, 1])
+    shown = rate[rate["shown"].notna()]
+    if shown.empty:
+        title = f"Completion rates for {name} are not published ([c]): the numbers are too small"
+        n_text = "n not published"
+    else:
+        last = shown.iloc[-1]
+        closed = df[(df["measure"] == "closed_cases") & (df["period"] == last["period"])].iloc[0]
+        title = f"{pct_text(last['shown'], '', dp)} of closed cases in {name} in {last['period']} completed both workshops"
+        n_text = f"n = {cell_text(closed['shown'], 'people', closed['symbol'])} closed cases in {last['period']}"
+    return Panel(m.id, title, f"{name}, by financial year of caution, {years[0]} to {years[-1]}; {n_text}", table_, fig,
+                 title + ". Breached means the person did not attend and the case went back to the police.",
+                 ("[p]: provisional, some cases are still in progress and the figures will change as they close.",))
+
+
+def survey_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
+    m = registry.get("survey_agree")
+    name = area_name(area_code, root)
+    df = _subset("survey", area_code, root)
+    dp = dp_for(df["area_type"].iloc[0])
+    year = df[df["period"] == fy]
+    if year.empty:
+        raise NoData(f"No survey figures are published for {fy}.")
+    stmts = list(dict.fromkeys(year["category"]))
+    rows, plot = [], []
+    for q in stmts:
+        s = year[year["category"] == q]
+        pct = s[s["measure"] == "agree_pct"].iloc[0]
+        n = s[s["measure"] == "respondents"].iloc[0]
+        rows.append({"Statement": pct["category_label"], "Respondents": cell_text(n["shown"], "people", n["symbol"]),
+                     "Agreed or strongly agreed": pct_text(pct["shown"], pct["symbol"], dp)})
+        plot.append({"statement": "<br>".join(textwrap.wrap(str(pct["category_label"]).rstrip("."), 34)), "share": None if missing(pct["shown"]) else pct["shown"] / 100,
+                     "label": pct_text(pct["shown"], pct["symbol"], dp)})
+    table_ = pd.DataFrame(rows)
+    pdf = pd.DataFrame(plot)
+    fig = charts.bar_chart(pdf, "statement", "share", percent=True, text="label")
+    fig.update_xaxes(title_text="Agreed or strongly agreed", range=[0, 1])
+    fig.update_yaxes(automargin=True)
+    head = year[(year["category"] == HEADLINE_QUESTION) & (year["measure"] == "agree_pct")]
+    if len(head) and not missing(head["shown"].iloc[0]):
+        title = (f"{pct_text(head['shown'].iloc[0], head['symbol'].iloc[0], dp)} of respondents in {name} in {fy} said the "
+                 "workshops changed their attitude towards their partner")
+    else:
+        title = f"Survey answers for {name} in {fy}: some percentages are not published to protect respondents"
+    resp = _values(year[year["category"] == HEADLINE_QUESTION], "respondents")
+    n_text = f"n = {resp.iloc[0]:,.0f} respondents" if len(resp) and not missing(resp.iloc[0]) else "n not published"
+    return Panel(m.id, title, f"{name}, surveys in {fy}; {n_text} to the first statement", table_, fig,
+                 title + ". The survey is answered by people who completed both workshops.")
+
+
+def reoffending_panel(area_code: str, root: Path | None = None) -> Panel:
+    m = registry.get("reoffending_rate")
+    name = area_name(area_code, root)
+    df = _subset("reoffending", area_code, root)
+    dp = dp_for(df["area_type"].iloc[0])
+    rows, plot = [], []
+    for period in dict.fromkeys(df["period"]):
+        p = df[df["period"] == period]
+        for group in ("cara", "comparison"):
+            g = p[p["category"] == group]
+            if g.empty:
+                continue
+            rate, n = g[g["measure"] == "reoffending_rate"].iloc[0], g[g["measure"] == "people"].iloc[0]
+            d = p[p["category"] == "difference"]
+            diff = {k: d[d["measure"] == k].iloc[0] for k in ("difference", "difference_low", "difference_high")} if len(d) else {}
+            label = ("Referred to CARA, cautioned " if group == "cara" else "Comparison group, cautioned ") + str(period)
+            figs = {k: Figure(None if missing(v["shown"]) else float(v["shown"]), str(v["symbol"] or ""),
+                              "percentage points", dp) for k, v in diff.items()} if diff and group == "cara" else {}
+            rows.append({
+                "Group": label, "People": cell_text(n["shown"], "people", n["symbol"]),
+                "Reoffended within a year": pct_text(rate["shown"], rate["symbol"], dp),
+                "Difference from the comparison group": diff_words(figs["difference"]) if figs else "[z]",
+                "95% confidence interval of the difference": (ci_text(figs["difference_low"], figs["difference_high"])
+                                                              if figs and figs["difference"].shown else
+                                                              (figs["difference"].symbol if figs else "[z]")),
+            })
+            if period in (pooled_period(root), comparison_period(root)):
+                plot.append({"group": ("Referred to CARA<br>cautioned " if group == "cara" else "Comparison group<br>cautioned ")
+                             + str(period), "rate": None if missing(rate["shown"]) else rate["shown"] / 100,
+                             "label": pct_text(rate["shown"], rate["symbol"], dp), "cara": group == "cara"})
+    table_ = pd.DataFrame(rows)
+    pdf = pd.DataFrame(plot)
+    fig = charts.bar_chart(pdf, "group", "rate", percent=True, text="label",
+                           highlight=pdf.loc[pdf["cara"], "group"].iloc[0] if pdf["cara"].any() else None)
+    fig.update_xaxes(title_text="Proven reoffence within a year")
+    fig.update_yaxes(automargin=True)
+    sentence = reoffending_sentence(area_code, root)
+    pooled = pooled_period(root)
+    cara = figure("reoffending", "reoffending_rate", area_code, pooled, "cara", root=root)
+    comp = figure("reoffending", "reoffending_rate", area_code, comparison_period(root), "comparison", root=root)
+    title = (f"{cara.text} of people referred to CARA in {name} reoffended within a year, against {comp.text} of the comparison group"
+             if cara.shown and comp.shown else f"Reoffending in {name}: rates are not published for groups this small")
+    n = figure("reoffending", "people", area_code, pooled, "cara", root=root)
+    cn = figure("reoffending", "people", area_code, comparison_period(root), "comparison", root=root)
+    return Panel(m.id, title, f"{name}; cautions {pooled} (cohorts with a complete 18-month follow-up); n = {n.text} "
+                 f"referred and {cn.text} in the comparison group (cautioned {comparison_period(root)})",
+                 table_, fig, sentence,
+                 ("Everyone referred is counted, whether or not they completed (intention to treat).",
+                  "[x]: no comparison is made when a group has fewer than 60 people."))
+
+
+def panels(area_code: str, fy: str, root: Path | None = None) -> dict[str, list]:
+    """Every public table's panels for an area and year, keyed by release table name.
+
+    Values are builder callables (so a page can show one failing panel without losing
+    the others)."""
+    return {
+        "crime": [lambda: crime_panel(area_code, root), lambda: crime_quarters_panel(area_code, fy, root)],
+        "referrals": [lambda: referrals_panel(area_code, root)],
+        "outcomes": [lambda: outcomes_panel(area_code, root)],
+        "survey": [lambda: survey_panel(area_code, fy, root)],
+        "reoffending": [lambda: reoffending_panel(area_code, root)],
+    }

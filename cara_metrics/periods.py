@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from .contract import financial_year_label
+from .contract import financial_year_label, parse_financial_year
 
 Grain = Literal["month", "quarter", "year"]
 GRAINS: tuple[Grain, ...] = ("month", "quarter", "year")
@@ -86,6 +86,13 @@ class Filters:
     @classmethod
     def financial_years(cls, fy_from: int, fy_to: int, area_code: str) -> "Filters":
         return cls(fy_start(fy_from), fy_end(fy_to), area_code)
+
+    @classmethod
+    def financial_year(cls, year: int | str, area_code: str) -> "Filters":
+        """One financial year, by its start year (2024) or its label ('2024/25', as the
+        public pages, the board pack and ``figures --period`` spell it)."""
+        fy = year if isinstance(year, int) else parse_financial_year(year)
+        return cls(fy_start(fy), fy_end(fy), area_code)
 
     @property
     def is_whole_financial_years(self) -> bool:

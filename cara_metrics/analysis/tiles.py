@@ -14,15 +14,12 @@ from pathlib import Path
 from .. import formatting as fmt, metrics, registry
 from ..metrics import Result
 from ..panels import Tile
-from ..periods import Filters, fy_end, fy_of, fy_start, period_label
-
-
-def year_label(fy: int) -> str:
-    return period_label(fy_start(fy), "year")
+from ..contract import financial_year_label
+from ..periods import Filters, fy_end, fy_of, fy_start
 
 
 def year(f: Filters, fy: int) -> Filters:
-    return Filters(fy_start(fy), fy_end(fy), f.area_code)
+    return Filters.financial_year(fy, f.area_code)
 
 
 def year_results(metric_id: str, f: Filters, root: Path | None = None) -> tuple[int, Result, Result, Result]:
@@ -47,18 +44,18 @@ def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | No
     if cur is None or prev is None:
         return None, None
     if cur["provisional"]:
-        return f"provisional: not compared with {year_label(last - 1)}", None
+        return f"provisional: not compared with {financial_year_label(last - 1)}", None
     if prev["provisional"]:
-        return f"{year_label(last - 1)} is provisional: not compared", None
+        return f"{financial_year_label(last - 1)} is provisional: not compared", None
     if len(both.table) and bool(both.table["break_before"].iloc[0]):
-        return f"break in series: not compared with {year_label(last - 1)}", None
+        return f"break in series: not compared with {financial_year_label(last - 1)}", None
     delta = fmt.change(m, cur["value"], prev["value"])
     if not delta:
         return None, None
     good = None
     if m.higher_is_better is not None and delta != "no change":
         good = (cur["value"] > prev["value"]) == m.higher_is_better
-    return f"{delta} on {year_label(last - 1)}", good
+    return f"{delta} on {financial_year_label(last - 1)}", good
 
 
 def year_tile(metric_id: str, f: Filters, label: str, n_text, *, category: str | None = None,
@@ -68,9 +65,9 @@ def year_tile(metric_id: str, f: Filters, label: str, n_text, *, category: str |
     last, cur_r, prev_r, both = year_results(metric_id, f, root)
     cur, prev = cur_r.row(category=category), prev_r.row(category=category)
     if cur is None:
-        return Tile(m.id, label, None, "–", None, "no data", year_label(last), m.definition)
+        return Tile(m.id, label, None, "–", None, "no data", financial_year_label(last), m.definition)
     delta, good = change_text(m, last, cur, prev, both)
-    return Tile(m.id, label, cur["value"], value_text(m, cur), delta, n_text(cur), year_label(last), m.definition,
+    return Tile(m.id, label, cur["value"], value_text(m, cur), delta, n_text(cur), financial_year_label(last), m.definition,
                 delta_is_good=good, delta_arrow="off" if good is None else "auto")
 
 

@@ -25,14 +25,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def chromium_path() -> str:
-    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium", shutil.which("chromium") or ""):
+def system_tool(candidates: tuple[str, ...], message: str) -> str:
+    """The first executable of ``candidates``; a missing tool fails the test when CI is set
+    (a browser or proxy test must never pass by skipping there) and skips it otherwise."""
+    for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
-    message = "Chromium is not installed (apt-get install chromium); browser tests need it"
     if os.environ.get("CI"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+def chromium_path() -> str:
+    return system_tool(("/usr/lib/chromium/chromium", "/usr/bin/chromium", shutil.which("chromium") or ""),
+                       "Chromium is not installed (apt-get install chromium); browser tests need it")
 
 
 def free_port() -> int:

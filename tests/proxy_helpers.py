@@ -22,22 +22,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-import pytest
 
-from .browser import REPO, free_port
+from .browser import REPO, free_port, system_tool
 
 RENDER = REPO / "deploy" / "render.py"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 
 
 def nginx_path() -> str:
-    for candidate in (shutil.which("nginx") or "", "/usr/sbin/nginx"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    message = "nginx is not installed (apt-get install nginx); the reverse-proxy tests need it"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
+    return system_tool((shutil.which("nginx") or "", "/usr/sbin/nginx"),
+                       "nginx is not installed (apt-get install nginx); the reverse-proxy tests need it")
 
 
 def self_signed(folder: Path, name: str) -> tuple[Path, Path]:

@@ -1,21 +1,6 @@
-"""Value for money: what CARA costs, and what harm it may avoid.
-
-Method (every assumption is also printed on the page):
-
-* Cost per referral and per completion: programme cost in the chosen financial years over
-  the force's referrals (or completions) in those years. Costs are held for the whole
-  contract, so they are not split by area.
-* Effect: the intention-to-treat difference in proven reoffences per person (comparison
-  minus everyone referred), measured on cohorts whose 18-month follow-up has ended, with a
-  Welch 95% interval. Assumed to hold for everyone referred in the period.
-* Reoffences avoided = effect x people referred. Domestic-abuse reoffences avoided likewise.
-* Money: each domestic-abuse reoffence avoided is assumed to spare one victim the average
-  social and economic cost of domestic abuse (Home Office 2019: £34,015 per victim at
-  2016/17 prices), scaled by a price index the user sets to reach today's prices.
-* Benefit-cost ratio = money avoided / programme cost, with the interval carried through
-  from the effect's interval (the other inputs are treated as fixed, which understates
-  the total uncertainty; the sensitivity chart shows how much each input matters).
-"""
+"""Value for money on the page and in the board pack: tiles, sentences, the sensitivity
+(tornado) chart, the costs chart and the estimates table. The method and every assumption
+are stated once, in ``cara_metrics.metrics.value``, which computes the figures shown here."""
 
 from __future__ import annotations
 

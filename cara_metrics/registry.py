@@ -413,7 +413,7 @@ _METRICS: tuple[Metric, ...] = (
         unit="percent",
         numerator="Completers with at least one proven reoffence",
         denominator="Completers with a complete follow-up",
-        caveats=f"Selection bias: people who complete differ from those who do not (motivation, stability), so this flatters CARA; the intention-to-treat comparison is the fair one. {MOJ_CAVEAT}",
+        caveats=f"Selection bias: people who complete differ from those who do not (motivation, stability), so this flatters CARA; the intention-to-treat comparison (everyone referred) is the headline. {MOJ_CAVEAT}",
         source=SOURCE_REOFFENDING,
         disclosure="people_rate",
         queries=q(total="reoffending_people"),

@@ -368,3 +368,20 @@ def test_page_empty_selection_is_a_friendly_message():
     assert not at.error
     assert [i.value for i in at.info] == [reo.no_data_reason(EMPTY)]
     assert not at.metric and not at.subheader
+
+
+def test_reoffending_and_value_pages_say_it_is_not_a_trial():
+    """Issue 14 item 1: a visible callout beside the headline and the savings, no 'fair test'."""
+    from streamlit.testing.v1 import AppTest
+
+    from cara_metrics.analysis.reoffending import NOT_A_TRIAL, SAVINGS_ASSUME
+
+    from .conftest import REPO
+
+    for page, said in (("views/reoffending.py", NOT_A_TRIAL), ("views/value.py", SAVINGS_ASSUME)):
+        at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90).run()
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        assert said in [w.value for w in at.warning]
+        text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+        assert "fair test" not in text.lower()

@@ -18,7 +18,9 @@ with ui.guard("which cautions are counted"):
     st.info(reoffending.follow_up_note(f), icon="ℹ️")
 
 st.header("Everyone referred, against the comparison group")
-st.caption("The fair test is intention to treat: everyone referred to CARA counts, whether or not they completed the workshops.")
+st.warning(reoffending.NOT_A_TRIAL, icon="⚖️")
+st.caption("Intention to treat: everyone referred to CARA counts, whether or not they completed the workshops, so the "
+           "comparison is not flattered by leaving out those who dropped out.")
 with ui.guard("the headline figures"):
     ui.tiles(reoffending.headline_tiles(f), columns=3)
 ui.show(lambda: reoffending.rate_panel(f), "itt", "the reoffending rate")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cara_metrics import ui, ui_auth
-from cara_metrics.analysis import value
+from cara_metrics.analysis import reoffending, value
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
@@ -26,6 +26,7 @@ with ui.guard("the value-for-money estimate"):
                                max_value=float(max(d.high, 0.01)), value=float(d.estimate), step=0.005, format="%.3f",
                                help="Defaults to the measured difference; the range is its 95% confidence interval.")
     v = value.compute(f, value.Assumptions(unit_cost_gbp=unit_cost, price_index=index, effect_per_person=effect))
+    st.warning(reoffending.SAVINGS_ASSUME, icon="⚖️")
     ui.tiles(value.tiles(v), columns=4)
     st.markdown("#### What this means")
     for line in value.sentences(v):

@@ -34,7 +34,8 @@ from .layout import (DRAW, add_footers, draw_notes, draw_question, draw_summary,
 from .planning import notes_items, plan, summary_lines
 from .readback import fit_problems, titles_of
 from .selection import WINDOW_YEARS, check, context, coverage, default_area, file_name, period_of
-from .slides import (ERROR_BAR_NOTE, MAX_TABLE_ROWS, NOT_A_TRIAL, completion_slide, crime_slide, referrals_slide,
+from ..analysis.reoffending import NOT_A_TRIAL
+from .slides import (ERROR_BAR_NOTE, MAX_TABLE_ROWS, completion_slide, crime_slide, referrals_slide,
                      reoffending_slide, survey_slide, value_detail_slide, value_slide)
 from .specs import BoardPackError, ChartSpec, Context, SlideSpec
 from .theme import (BODY_PT, CELL_X, CELL_Y, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FONT, FOOTER_TOP, GREY, GRID,

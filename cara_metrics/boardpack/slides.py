@@ -50,8 +50,6 @@ def _panel_slide(n: int, key: str, p: Panel, chart: ChartSpec, table: pd.DataFra
     )
 
 
-NOT_A_TRIAL = ("A before-and-after comparison, not a trial: the comparison group was cautioned before CARA began, "
-               "so the difference is associated with CARA, not proven to be caused by it.")
 ERROR_BAR_NOTE = "Error bars show the 95% confidence interval (Wilson)."
 
 
@@ -186,7 +184,7 @@ def reoffending_slide(ctx: Context) -> SlideSpec:
     callout = [c.sentence()]
     if c.enough and c.difference is not None:
         callout.append(reoffending.difference_text(c.difference, "percentage points", scale=100))
-    callout.append(NOT_A_TRIAL)
+    callout.append(reoffending.NOT_A_TRIAL)
     notes = [reoffending.follow_up_note(ctx.window, ctx.root)]  # the axis title explains the error bars
     return _panel_slide(5, "reoffending", p, chart, table, callout=callout, notes=notes, table_width=6.4)
 

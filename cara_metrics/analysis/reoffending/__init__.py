@@ -17,11 +17,11 @@ from ...metrics.reoffending import (COMPARISON_LABEL, FOLLOW_UP_MONTHS, GROUP_LA
 from .page import follow_up_note, headline_tiles, no_data_reason, tile
 from .panels import (area_panel, comparison_panel, comparisons, frequency_panel, harm_panel, rate_panel, time_panel,
                      trend_panel)
-from .wording import MILESTONES, completers_caveat, difference_text, period_text
+from .wording import MILESTONES, NOT_A_TRIAL, SAVINGS_ASSUME, completers_caveat, difference_text, period_text
 
 __all__ = [
     "COMPARISON_LABEL", "FOLLOW_UP_MONTHS", "GROUP_LABEL", "MIN_GROUP", "WAITING_MONTHS", "Comparison", "Group", "MeanComparison",
     "Measure", "compare", "compare_means", "km_curves", "last_complete_index", "people", "tile", "follow_up_note",
     "headline_tiles", "no_data_reason", "area_panel", "comparison_panel", "comparisons", "frequency_panel", "harm_panel",
-    "rate_panel", "time_panel", "trend_panel", "MILESTONES", "completers_caveat", "difference_text", "period_text",
+    "rate_panel", "time_panel", "trend_panel", "MILESTONES", "NOT_A_TRIAL", "SAVINGS_ASSUME", "completers_caveat", "difference_text", "period_text",
 ]

@@ -151,3 +151,12 @@ def _mean_notes(mc: MeanComparison, unit: str) -> list[str]:
 def completers_caveat() -> str:
     """The selection-bias warning shown next to any completers-only figure (from the registry)."""
     return f"Read with care. {registry.get('reoffending_completers').caveats.split(' Measured as')[0]}"
+
+
+#: Said beside every reoffending headline and every saving (staff pages and the board pack):
+#: the comparison group is not randomised.
+NOT_A_TRIAL = ("A before-and-after comparison, not a trial: the comparison group was cautioned before CARA began, "
+               "so the difference is associated with CARA, not proven to be caused by it.")
+SAVINGS_ASSUME = ("These savings assume the whole difference in reoffending is due to CARA. The comparison group was "
+                  "cautioned before CARA began and is not randomised, so part of the difference may come from other "
+                  "changes over time.")

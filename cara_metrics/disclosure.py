@@ -61,6 +61,9 @@ __all__ = [
     "neutralise_formula",
     "neutralise_frame",
     "policy_text",
+    "published_interval",
+    "rounding_text",
+    "ROUNDING_PROTECTS",
 ]
 
 #: The repository's policy file, found relative to this package (works from any cwd).
@@ -220,6 +223,26 @@ def protect_count(n: int, top_level: bool = False, policy: Policy | None = None)
     if _is_primary(n, p):
         return None
     return round_to_base(n, p.rounding_base)
+
+
+def published_interval(shown: int, policy: Policy | None = None) -> tuple[int, int]:
+    """The true counts a rounded figure shown below force level can stand for (inclusive).
+
+    Rounding to the nearest ``base``, halves upwards, maps ``shown - floor(base / 2)`` to
+    ``shown + ceil(base / 2) - 1`` onto ``shown`` (base 5: 8..12 -> 10). A reader who
+    knows the policy also knows that 1..4 is never shown, so 5 means 5..7 and 0 means
+    exactly 0. Assumption: ``floor(base / 2) <= suppress_max``, so a shown 0 is one
+    interval (true of the default policy); otherwise 0 could stand for 0 or for a few
+    counts above the suppressed range, and this returns the enclosing interval.
+    """
+    p = _policy(policy)
+    base = p.rounding_base
+    lo, hi = max(shown - base // 2, 0), shown + (base + 1) // 2 - 1
+    if shown == 0:
+        return (0, 0) if hi <= p.suppress_max else (0, hi)
+    if p.suppress_min <= lo <= p.suppress_max:
+        lo = p.suppress_max + 1
+    return lo, hi
 
 
 def _as_count(v: object, what: str) -> int:
@@ -668,3 +691,34 @@ def policy_text(policy: Policy | None = None) -> list[str]:
         "with an apostrophe."
     )
     return lines
+
+
+#: What rounding and suppression do and do not protect, for the methodology page. Kept
+#: next to the rules so the claim and the checks (publish's rank test and bounds audit)
+#: are read and changed together.
+ROUNDING_PROTECTS = (
+    "What this protects, and what it does not. Before anything is published, every hidden "
+    "figure is checked twice against everything a reader can see in this release and in the "
+    "previous one: that no hidden figure can be worked out exactly by adding and subtracting "
+    "published figures, and, allowing for the range each rounded figure could stand for and "
+    "for counts being whole and never negative, that no count of 1 to 4 people can be narrowed "
+    "to 'between 1 and 4'. A reader can always tell that such a hidden figure is 0, a handful, "
+    "or a larger number hidden to protect another; the checks make sure the figures cannot "
+    "remove the first and last possibilities. If they could, more figures are hidden, and if "
+    "that is not enough nothing is published.",
+    "Rounding does not make every figure uncertain. Force-level figures are exact, so a rounded "
+    "local figure, or a hidden one, can sometimes be worked out exactly or to within a few "
+    "people by subtraction, especially across two releases; this is accepted for figures of 5 "
+    "or more, which the policy does not treat as identifying. In particular, where a force "
+    "total is 0, every local figure inside it is 0, even if shown as [c]: that says nobody was "
+    "counted, which is no more than a published 0 says.",
+)
+
+
+def rounding_text(policy: Policy | None = None) -> list[str]:
+    """:data:`ROUNDING_PROTECTS` as methodology paragraphs (the policy's numbers in them)."""
+    p = _policy(policy)
+    return [t.replace("1 to 4", f"{p.suppress_min} to {p.suppress_max}")
+             .replace("'between 1 and 4'", f"'between {p.suppress_min} and {p.suppress_max}'")
+             .replace("figures of 5 or more", f"figures of {p.suppress_max + 1} or more")
+            for t in ROUNDING_PROTECTS]

@@ -9,7 +9,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from .. import disclosure
+from .. import disclosure, disclosure_bounds
 from .model import Force, PublishError
 
 
@@ -37,6 +37,8 @@ class Cells:
         self._ids: dict[tuple[str, str, str], str] = {}       # (table, row, col) -> canonical id
         self._by_canon: dict[str, tuple[int, int | None, str]] = {}
         self._rates: dict[tuple[str, tuple[str, ...]], disclosure.ProtectedRate] = {}
+        self._prior: list[tuple[tuple[str, ...], int, int]] = []
+        self._names: list[str] = []
 
     def protect(self, table: str, leaves: pd.DataFrame, col_parent: dict[str, str],
                 canon: Callable[[str, str, bool, int], str], publish_totals: bool = True,
@@ -114,8 +116,13 @@ class Cells:
         for _ in range(max_rounds):
             self._reconcile()
             bad = derivable(self.frame)
+            narrow: list[str] = []
             if not bad:
-                break
+                # Only once no cell is pinned: the bounds audit needs the final pattern.
+                narrow = [self._describe(n) for n in self.narrowed()]
+                if not narrow:
+                    break
+                bad = [n.split(" ")[0] for n in narrow]
             # Hide the whole block below force level wherever a derivable cell appears.
             hit = self.frame.loc[self.frame["canon"].isin(bad), ["table", "block"]].drop_duplicates()
             for t, b in hit.itertuples(index=False):
@@ -123,13 +130,92 @@ class Cells:
                     & (self.frame["suppression"] == "")
                 self.frame.loc[m, "suppression"] = "secondary"
         else:
+            what = "narrowed to between {} and {} people".format(self.policy.suppress_min, self.policy.suppress_max) \
+                if narrow else "worked out"
             raise PublishError(f"Disclosure control could not protect {self.force.area.name}: suppressed cells "
-                               f"{', '.join(sorted(bad)[:5])} could still be worked out. Nothing was published.")
+                               f"{', '.join(sorted(narrow or bad)[:5])} could still be {what}. Nothing was published.")
         self.frame["shown"] = self.frame["shown"].where(self.frame["suppression"] == "", pd.NA).astype("Int64")
         self.frame["symbol"] = np.where(self.frame["suppression"] == "", "", disclosure.SUPPRESSED)
         self._by_canon = {c: (int(v), None if pd.isna(s) else int(s), st)
                           for c, v, s, st in zip(self.frame["canon"], self.frame["value"],
                                                  self.frame["shown"], self.frame["suppression"])}
+
+    def prior(self, figures: list[tuple[tuple[str, ...], int, int]]) -> None:
+        """Figures a previous release published about this force: (statistics summed, low, high).
+
+        Each is added to the bounds audit as ``low <= sum <= high``, but only when today's
+        true values satisfy it: a figure that no longer fits describes revised data, so
+        it is not the same number and the attacker's link would be false.
+        """
+        keep = []
+        for canons, low, high in figures:
+            if all(c in self.values for c in canons) and low <= sum(self.values[c] for c in canons) <= high:
+                keep.append((tuple(canons), int(low), int(high)))
+        self._prior = keep
+
+    def system(self) -> tuple[list[str], sparse.csr_matrix, np.ndarray, np.ndarray, list[int]]:
+        """The attacker's integer system: (variables, relations, low, high, targets).
+
+        Variables are the statistics (canonical ids), then one per rate (its complement,
+        denominator minus numerator, known to be >= 0) and one per figure of a previous
+        release (see :meth:`prior`). Bounds are what a reader knows: exact at force level,
+        the rounding interval below it, and only ">= 0" for a hidden or unpublished figure.
+        Targets: primary-suppressed statistics, and complements of 1..4 of rates withheld
+        below force level (the rate rules withhold those because the complement is small).
+        """
+        names, a = relations(self.frame)
+        idx = {c: i for i, c in enumerate(names)}
+        f = self.frame
+        lo, hi = np.zeros(len(names)), np.full(len(names), np.inf)
+        shown = f[(f["suppression"] == "") & f["published"]].drop_duplicates("canon")
+        hidden = set(f.loc[f["suppression"] != "", "canon"])
+        for c, v, top in zip(shown["canon"], shown["shown"], shown["is_total_row"]):
+            if c in hidden:
+                continue
+            lo[idx[c]], hi[idx[c]] = (int(v), int(v)) if top else disclosure.published_interval(int(v), self.policy)
+        targets = [idx[c] for c in f.loc[f["suppression"] == "primary", "canon"].unique()]
+        extra_rows, extra_lo, extra_hi, extra_names = [], [], [], []
+        small = range(self.policy.suppress_min, self.policy.suppress_max + 1)
+        for (num, den), pr in self._rates.items():
+            if num not in idx or any(d not in idx for d in den):
+                continue
+            k = len(names) + len(extra_rows)
+            row = {k: -1.0}  # den - num - w = 0 (the numerator may be one of the denominator's parts)
+            for d in den:
+                row[idx[d]] = row.get(idx[d], 0.0) + 1.0
+            row[idx[num]] = row.get(idx[num], 0.0) - 1.0
+            extra_rows.append(row)
+            extra_lo.append(0.0)
+            extra_hi.append(np.inf)
+            extra_names.append(f"complement of {num}")
+            comp = sum(self.values[d] for d in den) - self.values[num]
+            if pr.symbol == disclosure.SUPPRESSED and num.split("|")[1] != self.force.code and comp in small:
+                targets.append(k)
+        for canons, low, high in self._prior:
+            k = len(names) + len(extra_rows)
+            row: dict[int, float] = {k: -1.0}
+            for c in canons:
+                row[idx[c]] = row.get(idx[c], 0.0) + 1.0
+            extra_rows.append(row)
+            extra_lo.append(float(low))
+            extra_hi.append(float(high))
+            extra_names.append(f"previous release: {' + '.join(canons)}")
+        n = len(names) + len(extra_rows)
+        a = sparse.vstack([sparse.csr_matrix((a.data, a.indices, a.indptr), shape=(a.shape[0], n)),
+                           _rows(extra_rows, n)]).tocsr()
+        return names + extra_names, a, np.concatenate([lo, extra_lo]), np.concatenate([hi, extra_hi]), targets
+
+    def narrowed(self) -> list[disclosure_bounds.Narrowed]:
+        """Targets the published figures (this release and the previous one) narrow into 1..4."""
+        names, a, lo, hi, targets = self.system()
+        self._names = names
+        return disclosure_bounds.narrowed(a, lo, hi, np.array(targets, dtype=np.int64),
+                                          (self.policy.suppress_min, self.policy.suppress_max))
+
+    def _describe(self, n: disclosure_bounds.Narrowed) -> str:
+        """'canonical id (low to high)'; a rate's complement is named by its numerator,
+        whose block is the one hidden to protect it."""
+        return f"{self._names[n.index].removeprefix('complement of ')} ({n.low} to {n.high})"
 
     def tally(self) -> dict[str, int]:
         """Suppressed cells among the counts released as rows (each statistic once)."""
@@ -231,3 +317,11 @@ def derivable(cells: pd.DataFrame) -> list[str]:
                 out.append(names[unknown[j]])
     order_of = {c: i for i, c in enumerate(names)}
     return sorted(out, key=order_of.__getitem__)
+
+
+def _rows(rows: list[dict[int, float]], n: int) -> sparse.csr_matrix:
+    """Sparse matrix from one {column: coefficient} dict per row."""
+    r = [i for i, row in enumerate(rows) for _ in row]
+    c = [k for row in rows for k in row]
+    v = [x for row in rows for x in row.values()]
+    return sparse.csr_matrix((v, (r, c)), shape=(len(rows), n))

@@ -244,3 +244,30 @@ def test_publish_refuses_with_a_clear_message_when_it_cannot_protect(monkeypatch
                         lambda a, lo, hi, t, s: [disclosure_bounds.Narrowed(int(t[0]), 2, 3)] if len(t) else [])
     with pytest.raises(publish.PublishError, match=r"narrowed to between 1 and 4 people.*Nothing was published"):
         linked_cells([[3, 20, 20, 20], [20, 20, 20, 20]], [[43, 20, 0, 0], [40, 20, 20, 0]])
+
+
+def test_second_publish_audits_with_the_previous_release(tmp_path, monkeypatch):
+    """A second publish feeds the first release's published counts into the bounds audit."""
+    import datetime as dt
+    import shutil
+
+    from cara_metrics import warehouse
+    from cara_metrics.dataroot import DEFAULT_DATA_DIR
+
+    root = tmp_path / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root, ignore=shutil.ignore_patterns("release"))
+    seen: list[int] = []
+    real = publish.Cells.finalise
+
+    def spy(self, *args, **kwargs):
+        seen.append(len(self._prior))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(publish.Cells, "finalise", spy)
+    try:
+        publish.build_release(root, dt.date(2025, 6, 30))
+        assert seen == [0]  # no previous release
+        publish.build_release(root, dt.date(2025, 9, 30))
+        assert seen[1] > 100  # the first release's counts, linked to today's statistics
+    finally:
+        warehouse.clear_cache()

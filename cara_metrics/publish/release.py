@@ -23,8 +23,8 @@ from ..periods import add_months, format_date, fy_end, fy_of, fy_start
 from .model import CELL_KEY, NEXT_UPDATE_MONTHS, PublishError, RELEASE_FORMAT, TABLES, _forces, years_label
 from .cells import Cells
 from .rows import Rows, join_symbols
-from .sources import (Context, _check_shared_cells, crime_rows, outcome_cells, outcome_rows, referral_cells,
-    referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
+from .sources import (Context, _check_shared_cells, crime_rows, outcome_cells, outcome_rows, previous_tables,
+    prior_figures, referral_cells, referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -94,6 +94,7 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
     supp: dict[str, int] = defaultdict(int)
     cara_first: dt.date | None = None
     all_cells: list[pd.DataFrame] = []
+    prior = previous_tables(root)  # the bounds audit covers this release and the previous one
     for force in forces:
         parts["crime"].append(crime_rows(ctx, force, first_crime_fy))
         first = ctx.q("referrals_first", area=force.code)
@@ -106,6 +107,7 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
             in_progress = outcome_cells(ctx, cells, force, fys)
             questions = survey_cells(ctx, cells, force, fys)
             cohorts = reoffending_cells(ctx, cells, force, fy_of(launch))
+            cells.prior(prior_figures(prior, cells, force))
             cells.finalise()
             _check_shared_cells(cells)
             parts["referrals"].append(referral_rows(cells, force, fys, launch))

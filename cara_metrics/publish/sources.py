@@ -322,3 +322,67 @@ def reoffending_rows(cells: Cells, force: Force, co: Cohorts) -> pd.DataFrame:
     return rows.frame()
 
 
+
+
+# --- the previous release, for the bounds audit across two releases ---------------------------
+
+
+def previous_tables(root: Path) -> dict[str, pd.DataFrame]:
+    """The people tables of the live release (the one this publish will follow), or {}."""
+    from ..dataroot import has_version, live_version
+
+    if not has_version(root, "release"):
+        return {}
+    v = live_version(root, "release")
+    return {n: pd.read_parquet(v.table_path(n)) for n in ("referrals", "outcomes", "survey", "reoffending")
+            if v.table_path(n).exists()}
+
+
+def prior_figures(tables: dict[str, pd.DataFrame], cells: Cells, force: Force
+                  ) -> list[tuple[tuple[str, ...], int, int]]:
+    """Counts of people the previous release published about ``force``, as (statistics, low, high).
+
+    Each published count becomes the interval a reader knows it lies in (exact at force
+    level, the rounding interval below), over the statistics it is the sum of today: one
+    statistic, or a pooled reoffending cohort of several years. Counts in rates
+    (numerators a published percentage implies) are not included. :meth:`Cells.prior`
+    keeps only those today's true values still fit.
+    """
+    out: list[tuple[tuple[str, ...], int, int]] = []
+    codes = {a.code for a in force.people_areas()}
+    policy = cells.policy
+
+    def add(canons: tuple[str, ...], shown: float, area: str) -> None:
+        top = area == force.code
+        lo, hi = (int(shown), int(shown)) if top else disclosure.published_interval(int(shown), policy)
+        out.append((canons, lo, hi))
+
+    for name, t in tables.items():
+        t = t[t["area_code"].isin(codes) & t["shown"].notna() & (t["unit"] == "people")]
+        for r in t.itertuples():
+            src = force.csp_alias.get(r.area_code, r.area_code)
+            canons: tuple[str, ...] = ()
+            if name == "referrals":
+                canons = (f"referred|{src}|{r.period}",)
+            elif name == "outcomes" and r.measure == "people":
+                canons = (f"referred|{src}|{r.period}",) if r.category == "all" else (f"outcome:{r.category}|{src}|{r.period}",)
+            elif name == "outcomes" and r.measure == "closed_cases":
+                canons = completion_denominator(src, str(r.period))
+            elif name == "survey" and r.measure == "respondents":
+                canons = (f"survey_respondents:{r.category}|{src}|{r.period}",)
+            elif name == "reoffending" and r.measure == "people":
+                try:
+                    if r.category == "comparison":
+                        canons = (cells.canon("reoffending_n:comparison", src, "comparison"),)
+                    elif r.period_type == "financial year":
+                        canons = (cells.canon("reoffending_n:cara", src, str(r.period)),)
+                    else:  # a pooled cohort, "2019/20 to 2021/22": the sum of its years
+                        a, _, b = str(r.period).partition(" to ")
+                        first, last = int(a[:4]), int((b or a)[:4])
+                        canons = tuple(cells.canon("reoffending_n:cara", src, financial_year_label(fy))
+                                       for fy in range(first, last + 1))
+                except KeyError:
+                    canons = ()  # a cohort not in this release: nothing to link
+            if canons:
+                add(canons, r.shown, src)
+    return out

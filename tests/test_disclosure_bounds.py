@@ -271,3 +271,10 @@ def test_second_publish_audits_with_the_previous_release(tmp_path, monkeypatch):
         assert seen[1] > 100  # the first release's counts, linked to today's statistics
     finally:
         warehouse.clear_cache()
+
+
+def test_methodology_page_says_what_rounding_protects():
+    from cara_metrics.public.methodology import methodology_sections
+
+    sections = dict(methodology_sections())
+    assert sections["What rounding and suppression protect"] == " ".join(rounding_text())

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import registry
-from ..disclosure import SYMBOLS
+from ..disclosure import SYMBOLS, rounding_text
 from .release import RELEASE_TABLES, release_info
 
 
@@ -74,6 +74,7 @@ def methodology_sections(root: Path | None = None) -> list[tuple[str, str]]:
          "percentage is calculated from the published (rounded) counts and shown as a whole number, so it reveals nothing "
          "the counts do not; it can differ by a few points from the rate of the exact counts. A completion rate's closed "
          "cases are the published completed, breached and withdrawn counts added together."),
+        ("What rounding and suppression protect", " ".join(rounding_text())),
         ("Revisions",
          "Each release is compared with the one before. A published figure that changed is marked [r] and listed under "
          "'About this release' on the overview page; figures can change when late records arrive or cases close."),

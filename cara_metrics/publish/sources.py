@@ -14,7 +14,7 @@ from .. import disclosure, stats, warehouse
 from ..metrics.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
 from ..contract import AGREE5_LABELS, financial_year_label
 from ..periods import add_months, fy_end, fy_of, fy_start
-from .model import (Force, GROUP_LABELS, OUTCOMES, OUTCOME_LABELS, PublishError, _pct, _quarter_of, _quarter_start,
+from .model import (Force, GROUP_LABELS, OUTCOMES, OUTCOME_LABELS, PublishError, _pct, _quarter_start,
     quarter_label, years_label)
 from .cells import Cells
 from .rows import Period, Rows, _fy, _people_rows, _q, _rate_areas, _rate_row
@@ -37,9 +37,20 @@ class Context:
         return warehouse.query(name, params, root=self.root)
 
 
-def _break_symbol(ctx: Context, series: str, start: dt.date, end: dt.date) -> list[str]:
-    b = ctx.breaks[ctx.breaks["series"] == series]
-    return ["[b]"] if any(start <= pd.Timestamp(d).date() <= end for d in b["break_date"]) else []
+def _break_dates(ctx: Context, series: str) -> list[dt.date]:
+    """Dates of the breaks in ``series`` (read once per table, not once per cell)."""
+    return [pd.Timestamp(d).date() for d in ctx.breaks.loc[ctx.breaks["series"] == series, "break_date"]]
+
+
+def _break_symbol(breaks: list[dt.date], start: dt.date, end: dt.date) -> list[str]:
+    return ["[b]"] if any(start <= d <= end for d in breaks) else []
+
+
+def _fy_quarters(dates: pd.Series) -> tuple[list[int], list[int]]:
+    """(financial year, quarter) of each date, vectorised (periods.fy_of and fy_quarter)."""
+    ts = pd.to_datetime(pd.Series(dates))
+    month, year = ts.dt.month.to_numpy(), ts.dt.year.to_numpy()
+    return (year - (month < 4)).tolist(), ((month - 4) % 12 // 3 + 1).tolist()
 
 
 def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
@@ -48,8 +59,10 @@ def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
     pop = ctx.q("publish_population")
     popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
     counts: dict[tuple[str, int, int], tuple[int, int]] = {}
-    for a, qs, al, da in zip(leaves["area_code"], leaves["quarter_start"], leaves["all_offences"], leaves["da_offences"]):
-        counts[(a, *_quarter_of(qs))] = (int(al), int(da))
+    fys, qs = _fy_quarters(leaves["quarter_start"])
+    for a, fy, q, al, da in zip(leaves["area_code"], fys, qs, leaves["all_offences"], leaves["da_offences"]):
+        counts[(a, fy, q)] = (int(al), int(da))
+    breaks = _break_dates(ctx, "crime")
     rows = Rows()
     areas = [force.area, *force.csps, *force.las]
     for area in areas:
@@ -63,7 +76,7 @@ def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
                 da = sum(counts.get((la, fy, q), (0, 0))[1] for la in las for q in qs)
                 start = _quarter_start(fy, qs[0])
                 end = add_months(_quarter_start(fy, qs[-1]), 3) - dt.timedelta(days=1)
-                b = _break_symbol(ctx, "crime", start, end)
+                b = _break_symbol(breaks, start, end)
                 rows.add("da_crimes", "da_crimes", "Domestic-abuse-flagged crimes", "offences", area, period, da, b)
                 rows.add("da_share", "all_crimes", "All recorded crimes", "offences", area, period, al, b)
                 share = da / al if al > 0 else None
@@ -89,8 +102,8 @@ def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) 
 def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> None:
     df = ctx.q("publish_referrals", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
     values: dict[tuple[str, str], int] = {}
-    for a, qs, n in zip(df["area_code"], df["quarter_start"], df["referrals"]):
-        values[(a, quarter_label(*_quarter_of(qs)))] = int(n)
+    for a, fy, q, n in zip(df["area_code"], *_fy_quarters(df["quarter_start"]), df["referrals"]):
+        values[(a, quarter_label(fy, q))] = int(n)
     cols = [quarter_label(fy, q) for fy in fys for q in range(1, 5)]
     parent = {quarter_label(fy, q): financial_year_label(fy) for fy in fys for q in range(1, 5)}
     cells.protect("referrals", _la_grid(force, cols, values), parent, lambda r, c, tot, v: f"referred|{r}|{c}")
@@ -137,8 +150,8 @@ def survey_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> pd
     for qid in qs["question_id"]:
         part = df[df["question_id"] == qid]
         for what in ("respondents", "agree"):
-            values = {(a, financial_year_label(fy_of(pd.Timestamp(y).date()))): int(v)
-                      for a, y, v in zip(part["area_code"], part["year_start"], part[what])}
+            values = {(a, financial_year_label(fy)): int(v)
+                      for a, fy, v in zip(part["area_code"], _fy_quarters(part["year_start"])[0], part[what])}
             cells.protect(f"survey_{what}:{qid}", _la_grid(force, cols, values), parent,
                           lambda r, c, tot, v, w=what, q=qid: f"survey_{w}:{q}|{r}|{c}", publish_totals=False,
                           displayed=what == "respondents")

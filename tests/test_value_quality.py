@@ -115,3 +115,22 @@ def test_value_page_slider_changes_the_ratio():
     at.number_input[1].set_value(2.0).run()
     ratio2 = next(m for m in at.metric if m.label.startswith("Benefit-cost ratio"))
     assert float(ratio2.value) == pytest.approx(2 * v.bcr.value, abs=0.01)
+
+
+def test_no_saving_is_shown_for_groups_under_60_true_counts():
+    """Issue 14 item 2: the 'avoided' table, the tornado chart and the board pack detail slide
+    give no ratio when a group has fewer than 60 people with a complete follow-up."""
+    import datetime as dt
+
+    from cara_metrics.panels import NoData
+    from cara_metrics.periods import Filters
+
+    from .conftest import FORCE
+
+    v = value.compute(Filters(dt.date(2019, 4, 1), dt.date(2019, 10, 31), FORCE))
+    assert v.cara_n < 60 and not v.enough
+    with pytest.raises(NoData, match="at least 60 people"):
+        value.avoided_table(v)
+    with pytest.raises(NoData, match="at least 60 people"):
+        value.tornado(v)
+    assert not any(t.metric_id == "benefit_cost_ratio" for t in value.tiles(v))

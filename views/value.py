@@ -10,6 +10,7 @@ ui_auth.require_commissioner(banner=False)  # also left out of the navigation un
 ui.page_header("Value for money", QUESTIONS["value"])
 f = ui.filters(allow_custom_dates=False)
 
+v = None
 with ui.guard("the value-for-money estimate"):
     measured = value.compute(f)
     with st.sidebar:
@@ -33,8 +34,10 @@ with ui.guard("the value-for-money estimate"):
         if line:
             st.markdown(f"- {line}")
     ui.panel(value.costs_panel(v), "costs")
-    ui.table("Estimated reoffending, harm and money avoided", value.avoided_table(v), "benefit_cost_ratio", "avoided",
-             caption=f"{v.period}; measured on cohorts with a complete follow-up (CARA n = {v.cara_n:,}, comparison n = {v.comparison_n:,})")
+if v is not None:  # the estimates need at least 60 people in each group (true counts); each says why if not
+    with ui.guard("the estimates of what was avoided"):
+        ui.table("Estimated reoffending, harm and money avoided", value.avoided_table(v), "benefit_cost_ratio", "avoided",
+                 caption=f"{v.period}; measured on cohorts with a complete follow-up (CARA n = {v.cara_n:,}, comparison n = {v.comparison_n:,})")
     ui.show(lambda: value.tornado(v), "tornado", "the sensitivity chart")
     ui.table("Published benefit-cost ratios for CARA, for context", value.published_table(), "benefit_cost_ratio", "published")
     st.markdown("#### Assumptions")

@@ -50,11 +50,16 @@ def sentences(v: Value) -> list[str]:
     ]
 
 
+def too_few(v: Value) -> str:
+    return (f"No estimate of savings is made: at least {MIN_GROUP} people are needed in each group with a complete "
+            f"follow-up (CARA {v.cara_n:,}, comparison {v.comparison_n:,}).")
+
+
 def tornado(v: Value) -> Panel:
     """How far the benefit-cost ratio moves as each input runs across a plausible range."""
     m = registry.get("benefit_cost_ratio")
-    if v.da_effect is None:
-        raise NoData("There is not enough reoffending data to estimate savings.")
+    if v.da_effect is None or not v.enough:
+        raise NoData(too_few(v))
     base = bcr_for(v)
     u = v.assumptions.unit_cost_today
     rows = [
@@ -102,7 +107,10 @@ def costs_panel(v: Value) -> Panel:
 
 
 def avoided_table(v: Value) -> pd.DataFrame:
-    """The estimates with their intervals, as one table (page and board pack)."""
+    """The estimates with their intervals, as one table (page and board pack). NoData when
+    either group has fewer than 60 people with a complete follow-up (true counts)."""
+    if not v.enough:
+        raise NoData(too_few(v))
     rows = []
     for label, e, unit in (("Proven reoffences avoided", v.reoffences_avoided, "reoffences"),
                            ("Domestic-abuse reoffences avoided", v.da_reoffences_avoided, "reoffences"),

@@ -229,7 +229,10 @@ def value_slide(ctx: Context, v: value.Value | None) -> SlideSpec:
 
 def value_detail_slide(ctx: Context, v: value.Value) -> SlideSpec:
     """The estimates with their intervals, and every assumption behind them."""
-    t = value.avoided_table(v)
+    try:
+        t = value.avoided_table(v)
+    except NoData:
+        t = pd.DataFrame()
     table = None
     if len(t):
         def one(label: str, x: float) -> str:

@@ -114,3 +114,15 @@ def test_figures_usage_errors_say_what_to_do(capsys):
     assert cli_main(["figures", "referrals_by_category", "--by", "area"]) == 2
     assert "it has: category" in capsys.readouterr().err
     assert cli_main(["figures", "da_share", "--from", "2019-07-01"]) == 2
+
+
+def test_crime_headline_never_compares_across_the_break_in_series():
+    """Issue 14 item 4: 2016/17 to 2024/25 crosses the April 2019 break; the headline compares
+    2024/25 with the first year after it, and says so."""
+    from cara_metrics.analysis import crime
+
+    title = crime.share_panel(Filters.financial_years(2016, 2024, FORCE)).title
+    assert "2016/17" not in title and "2019/20 (the first period after the break in series)" in title
+    r = metrics.compute("da_share", Filters.financial_years(2016, 2024, FORCE), "period")
+    assert list(r.table.loc[r.table["break_before"], "period"]) == ["2019/20"]
+    assert r.row(period="2019/20")["symbol"] == "[b]"

@@ -58,10 +58,16 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
         names_list.append(f"{names.get(force, force)} (comparator)")
     fig = partial(charts.line_chart, fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime",
                              tick_text=None if grain == "month" else list(df["period"]))
-    first, last = df.iloc[0], df.iloc[-1]
+    # Compare like with like: never across a break in series, never from a provisional period.
+    since = df.index[df["break_before"]].max() if df["break_before"].any() else df.index[0]
+    final = df[~df["provisional"]]
+    last = final.iloc[-1] if len(final) else df.iloc[-1]
+    first = df.loc[since]
     direction = "up from" if last["share"] > first["share"] else "down from" if last["share"] < first["share"] else "the same as"
     title = (f"Domestic abuse was {fmt.pct(last['share'])} of recorded crime in {last['period']}"
-             + ("" if len(df) == 1 else f", {direction} {fmt.pct(first['share'])} in {first['period']}"))
+             + ("" if first["period"] == last["period"] or last.name < since
+                else f", {direction} {fmt.pct(first['share'])} in {first['period']}"
+                + (" (the first period after the break in series)" if since != df.index[0] else "")))
     b = breaks(f, root)
     notes = tuple(f"Break in series from {pd.Timestamp(r.break_date):%B %Y}: {r.description}" for r in b.itertuples())
     return Panel(

@@ -94,11 +94,17 @@ def narrowed(a: sparse.spmatrix, lo: np.ndarray, hi: np.ndarray, targets: np.nda
     todo = {local[int(t)] for t in tgt}
     hi_small, lo_small = small[1] + 1, small[0] - 1
     # Bulk clearing: each solution is a point the attacker cannot exclude.
+    # Upwards first: most targets can reach 5+ in one solution, and the downward program
+    # is then solved only for what is left.
     while todo:
-        cleared = system.reach_up(sorted(todo), hi_small) | system.reach_down(sorted(todo), lo_small)
+        cleared = system.reach_up(sorted(todo), hi_small)
+        todo -= cleared
+        if todo:
+            down = system.reach_down(sorted(todo), lo_small)
+            todo -= down
+            cleared |= down
         if not cleared:
             break
-        todo -= cleared
     for k in sorted(todo):
         up = system.max_capped(k, hi_small)
         if up >= hi_small:

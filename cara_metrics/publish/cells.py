@@ -115,7 +115,7 @@ class Cells:
         self.frame.loc[m, "suppression"] = "rate"
         for _ in range(max_rounds):
             self._reconcile()
-            bad = derivable(self.frame)
+            bad = derivable(self.frame, self._relations())
             narrow: list[str] = []
             if not bad:
                 # Only once no cell is pinned: the bounds audit needs the final pattern.
@@ -140,6 +140,13 @@ class Cells:
                           for c, v, s, st in zip(self.frame["canon"], self.frame["value"],
                                                  self.frame["shown"], self.frame["suppression"])}
 
+    def _relations(self) -> tuple[list[str], sparse.csr_matrix]:
+        """:func:`relations` of the frame, built once: finalise changes only which cells are
+        suppressed, never the cells or their tables, so the relations stay the same."""
+        if getattr(self, "_rel", None) is None or self._rel[0] is not self.frame:
+            self._rel = (self.frame, relations(self.frame))
+        return self._rel[1]
+
     def prior(self, figures: list[tuple[tuple[str, ...], int, int]]) -> None:
         """Figures a previous release published about this force: (statistics summed, low, high).
 
@@ -163,7 +170,7 @@ class Cells:
         Targets: primary-suppressed statistics, and complements of 1..4 of rates withheld
         below force level (the rate rules withhold those because the complement is small).
         """
-        names, a = relations(self.frame)
+        names, a = self._relations()
         idx = {c: i for i, c in enumerate(names)}
         f = self.frame
         lo, hi = np.zeros(len(names)), np.full(len(names), np.inf)
@@ -274,7 +281,7 @@ def _components(a: sparse.csr_matrix) -> tuple[int, np.ndarray]:
     return k, labels[m:] if m else labels
 
 
-def derivable(cells: pd.DataFrame) -> list[str]:
+def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | None = None) -> list[str]:
     """Suppressed statistics that the published ones pin down exactly (rank test).
 
     Unknowns are the suppressed and the unpublished cells. With A_U the relation matrix on
@@ -286,37 +293,47 @@ def derivable(cells: pd.DataFrame) -> list[str]:
     and the null space of a block-diagonal matrix is the direct sum of its blocks' null
     spaces: so each component is tested on its own, with a small dense SVD. This proves
     exactly what one SVD of the whole A_U proved, in time near-linear in the force's size.
+    ``rel``: :func:`relations` of ``cells`` when the caller already has it (the relations
+    do not depend on which cells are suppressed).
     """
-    names, a = relations(cells)
-    hidden = set(cells.loc[cells["suppression"] != "", "canon"])
-    known = set(cells.loc[(cells["suppression"] == "") & cells["published"], "canon"])
+    names, a = relations(cells) if rel is None else rel
+    sup = cells["suppression"].to_numpy() != ""
+    canon = cells["canon"].to_numpy()
+    hidden = set(canon[sup])
+    known = set(canon[~sup & cells["published"].to_numpy(bool)])
     if not hidden or a.shape[0] == 0:
         return []  # nothing hidden, or no relation that could reveal anything
     unknown = np.array([i for i, c in enumerate(names) if c not in known], dtype=np.int64)
-    a_u = a[:, unknown].tocsc().tocsr()
+    a_u = a[:, unknown].tocsr()
+    a_u.eliminate_zeros()
     a_u = a_u[np.flatnonzero(a_u.getnnz(axis=1))]  # equations with no unknown say nothing
     _, labels = _components(a_u)
-    is_hidden = np.array([names[i] in hidden for i in unknown])
-    out: list[str] = []
-    order = np.argsort(labels, kind="stable")
-    bounds = np.flatnonzero(np.diff(labels[order])) + 1
-    csc = a_u.tocsc()
-    for group in np.split(order, bounds):
-        if not is_hidden[group].any():
+    is_hidden = np.array([names[i] in hidden for i in unknown], dtype=bool)
+    # Group the matrix entries by component once (sorting), rather than slicing the
+    # sparse matrix per component: there are thousands of small components nationally.
+    coo = a_u.tocoo()
+    comp_of_entry = labels[coo.col]
+    order = np.argsort(comp_of_entry, kind="stable")
+    e_rows, e_cols, e_vals, e_comp = coo.row[order], coo.col[order], coo.data[order], comp_of_entry[order]
+    cuts = np.flatnonzero(np.diff(e_comp)) + 1
+    has_hidden = np.zeros(labels.max() + 1 if len(labels) else 0, dtype=bool)
+    np.logical_or.at(has_hidden, labels, is_hidden)
+    out: list[int] = []
+    for r, c, v in zip(np.split(e_rows, cuts), np.split(e_cols, cuts), np.split(e_vals, cuts)):
+        if not len(c) or not has_hidden[labels[c[0]]]:
             continue
-        block = csc[:, group]
-        rows = np.flatnonzero(block.getnnz(axis=1))
-        if len(rows) == 0:
-            continue  # in no equation: free
-        dense = block[rows].toarray()
+        rows, ri = np.unique(r, return_inverse=True)
+        cols, ci = np.unique(c, return_inverse=True)
+        dense = np.zeros((len(rows), len(cols)))
+        np.add.at(dense, (ri, ci), v)
         _, s, vt = np.linalg.svd(dense, full_matrices=True)
         rank = int((s > 1e-9).sum())
         null = vt[rank:].T
-        for k, j in enumerate(group):
+        for k, j in enumerate(cols):
             if is_hidden[j] and (null.shape[1] == 0 or np.all(np.abs(null[k]) < 1e-9)):
-                out.append(names[unknown[j]])
-    order_of = {c: i for i, c in enumerate(names)}
-    return sorted(out, key=order_of.__getitem__)
+                out.append(int(unknown[j]))
+    # Unknowns in no equation are free; in the original order of the variables.
+    return [names[i] for i in sorted(out)]
 
 
 def _rows(rows: list[dict[int, float]], n: int) -> sparse.csr_matrix:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -33,8 +33,21 @@ class Context:
     last_fy: int                     # last complete financial year
     breaks: pd.DataFrame
 
+    #: Results by (query, parameters) for this build: forces ask the same national queries,
+    #: and the warehouse version is pinned for the whole build, so a result cannot go stale.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
     def q(self, name: str, **params) -> pd.DataFrame:
-        return warehouse.query(name, params, root=self.root)
+        """A query's result; callers filter it and never modify it in place."""
+        key = (name, tuple(sorted(params.items())))
+        if key not in self.cache:
+            self.cache[key] = warehouse.query(name, params, root=self.root)
+        return self.cache[key]
+
+    def q_force(self, name: str, force: Force, **params) -> pd.DataFrame:
+        """A national query's rows for the local authorities of ``force`` only."""
+        df = self.q(name, **params)
+        return df[df["area_code"].isin(force.members[force.code])]
 
 
 def _break_dates(ctx: Context, series: str) -> list[dt.date]:
@@ -55,7 +68,7 @@ def _fy_quarters(dates: pd.Series) -> tuple[list[int], list[int]]:
 
 def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
     """Recorded crime: offences, so exact at every level (no rounding or suppression)."""
-    leaves = ctx.q("publish_crime", date_from=fy_start(first_fy), date_to=fy_end(ctx.last_fy))
+    leaves = ctx.q_force("publish_crime", force, date_from=fy_start(first_fy), date_to=fy_end(ctx.last_fy))
     pop = ctx.q("publish_population")
     popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
     counts: dict[tuple[str, int, int], tuple[int, int]] = {}
@@ -100,7 +113,7 @@ def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) 
 
 
 def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> None:
-    df = ctx.q("publish_referrals", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.q_force("publish_referrals", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
     values: dict[tuple[str, str], int] = {}
     for a, fy, q, n in zip(df["area_code"], *_fy_quarters(df["quarter_start"]), df["referrals"]):
         values[(a, quarter_label(fy, q))] = int(n)
@@ -111,7 +124,7 @@ def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> 
 
 def outcome_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> dict[int, int]:
     """Protect outcomes per year of caution; returns in-progress people per year at force level."""
-    df = ctx.q("publish_outcomes", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.q_force("publish_outcomes", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
     values: dict[tuple[str, str], int] = {}
     in_progress: dict[int, int] = defaultdict(int)
     for r in df.itertuples():
@@ -143,7 +156,7 @@ def completion_denominator(area_code: str, y: str) -> tuple[str, ...]:
 
 def survey_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> pd.DataFrame:
     qs = ctx.q("survey_questions")
-    df = ctx.q("publish_survey", date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.q_force("publish_survey", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
     cols = [financial_year_label(fy) for fy in fys]
     # Each year is its own block: the all-years total is not published.
     parent = {c: f"{c} (all)" for c in cols}
@@ -180,14 +193,16 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
         return None
     pooled = years_label(fys[0], fys[-1])
     cara = people[people["cohort_group"] == "cara"].copy()
-    cara["fy"] = [fy_of(pd.Timestamp(d).date()) for d in cara["index_date"]]
+    cara["fy"] = _fy_quarters(cara["index_date"])[0]
     cara = cara[cara["fy"].isin(fys)]
     cols = [financial_year_label(fy) for fy in fys]
+    # People and reoffenders per (area, year): one group-by, not a loop over people.
+    g = cara.assign(x=(cara["reoffences"] > 0).astype("int64")).groupby(["area_code", "fy"])["x"].agg(["size", "sum"])
     n_vals: dict[tuple[str, str], int] = defaultdict(int)
     x_vals: dict[tuple[str, str], int] = defaultdict(int)
-    for a, fy, r in zip(cara["area_code"], cara["fy"], cara["reoffences"]):
-        n_vals[(a, financial_year_label(fy))] += 1
-        x_vals[(a, financial_year_label(fy))] += int(r > 0)
+    for (a, fy), n, x in zip(g.index, g["size"], g["sum"]):
+        n_vals[(a, financial_year_label(int(fy)))] += int(n)
+        x_vals[(a, financial_year_label(int(fy)))] += int(x)
     parent = {c: pooled for c in cols}
 
     def n_canon(r: str, c: str, tot: bool, v: int) -> str:

@@ -56,15 +56,18 @@ class Cells:
             col_parent=col_parent, top_level_rows={self.force.code}, policy=self.policy,
         )
         out["table"] = table
-        out["block"] = [c if tot else col_parent[c] for c, tot in zip(out["col"], out["is_total_col"])]
-        out["canon"] = [canon(r, c, tot, int(v)) for r, c, tot, v in
-                        zip(out["row"], out["col"], out["is_total_col"], out["value"])]
+        # Plain lists, not Series: iterating pandas' Arrow-backed strings cell by cell is slow.
+        rows, cols = out["row"].tolist(), out["col"].tolist()
+        tots, vals = out["is_total_col"].tolist(), out["value"].tolist()
+        out["block"] = [c if tot else col_parent[c] for c, tot in zip(cols, tots)]
+        canons = [canon(r, c, tot, int(v)) for r, c, tot, v in zip(rows, cols, tots, vals)]
+        out["canon"] = canons
         out["published"] = publish_totals | ~out["is_total_col"]
         out["displayed"] = out["published"] & displayed
         if len(self.force.las) < 2:
             # An only authority is the force itself: only the force row is published.
             out["published"] &= out["is_total_row"]
-        for r, c, k, v in zip(out["row"], out["col"], out["canon"], out["value"]):
+        for r, c, k, v in zip(rows, cols, canons, vals):
             self._ids[(table, r, c)] = k
             self.values.setdefault(k, int(v))
         self._frames.append(out)

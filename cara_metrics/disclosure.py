@@ -329,9 +329,11 @@ def protect_counts(
     share a cell with another pair's, so the tables are protected separately.
 
     A published total generally differs from the sum of its published parts, because
-    each is rounded separately from true values. Protection is against exact recovery
-    by differencing; bounds from rounded values (a cell lies within a range) remain, as
-    with any rounded table.
+    each is rounded separately from true values. Protection here is against exact
+    recovery by differencing; bounds from rounded values (a cell lies within a range)
+    remain, as with any rounded table. ``publish`` also audits those bounds across all
+    its tables and the previous release (:mod:`cara_metrics.disclosure_bounds`): no
+    primary cell may be narrowed into ``suppress_min..suppress_max``.
     """
     p = _policy(policy)
     _check_frame(leaves, row_dim, col_dim, value)

@@ -19,6 +19,12 @@ reader "0, 1-4, or a larger count hidden as a complement"; the attack this guard
 against is removing the first and last possibility, which confirms a handful of people.
 An exact recovery of a value in 1..4 is a special case (smallest = largest).
 
+Secondary cells are not targets. Some are pinned by bounds, most often to 0 where the
+force's figure is 0 (every local figure under it must be 0): that reveals that nobody was
+counted, which the policy publishes openly as 0, so it is accepted and said on the
+methodology page. What such a cell fails to do is protect a primary cell; the audit sees
+that, because the primary cell's range then collapses.
+
 The system is integer (``scipy.optimize.milp``, HiGHS): whole numbers matter at this
 scale (a linear relaxation could say "up to 4.5" where whole counts stop at 4). To stay
 near-linear, fixed values are substituted, only connected components of the remaining

@@ -40,8 +40,8 @@ How counts of people are protected (``config/disclosure.toml``, via
   published additive relations (a rank test). Where one would be derivable, the whole
   block below force level is suppressed; if even that fails, the release is refused.
   Then a bounds audit (integer programs over rounding intervals, whole non-negative
-  counts, exact force figures and the previous release's figures) proves that no count
-  of 1 to 4 can be narrowed to 1 to 4 (``disclosure_bounds``); failures are handled alike.
+  counts, exact force figures and the previous release's figures) proves that no hidden
+  count of 1 to 4 people can be narrowed to that range (``disclosure_bounds``); failures are handled alike.
 * A community safety partnership that contains exactly one local authority is the same
   people as that authority (as in Dorset): it is published as an exact copy of the
   authority's protected figures, never protected a second time. People figures for a

@@ -41,6 +41,12 @@ def load_sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
+def parameters(name: str) -> frozenset[str]:
+    """The ``$names`` that ``sql/<name>.sql`` binds (comments ignored)."""
+    return frozenset(_PARAM.findall(_COMMENT.sub("", load_sql(name))))
+
+
 def sql_files() -> list[str]:
     return sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_"))
 
@@ -227,7 +233,7 @@ def query(name: str, params: Mapping[str, Any] | None = None, *, root: Path | No
             return hit.copy(deep=False)
     sql = load_sql(name)
     # DuckDB refuses parameters that the statement does not use: bind only those named.
-    used = set(_PARAM.findall(_COMMENT.sub("", sql)))
+    used = parameters(name)
     bound = {k: v for k, v in params.items() if k in used}
     try:
         df = cursor(db).execute(sql, bound).df()

@@ -22,13 +22,13 @@ def year(f: Filters, fy: int) -> Filters:
     return Filters.financial_year(fy, f.area_code)
 
 
-def year_results(metric_id: str, f: Filters, root: Path | None = None) -> tuple[int, Result, Result, Result]:
-    """(last financial year, its result, the year before's, both years together) at ``total``."""
+def year_results(metric_id: str, f: Filters, root: Path | None = None) -> tuple[int, Result]:
+    """(last financial year, the result by financial year for it and the year before): one
+    question, whose rows equal the metric's ``total`` for each single year and carry the
+    [p]/[b] flags (``break_before`` on the last year means a break lies between the two)."""
     last = fy_of(f.date_to)
     both = Filters(fy_start(last - 1), fy_end(last), f.area_code)
-    return (last, metrics.compute(metric_id, year(f, last), "total", root=root),
-            metrics.compute(metric_id, year(f, last - 1), "total", root=root),
-            metrics.compute(metric_id, both, "total", root=root))
+    return last, metrics.compute(metric_id, both, "period", "year", root=root)
 
 
 def value_text(m: registry.Metric, row: dict | None) -> str:
@@ -39,7 +39,7 @@ def value_text(m: registry.Metric, row: dict | None) -> str:
     return fmt.value(m, row["value"]) + (f" {mark}" if mark else "")
 
 
-def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | None, both: Result) -> tuple[str | None, bool | None]:
+def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | None) -> tuple[str | None, bool | None]:
     """('up 4.1 points on 2023/24', good?) or a reason no change is given, or (None, None)."""
     if cur is None or prev is None:
         return None, None
@@ -47,7 +47,7 @@ def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | No
         return f"provisional: not compared with {financial_year_label(last - 1)}", None
     if prev["provisional"]:
         return f"{financial_year_label(last - 1)} is provisional: not compared", None
-    if len(both.table) and bool(both.table["break_before"].iloc[0]):
+    if cur["break_before"]:
         return f"break in series: not compared with {financial_year_label(last - 1)}", None
     delta = fmt.change(m, cur["value"], prev["value"])
     if not delta:
@@ -62,11 +62,12 @@ def year_tile(metric_id: str, f: Filters, label: str, n_text, *, category: str |
               root: Path | None = None) -> Tile:
     """A tile for ``metric_id`` in the selection's last financial year; ``n_text(row)`` says what the n is."""
     m = registry.get(metric_id)
-    last, cur_r, prev_r, both = year_results(metric_id, f, root)
-    cur, prev = cur_r.row(category=category), prev_r.row(category=category)
-    if cur is None:
+    last, r = year_results(metric_id, f, root)
+    cur = r.row(period=financial_year_label(last), category=category)
+    prev = r.row(period=financial_year_label(last - 1), category=category)
+    if cur is None or (m.unit == "percent" and not cur["denominator"]):
         return Tile(m.id, label, None, "–", None, "no data", financial_year_label(last), m.definition)
-    delta, good = change_text(m, last, cur, prev, both)
+    delta, good = change_text(m, last, cur, prev)
     return Tile(m.id, label, cur["value"], value_text(m, cur), delta, n_text(cur), financial_year_label(last), m.definition,
                 delta_is_good=good, delta_arrow="off" if good is None else "auto")
 

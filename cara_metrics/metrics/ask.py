@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +34,16 @@ class Ask:
     def area(self) -> str:
         return self.selection.area_code
 
-    @property
+    # Looked up once per question (an answer asks for them per row): cached on the instance.
+    @cached_property
     def force(self) -> str:
         return force_of(self.area, self.root)
 
-    @property
+    @cached_property
     def as_at(self) -> dt.date:
         return data_as_at(self.root)
 
-    @property
+    @cached_property
     def last_complete_index(self) -> dt.date:
         """Latest caution date whose 12-month follow-up and 6-month wait have ended."""
         return add_months(self.as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
@@ -49,17 +51,26 @@ class Ask:
     def name(self, code: str) -> str:
         return area_names(self.root).get(code, code)
 
-    def params(self, **extra: Any) -> dict[str, Any]:
-        base = {"grain": self.grain, "force": self.force, "last_complete_index": self.last_complete_index,
-                **dict(self.metric.sql_params)}
-        return self.selection.params(**{**base, **extra})
+    def params(self, needed: frozenset[str] | None = None, **extra: Any) -> dict[str, Any]:
+        """The values to bind; with ``needed``, only those (the force and the follow-up date
+        are looked up only for SQL that uses them)."""
+        base: dict[str, Any] = {"grain": self.grain, **dict(self.metric.sql_params)}
+        if needed is None or "force" in needed:
+            base["force"] = self.force
+        if needed is None or "last_complete_index" in needed:
+            base["last_complete_index"] = self.last_complete_index
+        out = self.selection.params(**{**base, **extra})
+        return out if needed is None else {k: v for k, v in out.items() if k in needed}
 
     def query(self, sql: str, selection: Filters | None = None, **extra: Any) -> pd.DataFrame:
         """Run ``sql`` if (and only if) the registry declares it for this metric and breakdown."""
         if sql not in self.metric.sql_for(self.by):
             raise UndeclaredQuery(f"metric {self.metric.id!r} ({self.by}) ran sql/{sql}.sql, which the registry does not "
                                   f"declare for it; declare it in queries= or use the declared file.")
-        params = self.params(**extra) if selection is None else {**self.params(**extra), **selection.params()}
+        needed = warehouse.parameters(sql)
+        params = self.params(needed, **extra)
+        if selection is not None:
+            params.update({k: v for k, v in selection.params().items() if k in needed})
         return warehouse.query(sql, params, root=self.root)
 
     def whole_label(self) -> str:

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cara_metrics import disclosure_bounds

@@ -10,7 +10,6 @@ of the change, not asserted.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 import sys
@@ -23,9 +22,9 @@ import pytest
 from cara_metrics.dataroot import DEFAULT_DATA_DIR
 from cara_metrics.ingest import pii
 from cara_metrics.ingest.commands import main
-from cara_metrics.ingest.settings import Limits, Settings, SettingsError, load
+from cara_metrics.ingest.settings import Settings, SettingsError, load
 
-from .ingest_corpus import COSTS_HEADER, REFERRAL_HEADER, referrals_with, tree_hash, write_csv, write_parquet, write_xlsx
+from .ingest_corpus import COSTS_HEADER, referrals_with, tree_hash, write_csv, write_parquet, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 

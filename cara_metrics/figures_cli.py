@@ -17,7 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .periods import Filters, GRAINS, date_argument, fy_end, fy_of, fy_start
+from .periods import Filters, GRAINS, date_argument, fy_end, fy_start, last_ended_fy
 
 
 def register(subparsers) -> None:
@@ -73,9 +73,7 @@ def _selection(args, root: Path, release: bool) -> Filters:
 def _last_complete_year(root: Path, release: bool) -> int:
     from . import warehouse
 
-    as_at = warehouse.as_of(warehouse.current_version(root, "release" if release else "warehouse"))
-    fy = fy_of(as_at)
-    return fy if fy_end(fy) <= as_at else fy - 1
+    return last_ended_fy(warehouse.as_of(warehouse.current_version(root, "release" if release else "warehouse")))
 
 
 def _default_area(root: Path, release: bool) -> str:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 
 from . import warehouse
 from .dataroot import DataRootError, Kind
+from .errors import NoData
 from .periods import fy_of
 
 
@@ -22,12 +24,14 @@ def pin(kind: Kind = "warehouse") -> None:
         warehouse.pin(None, kind)
 
 
-def coverage_years() -> tuple[int, int]:
-    """The first and last financial years (start years) any dated table covers."""
-    df = warehouse.query("data_coverage")
-    first = min(pd.Timestamp(d).date() for d in df["first_date"].dropna())
-    last = max(pd.Timestamp(d).date() for d in df["last_date"].dropna())
-    return fy_of(first), fy_of(last)
+def coverage_years(root: Path | None = None) -> tuple[int, int]:
+    """The first and last financial years (start years) any dated table covers; NoData
+    when the warehouse holds no dated data."""
+    df = warehouse.query("data_coverage", root=root)
+    firsts, lasts = df["first_date"].dropna(), df["last_date"].dropna()
+    if firsts.empty:
+        raise NoData(f"The warehouse in {root or 'the data root'} has no dated data.")
+    return fy_of(pd.Timestamp(firsts.min()).date()), fy_of(pd.Timestamp(lasts.max()).date())
 
 
 def is_synthetic() -> bool | None:

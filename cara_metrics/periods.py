@@ -35,6 +35,12 @@ def fy_quarter(d: dt.date) -> int:
     return (d.month - 4) % 12 // 3 + 1
 
 
+def last_ended_fy(as_at: dt.date) -> int:
+    """The last financial year (start year) that has ended by ``as_at``."""
+    fy = fy_of(as_at)
+    return fy if fy_end(fy) <= as_at else fy - 1
+
+
 def format_date(d: dt.date) -> str:
     """13 August 2019 (no leading zero), as GOV.UK style asks."""
     return f"{d.day} {d:%B %Y}"

@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import warehouse
-from .contract import parse_financial_year
+from .contract import financial_year_label, parse_financial_year
 from .dataroot import data_root
 from .metrics.result import Breakdown, Result, frame
-from .periods import Filters, Grain, fy_start
+from .periods import Filters, Grain, fy_of, fy_start
 
 #: Metric -> (release table, measure holding the value, measure holding the denominator, percent?)
 PUBLISHED: dict[str, tuple[str, str, str | None, bool]] = {
@@ -62,18 +62,18 @@ def compute_release(metric_id: str, selection: Filters, by: Breakdown = "total",
     version = warehouse.current_version(root, "release")
     df = warehouse.query(f"release_{table}", root=root, kind="release")
     df = df[df["metric_id"] == metric_id]
-    years = [y for y in range(selection.date_from.year - 1, selection.date_to.year + 1)
-             if selection.date_from <= fy_start(y) <= selection.date_to]
-    labels = {f"{y}/{(y + 1) % 100:02d}" for y in years}
-    if metric_id == "reoffending_rate":
+    labels = {financial_year_label(y) for y in range(fy_of(selection.date_from), fy_of(selection.date_to) + 1)
+              if selection.date_from <= fy_start(y) <= selection.date_to}
+    pooled = metric_id == "reoffending_rate"  # published once, pooled over the years with complete follow-up
+    if pooled:
         df = df[df["period_type"].isin(["financial years", "comparison group"])]
     elif by == "period" and grain == "quarter":
         df = df[(df["period_type"] == "quarter") & df["financial_year"].isin(labels)]
     else:
         df = df[(df["period_type"] == "financial year") & df["period"].isin(labels)]
-    if by in ("total", "period") and metric_id != "reoffending_rate" or metric_id == "reoffending_rate" and by == "total":
+    if by != "area":
         df = df[df["area_code"] == selection.area_code]
-    if by == "total" and metric_id != "reoffending_rate" and len(labels) != 1:
+    if by == "total" and not pooled and len(labels) != 1:
         raise NotPublished("the release publishes one financial year at a time: choose one year (e.g. --period 2024/25)")
     rows: list[dict] = []
     keys = ["area_code", "period", "category"]

@@ -147,28 +147,9 @@ def test_rounding_text_is_honest_about_limits(policy_min, policy_max):
 # Publish: linked tables (referrals by quarter; the same people by outcome)
 # ------------------------------------------------------------------------------------
 
-from cara_metrics import disclosure, publish  # noqa: E402
+from cara_metrics import publish  # noqa: E402
 
-from .test_publish import linked_tables  # noqa: E402
-
-
-def linked_cells(quarters, outcomes) -> publish.Cells:
-    las = [publish.Area(f"LA{i}", f"LA {i}", "local_authority", "F") for i in range(len(quarters))]
-    force = publish.Force(publish.Area("F", "Force", "force", None), tuple(las), (), {"F": tuple(a.code for a in las)}, {})
-    cells = publish.Cells(force, disclosure.load_policy())
-    qs = [f"Y Q{i}" for i in range(1, 5)]
-    cells.protect("referrals", pd.DataFrame([{"row": la.code, "col": q, "value": v}
-                                             for la, row in zip(las, quarters) for q, v in zip(qs, row)]),
-                  {q: "Y" for q in qs}, lambda r, c, tot, v: f"referred|{r}|{c}")
-    cols = [f"Y|{o}" for o in publish.OUTCOMES]
-    cells.protect("outcomes", pd.DataFrame([{"row": la.code, "col": c, "value": v}
-                                            for la, row in zip(las, outcomes) for c, v in zip(cols, row)]),
-                  {c: "Y" for c in cols},
-                  lambda r, c, tot, v: f"referred|{r}|{c}" if tot else f"outcome:{c.split('|')[1]}|{r}|Y")
-    for a in ["F", *(la.code for la in las)]:
-        cells.rate(f"outcome:completed|{a}|Y", publish.completion_denominator(a, "Y"), a)
-    cells.finalise()
-    return cells
+from .test_publish import linked_cells, linked_tables  # noqa: E402
 
 
 def linked_narrowed(cells: publish.Cells) -> list[tuple]:

@@ -14,6 +14,7 @@ from .. import metrics
 from ..areas import areas_frame, data_as_at
 from ..dataroot import data_root, list_versions, live_version
 from ..metrics import lookups, reoffending
+from ..metrics.value import EARLIEST  # quality, like the effect, looks at every record whatever its date
 from ..periods import Filters, format_date
 
 #: Ingest appends one JSON line per attempt to DATA_ROOT/ingest-log.jsonl (accepted or rejected).
@@ -57,10 +58,6 @@ def last_ingest(root: Path) -> dict | None:
         return json.loads(lines[-1]) if lines else None
     except json.JSONDecodeError:
         return None
-
-
-#: Quality looks at every record, whatever its date.
-EARLIEST = dt.date(1990, 1, 1)
 
 
 def _force(root: Path | None) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import charts, contract, formatting as fmt, metrics, registry
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
-from ..areas import area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
+from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
 from .tiles import year_tile
 
@@ -90,10 +90,6 @@ def during(f: Filters) -> str:
 
 def and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def area_name(code: str, root: Path | None = None) -> str:
-    return area_names(root).get(code, code)
 
 
 def no_referrals(f: Filters, root: Path | None = None) -> NoData:
@@ -333,9 +329,9 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str,
                who: str, title: str, y_title: str, none: str) -> Panel:
     """Median and interquartile range of a number of days, over the selection and per period.
 
-    The metric's SQL (with its fixed parameters, from the registry) returns a row per period
-    and one ``overall`` row; ``title`` is formatted with
-    ``days`` (the median); ``who`` names the people counted.
+    From the metric's ``period`` and ``total`` results (median in ``value``, n in
+    ``denominator``, quartiles in ``q1``/``q3``); ``title`` is formatted with ``days``
+    (the median); ``who`` names the people counted.
     """
     m = registry.get(metric_id)
     name = area_name(f.area_code, root)
@@ -344,7 +340,7 @@ def days_panel(f: Filters, grain: Grain, root: Path | None, *, metric_id: str,
         require_referrals(f, root)
         raise NoData(none.format(during=during(f)))
     whole = metrics.compute(metric_id, f, "total", root=root).table.rename(columns={"denominator": "n", "value": "median"})
-    df = period.rename(columns={"denominator": "n", "value": "median"}).assign(overall=False)
+    df = period.rename(columns={"denominator": "n", "value": "median"})
     n = int(whole["n"].iloc[0]) if len(whole) else 0
     if n == 0:
         require_referrals(f, root)

@@ -18,10 +18,6 @@ from ..contract import financial_year_label
 from ..periods import Filters, fy_end, fy_of, fy_start
 
 
-def year(f: Filters, fy: int) -> Filters:
-    return Filters.financial_year(fy, f.area_code)
-
-
 def year_results(metric_id: str, f: Filters, root: Path | None = None) -> tuple[int, Result]:
     """(last financial year, the result by financial year for it and the year before): one
     question, whose rows equal the metric's ``total`` for each single year and carry the

@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
-
-from .. import warehouse
+from .. import page_run
 from ..areas import area_names, areas_frame, data_as_at
 from ..contract import financial_year_label, parse_financial_year
 from ..dataroot import data_root, live_version
+from ..errors import NoData
 from ..periods import Filters, fy_of
 from .specs import BoardPackError, Context
 
@@ -36,12 +35,10 @@ def _financial_year(period: str) -> int:
 
 def coverage(root: Path) -> tuple[int, int]:
     """First and last financial years with any data (as the dashboard's year pickers offer)."""
-    df = warehouse.query("data_coverage", root=root)
-    firsts = [pd.Timestamp(d).date() for d in df["first_date"].dropna()]
-    lasts = [pd.Timestamp(d).date() for d in df["last_date"].dropna()]
-    if not firsts:
-        raise BoardPackError(f"The warehouse in {root} has no dated data.")
-    return fy_of(min(firsts)), fy_of(max(lasts))
+    try:
+        return page_run.coverage_years(root)
+    except NoData as exc:
+        raise BoardPackError(str(exc)) from None
 
 
 def default_area(root: Path) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import registry, warehouse
 from ..areas import cached_on_version
-from ..periods import Filters, Grain
+from ..periods import Filters, Grain, format_date
 from ..registry import Breakdown
 from .answers import ANSWERS
 from .ask import Ask, UndeclaredQuery
@@ -52,7 +52,7 @@ def _flags(a: Ask, table) -> tuple[str, ...]:
     if len(table) and table["break_before"].any():
         out.append("A break in series ([b]) falls in the period: figures either side of it are not compared.")
     if a.metric.question == "reoffending":
-        out.append(f"Counts cautions with a complete 18-month follow-up only (up to {a.last_complete_index:%d %B %Y}).".replace(" 0", " "))
+        out.append(f"Counts cautions with a complete 18-month follow-up only (up to {format_date(a.last_complete_index)}).")
     if a.metric.question == "value":
         out.append("Costs are held for the whole force, so the figure is for the force whatever area is chosen.")
     return tuple(out)

@@ -62,19 +62,12 @@ class Ask:
         out = self.selection.params(**{**base, **extra})
         return out if needed is None else {k: v for k, v in out.items() if k in needed}
 
-    def query(self, sql: str, selection: Filters | None = None, **extra: Any) -> pd.DataFrame:
+    def query(self, sql: str, **extra: Any) -> pd.DataFrame:
         """Run ``sql`` if (and only if) the registry declares it for this metric and breakdown."""
         if sql not in self.metric.sql_for(self.by):
             raise UndeclaredQuery(f"metric {self.metric.id!r} ({self.by}) ran sql/{sql}.sql, which the registry does not "
                                   f"declare for it; declare it in queries= or use the declared file.")
-        needed = warehouse.parameters(sql)
-        params = self.params(needed, **extra)
-        if selection is not None:
-            params.update({k: v for k, v in selection.params().items() if k in needed})
-        return warehouse.query(sql, params, root=self.root)
-
-    def whole_label(self) -> str:
-        return self.selection.label
+        return warehouse.query(sql, self.params(warehouse.parameters(sql), **extra), root=self.root)
 
     def label(self, start: dt.date) -> str:
         return period_label(start, self.grain)

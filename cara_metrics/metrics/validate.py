@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .. import registry, warehouse
-from ..periods import Filters, fy_end, fy_of, fy_start
+from ..periods import Filters, fy_end, fy_start, last_ended_fy
 from .answers import ANSWERS
 from .result import COLUMNS
 
@@ -96,7 +96,7 @@ def on_data(root: Path | None = None) -> list[Problem]:
 
     out: list[Problem] = []
     as_at = warehouse.as_of(warehouse.current_version(root, "warehouse"))
-    last = fy_of(as_at) if fy_end(fy_of(as_at)) <= as_at else fy_of(as_at) - 1
+    last = last_ended_fy(as_at)
     forces = areas_frame(root)
     forces = forces[forces["area_type"] == "force"]["area_code"]
     if forces.empty:

@@ -19,7 +19,7 @@ from .. import disclosure, warehouse
 from ..metrics.reoffending import FOLLOW_UP_MONTHS, MIN_GROUP, WAITING_MONTHS
 from ..contract import financial_year_label
 from ..dataroot import Busy, Version, has_version, live_version, lock, set_aside_orphans, write_version
-from ..periods import add_months, format_date, fy_end, fy_of, fy_start
+from ..periods import add_months, format_date, fy_end, fy_of, fy_start, last_ended_fy
 from .model import CELL_KEY, NEXT_UPDATE_MONTHS, PublishError, RELEASE_FORMAT, TABLES, _forces, years_label
 from .cells import Cells
 from .rows import Rows, join_symbols
@@ -75,7 +75,7 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
     release_date = release_date or dt.date.today()
     policy = policy or disclosure.load_policy()
     as_at = warehouse.as_of(wh)
-    last_fy = fy_of(as_at) if as_at >= fy_end(fy_of(as_at)) else fy_of(as_at) - 1
+    last_fy = last_ended_fy(as_at)
     breaks = warehouse.query("series_breaks", {"date_from": dt.date(1900, 1, 1), "date_to": dt.date(2999, 12, 31)}, root=root)
     ctx = Context(root, as_at, policy, last_fy, breaks)
     coverage = ctx.q("data_coverage").set_index("source")

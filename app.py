@@ -12,7 +12,7 @@ import streamlit as st
 
 from cara_metrics import audience, ui_auth
 
-st.set_page_config(page_title="CARA dashboard", page_icon="📊", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="CARA dashboard", page_icon="📊", layout="wide", initial_sidebar_state="auto")  # "auto": collapsed on a phone, so the figures come first
 
 staff_view = audience.staff_view()
 staff_allowed = staff_view and ui_auth.commissioner_allowed()

@@ -48,6 +48,20 @@ def test_page_draws_without_exception(browser, server, path):
         page.close()
 
 
+def test_phone_opens_with_the_sidebar_collapsed_and_the_figures_first(browser, server):
+    """Issue 14 item 14 (in part): at 390 px the sidebar no longer covers the page on load;
+    on a desktop it is open."""
+    for width, expanded in ((390, False), (1400, True)):
+        page = browser.new_page(viewport={"width": width, "height": 844}, is_mobile=width < 500, has_touch=width < 500)
+        try:
+            page.goto(server)
+            wait_for_page(page)
+            assert page.get_by_role("heading", name="CARA dashboard: overview").is_visible()
+            assert page.locator("[data-testid='stSidebarNav']").is_visible() is expanded, width
+        finally:
+            page.close()
+
+
 def test_url_filters_reach_the_page(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:

@@ -300,6 +300,52 @@ CRIME_CONTEXT = Table(
     producer="Home Office police recorded crime open data tables",
 )
 
+CRIME_CONTEXT_FORCE = Table(
+    name="crime_context_force",
+    title="All-crime context (Home Office open data, force level)",
+    description=(
+        "Police recorded crime by police force area and financial quarter from the Home Office "
+        "open data tables at force level (the `prc-pfa` files). Like the CSP tables they carry no "
+        "domestic-abuse flag and are context only; they are kept apart from the CSP table so force "
+        "totals are never added to the CSP rows they already contain. Counts may be negative."
+    ),
+    columns=(
+        Column("financial_year", "string", "Financial year, like 2019/20.", example="2019/20"),
+        Column("quarter", "int", "Quarter of the financial year (1 = April to June).", minimum=1, maximum=4, example="1"),
+        Column("force_name", "string", "Police force name as published.", example="Dorset"),
+        Column("area_code", "string", "Force area code (E23/W15) when the name is a force in the areas table; empty otherwise.", required=False, example="E23000039"),
+        Column("offence_description", "string", "Offence description as published.", example="Assault without injury"),
+        Column("offence_group", "string", "Home Office offence group.", example="Violence against the person"),
+        Column("offence_subgroup", "string", "Home Office offence subgroup.", required=False, example="Violence without injury"),
+        Column("offence_code", "string", "Home Office offence code.", example="105A"),
+        Column("offences", "int", "Number of offences as published (may be negative).", minimum=-100_000, maximum=10_000_000, example="1204"),
+    ),
+    key=("financial_year", "quarter", "force_name", "offence_code"),
+    producer="Home Office police recorded crime open data tables (police force area)",
+)
+
+DA_CRIME_ONS = Table(
+    name="da_crime_ons",
+    title="Domestic abuse-related crimes by force (ONS)",
+    description=(
+        "The official series: domestic abuse-related crimes recorded by the police, by police force "
+        "area and year ending March, from the ONS Domestic abuse in England and Wales data tool. One "
+        "row per force (or England and Wales) and year. It is compared with the force's own "
+        "DA-flagged extract on the data quality page, and gives the force against every other force."
+    ),
+    columns=(
+        Column("area_code", "string", "Police force area code (E23/W15), or K04000001 for England and Wales, as published.", example="E23000039"),
+        Column("area_name", "string", "Police force area name as published.", example="Dorset"),
+        Column("financial_year", "string", "Financial year the figure is for (year ending March 2020 is 2019/20).", example="2019/20"),
+        Column("da_crimes", "int", "Domestic abuse-related crimes recorded by the police; empty where the publisher marks the figure not available ([x]).", required=False, minimum=0, maximum=10_000_000, example="8412"),
+        Column("rate_per_1000", "float", "Domestic abuse-related crimes per 1,000 population, as published.", required=False, minimum=0, maximum=1000, example="10.9"),
+        Column("share_of_crime_pct", "float", "Percentage of all police recorded crime (excluding fraud) that was domestic abuse-related, as published.", required=False, minimum=0, maximum=100, example="16.2"),
+        Column("note", "string", "The publisher's marker or note for the row (e.g. a series break or a force whose data are not included).", required=False, example="[b]"),
+    ),
+    key=("area_code", "financial_year"),
+    producer="Office for National Statistics, Domestic abuse in England and Wales data tool",
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -314,11 +360,15 @@ TABLES: dict[str, Table] = {
         REOFFENCES,
         COSTS,
         CRIME_CONTEXT,
+        CRIME_CONTEXT_FORCE,
+        DA_CRIME_ONS,
     )
 }
 
-#: Tables a complete warehouse must have; crime_context is optional context.
-REQUIRED_TABLES = tuple(t for t in TABLES if t != "crime_context")
+#: Public context tables a warehouse may hold or not; a missing one reads as empty.
+OPTIONAL_TABLES = ("crime_context", "crime_context_force", "da_crime_ons")
+#: Tables a complete warehouse must have.
+REQUIRED_TABLES = tuple(t for t in TABLES if t not in OPTIONAL_TABLES)
 
 #: The Dorset reorganisation of 1 April 2019: former code -> current local authority.
 DORSET_SUCCESSORS = {

@@ -540,6 +540,46 @@ _METRICS = _METRICS + (
     ),
 )
 
+SOURCE_ONS_DA = ("ONS, Domestic abuse in England and Wales data tool: domestic abuse-related crimes recorded by the "
+                 "police, by police force area and year ending March.")
+
+_METRICS = _METRICS + (
+    # The official public series (issue 13): reconciliation and the force against every force.
+    Metric(
+        id="da_reconciliation",
+        title="Force extract against the official ONS domestic-abuse series",
+        question="quality",
+        definition=("For each financial year that both cover, the domestic-abuse-flagged crimes in the force's own "
+                    "extract and the ONS count of domestic abuse-related crimes for the force, the difference "
+                    "(extract minus ONS) in crimes and as a percentage of the ONS count; a gap over 2% is flagged."),
+        unit="percent",
+        numerator="Extract count minus ONS count",
+        denominator="ONS count of domestic abuse-related crimes",
+        caveats=("Always the whole force, whatever area is chosen (the ONS series is by force). A year the extract "
+                 "covers only in part is listed but not compared. Small gaps are expected: the ONS figures are "
+                 "taken at a fixed date and later reclassifications are not carried back."),
+        source=f"{SOURCE_CRIME.split(';')[0]}; {SOURCE_ONS_DA}",
+        disclosure="not_published",
+        queries=q(period="da_reconciliation"),
+    ),
+    Metric(
+        id="da_share_ons",
+        title="Domestic abuse-related share of recorded crime, every force (ONS)",
+        question="crime",
+        definition=("The percentage of all police recorded crime (excluding fraud) that was domestic abuse-related, "
+                    "for every force and England and Wales, as ONS publishes it, for the latest year in the "
+                    "selection; with the count and the rate per 1,000 population."),
+        unit="percent",
+        numerator="Domestic abuse-related crimes (ONS)",
+        denominator="All police recorded crime excluding fraud (ONS)",
+        caveats=("As published: forces flag domestic abuse with different accuracy, so some of the difference "
+                 "between forces is recording practice. A force the ONS marks as not available ([x]) has no figure."),
+        source=SOURCE_ONS_DA,
+        disclosure="crime_count",
+        queries=q(area="da_ons_forces"),
+    ),
+)
+
 METRICS: dict[str, Metric] = {m.id: m for m in _METRICS}
 
 

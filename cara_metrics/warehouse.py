@@ -133,6 +133,11 @@ def _open(version: Version) -> _Database:
     paths = _table_paths(version)
     for name, path in paths.items():
         if not path.exists():
+            if version.kind == "warehouse" and name in contract.OPTIONAL_TABLES:
+                # Optional public context not loaded (or a version written before the table
+                # existed): an empty table, so pages say "not loaded" instead of "damaged".
+                con.from_arrow(contract.arrow_schema(contract.TABLES[name]).empty_table()).create_view(name)
+                continue
             broken[name] = "missing"
             continue
         try:

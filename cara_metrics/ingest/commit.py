@@ -68,7 +68,7 @@ def data_as_at(v: Views) -> dt.date | None:
             (SELECT greatest(max(offence_date), max(proven_date)) FROM merged_reoffences))
     """
     best = v.rows(sql)[0][0]
-    for t in ("costs", "crime_context"):
+    for t in ("costs", "crime_context", "crime_context_force"):
         for fy, quarter in v.rows(f"SELECT DISTINCT financial_year, quarter FROM merged_{t}"):
             start = C.parse_financial_year(fy)
             month = 4 + 3 * quarter  # the month after the quarter ends (April = 4)

@@ -54,7 +54,27 @@ _ALIASES: dict[tuple[str, str], tuple[str, ...]] = {
     ("costs", "cost_gbp"): ("cost", "amount", "amountgbp", "costpounds"),
     ("referrals", "caution_date"): ("dateofcaution",),
     ("population", "population"): ("residents", "midyearpopulation", "populationestimate"),
+    # Home Office open data, force level (prc-pfa files): "Force Name" / "Number of Offences"
+    # in the older files, "Police Force" / "Offence Count" in the later ones.
+    ("crime_context_force", "force_name"): ("policeforce", "force"),
+    ("crime_context_force", "quarter"): ("financialquarter",),
+    ("crime_context_force", "offences"): ("numberofoffences", "offencecount"),
+    # ONS domestic abuse-related crimes by police force area (data tool / appendix tables).
+    ("da_crime_ons", "area_code"): ("policeforceareacode", "pfacode", "forcecode", "areacode", "geographycode", "code"),
+    ("da_crime_ons", "area_name"): ("policeforceareaname", "policeforcearea", "pfaname", "forcename", "areaname",
+                                    "geographyname", "geography", "name"),
+    ("da_crime_ons", "financial_year"): ("year", "yearendingmarch", "period", "timeperiod", "financialyear"),
+    ("da_crime_ons", "da_crimes"): ("domesticabuserelatedcrimes", "numberofdomesticabuserelatedcrimes",
+                                    "domesticabuserelatedcrimesnumber", "numberofcrimes"),
+    ("da_crime_ons", "rate_per_1000"): ("rateper1000population", "rateper1000", "domesticabuserelatedcrimesper1000population",
+                                        "rateper1000people"),
+    ("da_crime_ons", "share_of_crime_pct"): ("percentageofallcrime", "percentageofallcrimes", "proportionofallcrime",
+                                             "percentageofallpolicerecordedcrime", "percentageofpolicerecordedcrime",
+                                             "domesticabuserelatedcrimesasapercentageofallcrime", "percentofallcrime"),
+    ("da_crime_ons", "note"): ("notes", "marker", "footnote"),
 }
+#: Columns a file must have although a row may leave them empty (ONS marks a missing figure [x]).
+_SHAPE_NEEDS = {"da_crime_ons": ("da_crimes",)}
 #: Columns ingest works out itself: a raw file may carry them but never has to.
 DERIVED = ("area_code_original",)
 #: Record-level crime: one row per crime; ``recorded_date`` or ``month`` gives the month.
@@ -83,8 +103,9 @@ def _accepted(table: str, name: str) -> tuple[str, ...]:
 
 def _contract_shape(t: C.Table) -> Shape:
     fields = {c.name: _accepted(t.name, c.name) for c in t.columns}
-    optional = set(DERIVED) | ({"series"} if t.name == "crime" else set()) | ({"area_code"} if t.name == "crime_context" else set())
-    required = tuple(c.name for c in t.columns if c.required and c.name not in optional)
+    optional = set(DERIVED) | ({"series"} if t.name == "crime" else set()) | ({"area_code"} if t.name in ("crime_context", "crime_context_force") else set())
+    required = tuple(c.name for c in t.columns if (c.required or c.name in _SHAPE_NEEDS.get(t.name, ()))
+                     and c.name not in optional)
     return Shape(t.name, "", fields, required)
 
 

@@ -29,8 +29,9 @@ from .values import Spec
 
 #: Columns holding an area, and what kind of area must be there.
 AREA_COLUMNS = {"crime": "la", "referrals": "la", "cohort": "la", "population": "la_current"}
-FINANCIAL_YEAR = {("costs", "financial_year"), ("crime_context", "financial_year")}
-QUARTER = {("costs", "quarter"), ("crime_context", "quarter")}
+FINANCIAL_YEAR = {("costs", "financial_year"), ("crime_context", "financial_year"),
+                  ("crime_context_force", "financial_year"), ("da_crime_ons", "financial_year")}
+QUARTER = {("costs", "quarter"), ("crime_context", "quarter"), ("crime_context_force", "quarter")}
 CODES = {"offence_code", "area_code", "parent_code", "successor_code"}
 FUTURE_OK = {("areas", "valid_from"), ("areas", "valid_to")}
 #: Columns holding a pseudonymous token of the declared shape (``settings.Identifiers``).
@@ -68,7 +69,8 @@ def spec_for(table: str, col: C.Column, today: dt.date, ids: Identifiers | None 
         return Spec("code" if col.name in CODES else "string")
     if col.dtype == "date":
         return Spec("date", not_after=not_after)
-    return Spec(col.dtype, minimum=col.minimum, maximum=col.maximum)
+    # ONS tables mark a figure that is not available as [x] (or [z], [c]): empty, not an error.
+    return Spec(col.dtype, minimum=col.minimum, maximum=col.maximum, markers=table == "da_crime_ons")
 
 
 @dataclass(frozen=True)
@@ -150,10 +152,20 @@ def _future_quarter(cols: dict[str, pa.Array], today: dt.date) -> list[Finding]:
     return [Finding(mask, "quarter", lambda i: f"quarter {q[i].as_py()} of {fy[i].as_py()} has not started yet")]
 
 
+def _ons_area_code(cols: dict[str, pa.Array], today: dt.date) -> list[Finding]:
+    """ONS tables name each force by its ONS code (E23/W15; K04, E92, W92 for the totals)."""
+    code = cols["area_code"]
+    ok = pc.match_substring_regex(code, r"^[EWK]\d{8}$").fill_null(True).to_numpy(zero_copy_only=False)
+    return [Finding(~ok, "area_code", lambda i: f"not an ONS area code like E23000039: {code[i].as_py()}; "
+                    "give the police force area code column as published")]
+
+
 ROW_RULES: dict[str, Callable[[dict[str, pa.Array], dt.date], list[Finding]]] = {
     "referrals": lambda cols, today: _referrals(cols),
     "reoffences": lambda cols, today: _reoffences(cols),
     "areas": lambda cols, today: _areas(cols),
     "costs": _future_quarter,
     "crime_context": _future_quarter,
+    "crime_context_force": _future_quarter,
+    "da_crime_ons": _ons_area_code,
 }

@@ -30,7 +30,7 @@ from . import pii, records
 from .crime import CrimeCounter
 from .formats import RawBatch, Sheet
 from .geography import Geography
-from .headers import Detection, detect, misspelt, plausible, suggest
+from .headers import Detection, compact, detect, misspelt, plausible, suggest
 from .problems import Location, ProblemLog
 from .rules import AREA_COLUMNS, ROW_RULES, spec_for
 from .spreadsheets import column_letter
@@ -236,6 +236,8 @@ class Stager:
             bad |= self._areas(table.name, fields, encoded, cells, loc, rows, out)
         if table.name == "crime_context":
             bad |= self._csp(fields, encoded, out, loc, rows, cells)
+        if table.name == "crime_context_force":
+            self._force(fields, encoded, out, loc)
         if table.name == "crime" and "series" not in out:
             out["series"] = pa.array([DEFAULT_SERIES] * n, pa.string())
         schema = staging_schema(table.name)
@@ -305,6 +307,25 @@ class Stager:
                 self.log.note(f"{loc.label()}: {len(unmatched)} CSP name(s) not in the areas table, loaded without an area_code: {shown}")
         out["area_code"] = codes
         return bad
+
+    def _force(self, fields: dict[str, int], encoded: dict[int, Encoded], out: dict[str, pa.Array], loc: Location) -> None:
+        """Home Office force-level rows: the force area's code when the file does not give one.
+
+        Strict: the published force name must equal the name of a force in the areas table
+        (ignoring case, spacing and punctuation); anything else is loaded without a code and
+        named in a note, never matched to the nearest name.
+        """
+        if "area_code" in out:
+            return
+        forces = {compact(a.name): a.code for a in self.geo.areas.values() if a.type == "force" and not a.successor}
+        names = encoded[fields["force_name"]]
+        per_name = [forces.get(compact(v)) for v in names.dictionary.to_pylist()]
+        unmatched = sorted(v for v, c in zip(names.dictionary.to_pylist(), per_name) if c is None)
+        if unmatched:
+            shown = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+            self.log.note(f"{loc.label()}: {len(unmatched)} force name(s) not in the areas table, loaded without an "
+                          f"area_code: {shown}")
+        out["area_code"] = pa.array(per_name, pa.string()).take(names.indices)
 
     # --- staging -------------------------------------------------------------------------
 

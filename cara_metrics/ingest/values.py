@@ -50,6 +50,7 @@ class Spec:
     pattern: re.Pattern | None = None  # token: the declared shape, matched in full
     shape: str = ""  # token: the shape in words, for the message
     refuse_dates: bool = False  # token: refuse eight digits that read as a date (of birth)
+    markers: bool = False  # numbers: the publisher's "[x]", "[z]", "[c]" mean no value (ONS tables)
 
 
 @dataclass
@@ -101,7 +102,28 @@ def _parse_bool(d: pa.Array, errors: dict[int, str]) -> pa.Array:
     return pa.array(out, pa.bool_())
 
 
+#: How ONS tables name a financial year: "Year ending March 2020", "YE Mar 2020",
+#: "Apr 2019 to Mar 2020" (all 2019/20). Rewritten to 2019/2020 before the usual parse.
+_YEAR_ENDING_MARCH = r"(?i)^\s*(?:year\s+ending|ye)\s+mar(?:ch)?\s+(\d{4})\s*(?:\[[a-z]\]\s*)*$"
+_APR_TO_MAR = r"(?i)^\s*apr(?:il)?\s+(\d{4})\s+to\s+mar(?:ch)?\s+(\d{4})\s*(?:\[[a-z]\]\s*)*$"
+
+
+def _year_ending_march(d: pa.Array) -> pa.Array:
+    """'Year ending March 2020' -> '2019/2020'; other values unchanged."""
+    out = []
+    for v in d.to_pylist():
+        if v is not None:
+            m = re.match(_YEAR_ENDING_MARCH, v)
+            if m:
+                v = f"{int(m.group(1)) - 1}/{m.group(1)}"
+            elif (m := re.match(_APR_TO_MAR, v)):
+                v = f"{m.group(1)}/{m.group(2)}"
+        out.append(v)
+    return pa.array(out, pa.string())
+
+
 def _parse_financial_year(d: pa.Array, errors: dict[int, str]) -> pa.Array:
+    d = _year_ending_march(d)
     s = pc.extract_regex(d, r"^(?P<a>\d{4})\s*[/-]\s*(?P<b>\d{2}|\d{4})$")
     a, b = ints(group(s, "a")), ints(group(s, "b"))
     ok = s.is_valid().to_numpy(zero_copy_only=False) & ((a + 1) % 100 == b % 100)
@@ -175,6 +197,8 @@ def parse_distinct(d: pa.Array, spec: Spec) -> tuple[pa.Array, dict[int, str]]:
     """Parse distinct, trimmed, non-empty values (nulls allowed): typed values and errors by index."""
     errors: dict[int, str] = {}
     k = spec.kind
+    if spec.markers and k in ("int", "float"):  # "[x]": not available, as the publisher marks it
+        d = pc.if_else(pc.match_substring_regex(d, r"^\[[a-z]\]$"), pa.scalar(None, pa.string()), d)
     if k == "int":
         out = _check_range(_parse_int(d, errors), d, errors, spec)
     elif k == "float":

@@ -30,5 +30,6 @@ def answers(metric_id: str, *by: Breakdown) -> Callable[[Answer], Answer]:
 
 
 from . import crime, outcomes, programme, quality, survey  # noqa: E402,F401  (registers every answer)
+from . import public_series  # noqa: E402,F401  (the ONS domestic-abuse series)
 
-__all__ = ["ANSWERS", "Answer", "answers", "crime", "outcomes", "programme", "quality", "survey"]
+__all__ = ["ANSWERS", "Answer", "answers", "crime", "outcomes", "programme", "public_series", "quality", "survey"]

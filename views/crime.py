@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cara_metrics import ui, ui_auth
-from cara_metrics.analysis import crime
+from cara_metrics.analysis import crime, public_series
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
@@ -17,3 +17,4 @@ with col1:
     ui.show(lambda: crime.offence_mix_panel(f), "mix", "the offence mix")
 with col2:
     ui.show(lambda: crime.area_panel(f), "areas", "the comparison of areas")
+ui.show(lambda: public_series.ons_force_panel(f), "ons-forces", "the ONS comparison of forces")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cara_metrics import ui, ui_auth
-from cara_metrics.analysis import quality
+from cara_metrics.analysis import public_series, quality
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
@@ -18,5 +18,10 @@ with ui.guard("the data quality report"):
     ui.table("Completeness of key fields", q.completeness, "field_completeness", "completeness")
     ui.table("Reoffending cohorts still in follow-up", q.open_cohorts, "table_freshness", "open-cohorts",
              caption="These cohorts are left out of reoffending figures until their 18 months have passed.")
+    st.subheader("Force extract against the official ONS series")
+    st.markdown(public_series.reconciliation_text())
+    recon = public_series.reconciliation_table()
+    if recon is not None:
+        ui.table("Domestic-abuse crimes: force extract and ONS, by year", recon, "da_reconciliation", "reconciliation")
     st.subheader("Last ingest")
     st.markdown(quality.last_ingest_text(q))

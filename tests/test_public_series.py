@@ -154,3 +154,39 @@ def test_pages_say_when_the_ons_series_is_not_loaded():
         public_series.ons_force_panel(Filters(dt.date(2019, 4, 1), dt.date(2020, 3, 31), FORCE), root=DEFAULT_DATA_DIR)
     assert public_series.reconciliation_table(DEFAULT_DATA_DIR) is None
     assert "nothing to reconcile" in public_series.reconciliation_text(DEFAULT_DATA_DIR)
+
+
+AGES = [str(a) for a in range(90)] + ["90+"]
+
+
+def _mye_row(code: str, name: str, geography: str, total: int) -> list:
+    return [code, name, geography, total] + [1] * len(AGES)  # made-up figures, not the published ones
+
+
+def test_ons_mid_year_estimates_as_published(root, tmp_path, capsys):
+    """MYE2 (persons): the year from the title, the council rows kept, the rest skipped."""
+    sheet = [["Population estimates for the UK, England and Wales, Scotland and Northern Ireland, mid-2020"], [],
+             ["Code", "Name", "Geography", "All ages"] + AGES,
+             _mye_row("K02000001", "UNITED KINGDOM", "Country", 67_000_000),
+             _mye_row("E12000009", "SOUTH WEST", "Region", 5_600_000),
+             _mye_row("E06000058", "Bournemouth, Christchurch and Poole", "Unitary Authority", 400_000),
+             _mye_row("E06000059", "Dorset", "Unitary Authority", 380_000),
+             _mye_row("E08000003", "Manchester", "Metropolitan District", 550_000)]
+    assert ingest(root, write_xlsx(tmp_path / "ukpopestimates.xlsx", {"Contents": [["Tables"]], "MYE2 - Persons": sheet})) == 0
+    got = {(r["area_code"], r["year"]): r["population"] for r in rows(root, "population") if r["year"] == 2020}
+    assert got == {("E06000058", 2020): 400_000, ("E06000059", 2020): 380_000}
+    err = capsys.readouterr().err
+    assert "mid-2020 population estimates; 3 rows" in err and "'0'" not in err  # ages are not listed one by one
+    # A CSV saved from the sheet, without the title: the year comes from the file name.
+    header = ["Code", "Name", "Geography1", "All ages"] + AGES
+    assert ingest(root, write_csv(tmp_path / "mye-mid2021.csv", header, [_mye_row("E06000059", "Dorset", "Unitary Authority", 381_000)])) == 0
+    assert {(r["area_code"], r["year"]): r["population"] for r in rows(root, "population")}[("E06000059", 2021)] == 381_000
+
+
+def test_mid_year_estimates_without_a_year_or_on_old_councils_are_refused(root, tmp_path, capsys):
+    header = ["Code", "Name", "Geography", "All ages"] + AGES
+    assert ingest(root, write_csv(tmp_path / "estimates.csv", header, [_mye_row("E06000059", "Dorset", "Unitary Authority", 1)])) == 1
+    assert "cannot tell which mid-year" in capsys.readouterr().err
+    old = write_csv(tmp_path / "mid2018.csv", header, [_mye_row("E06000028", "Bournemouth", "Unitary Authority", 1)])
+    assert ingest(root, old) == 1
+    assert "former area" in capsys.readouterr().err  # estimates on the old councils: give current ones

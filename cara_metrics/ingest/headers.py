@@ -117,7 +117,21 @@ def _records_shape() -> Shape:
     return Shape("crime", "records", fields, required, one_of=("recorded_date", "month"))
 
 
-SHAPES: tuple[Shape, ...] = tuple(_contract_shape(t) for t in C.TABLES.values()) + (_records_shape(),)
+def _mye_shape() -> Shape:
+    """ONS mid-year population estimates as published (the MYE2 tables, persons): one row per
+    area with its code, name, kind of geography, ``All ages`` and one column per single year
+    of age. The mid-year is in the title above the header (or the file name), not a column;
+    the rows hold the countries, regions and counties too, which ingest skips."""
+    fields = {
+        "area_code": ("code", "areacode", "ladcode", "geographycode"),
+        "area_name": ("name", "areaname", "laname"),
+        "geography": ("geography", "geography1", "geographytype"),
+        "population": ("allages",),
+    }
+    return Shape("population", "mye", fields, ("area_code", "population", "geography"))
+
+
+SHAPES: tuple[Shape, ...] = tuple(_contract_shape(t) for t in C.TABLES.values()) + (_records_shape(), _mye_shape())
 
 
 @dataclass

@@ -17,6 +17,7 @@ where a value was wrong) so that cross-row checks can run, but ``_ok`` keeps the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -36,6 +37,18 @@ from .rules import AREA_COLUMNS, ROW_RULES, spec_for
 from .spreadsheets import column_letter
 from .settings import Settings
 from .values import Encoded, cell_problems, encode, parse_column
+
+def mye_year(sheet: Sheet, header: int) -> int | None:
+    """The mid-year an ONS estimates sheet is for: 'Mid-2020' in a title row above the header,
+    else in the sheet name, else in the file name ('...mid2020...'). None when none says."""
+    texts = [" ".join(str(c) for c in cells) for _row, cells in sheet.candidates[:header]]
+    texts += [sheet.location.sheet or "", sheet.location.file]
+    for text in texts:
+        m = re.search(r"(?i)mid[\s_-]?(\d{4})\b", text)
+        if m and 1990 <= int(m.group(1)) <= 2100:
+            return int(m.group(1))
+    return None
+
 
 PROVENANCE = [pa.field("_src", pa.int64()), pa.field("_ok", pa.bool_())]
 DEFAULT_SERIES = records.SERIES
@@ -63,6 +76,7 @@ class Stager:
         self._crime_rows: list[pa.Table] = []  # keys of monthly crime rows (for Stager.finish)
         self._recount: dict[int, Callable[[], int]] = {}  # quick-path files: read them row by row
         self._con = None  # DuckDB, for the quick path and the counting
+        self._mye: dict[int, list[int]] = {}  # ONS mid-year estimates: location -> [year, rows skipped]
 
     # --- reporting -----------------------------------------------------------------------
 
@@ -130,12 +144,22 @@ class Stager:
                 ignored.append(cells[j])
             else:
                 unnamed.append(j)
-        if ignored:
-            self.log.note(f"{loc.label()}: ignored column{'s' if len(ignored) > 1 else ''} " + ", ".join(repr(c) for c in ignored))
+        if det.shape.variant == "mye":
+            year = mye_year(sheet, cand)
+            if year is None:
+                self.log.add(loc, header_row, None, "cannot tell which mid-year these population estimates are for: "
+                             "keep the title above the header as published (e.g. 'Mid-2020'), name the file with "
+                             "the year (e.g. 'mid2020'), or add a 'year' column")
+                return None
+            ignored = [c for c in ignored if not re.fullmatch(r"\d{1,2}\+?", c.strip())]  # single years of age
         self.locations.append(loc)
         self.headers.append({f: cells[j] for f, j in det.columns.items()})
         loc_idx = len(self.locations) - 1
         table = det.shape.table
+        if det.shape.variant == "mye":
+            self._mye[loc_idx] = [year, 0]
+        if ignored:
+            self.log.note(f"{loc.label()}: ignored column{'s' if len(ignored) > 1 else ''} " + ", ".join(repr(c) for c in ignored))
 
         def exact() -> int:
             return sum(self._batch(batch, det, cells, loc, loc_idx, unnamed) for batch in sheet.batches(cand))
@@ -145,6 +169,10 @@ class Stager:
             n = exact()
         else:
             self._recount[loc_idx] = exact
+        if loc_idx in self._mye:
+            year, skipped = self._mye[loc_idx]
+            self.log.note(f"{loc.label()}: mid-{year} population estimates; {skipped:,} rows for countries, regions, "
+                          "counties and councils not in the areas table skipped")
         if n == 0:
             self.log.add(loc, header_row + 1, None, "no data rows under the header")
         self.rows[table] = self.rows.get(table, 0) + n
@@ -178,6 +206,11 @@ class Stager:
             blank &= ~enc.present
         if blank.any():  # blank lines in a CSV: skipped, but they keep their row numbers
             keep = ~blank
+            cols, rows = [c.filter(pa.array(keep)) for c in cols], rows[keep]
+            encoded = {j: Encoded(e.dictionary, e.indices.filter(pa.array(keep)), e.codes[keep]) for j, e in encoded.items()}
+        if loc_idx in self._mye:  # keep only the councils the areas table knows
+            keep = self._mye_rows(encoded[det.columns["area_code"]])
+            self._mye[loc_idx][1] += int((~keep).sum())
             cols, rows = [c.filter(pa.array(keep)) for c in cols], rows[keep]
             encoded = {j: Encoded(e.dictionary, e.indices.filter(pa.array(keep)), e.codes[keep]) for j, e in encoded.items()}
         n = len(rows)
@@ -238,6 +271,8 @@ class Stager:
             bad |= self._csp(fields, encoded, out, loc, rows, cells)
         if table.name == "crime_context_force":
             self._force(fields, encoded, out, loc)
+        if loc_idx in self._mye:
+            out["year"] = pa.array(np.full(n, self._mye[loc_idx][0], np.int64))
         if table.name == "crime" and "series" not in out:
             out["series"] = pa.array([DEFAULT_SERIES] * n, pa.string())
         schema = staging_schema(table.name)
@@ -307,6 +342,15 @@ class Stager:
                 self.log.note(f"{loc.label()}: {len(unmatched)} CSP name(s) not in the areas table, loaded without an area_code: {shown}")
         out["area_code"] = codes
         return bad
+
+    def _mye_rows(self, codes: Encoded) -> np.ndarray:
+        """Rows of an ONS estimates table to load: council codes (E06-E09, W06) the areas table
+        holds, current or former (a former one is then refused with the usual message)."""
+        def wanted(v: str | None) -> bool:
+            c = (v or "").strip().upper()
+            return bool(re.fullmatch(r"(E0[6-9]|W06)\d{6}", c)) and (c in self.geo.areas or self.geo.successor(c) is not None)
+
+        return codes.spread(np.array([wanted(v) for v in codes.dictionary.to_pylist()], bool))
 
     def _force(self, fields: dict[str, int], encoded: dict[int, Encoded], out: dict[str, pa.Array], loc: Location) -> None:
         """Home Office force-level rows: the force area's code when the file does not give one.

@@ -138,6 +138,7 @@ def test_ons_series_loads_and_reconciles_with_the_force_extract(root, tmp_path, 
     table = public_series.reconciliation_table(root)
     assert list(table["Check"]).count("within 2%") >= 1 and any(c.startswith("gap over 2%") for c in table["Check"])
     assert "**Gap over 2%**" in public_series.reconciliation_text(root)
+    assert public_series.ons_note(Filters(dt.date(gap, 4, 1), dt.date(gap + 1, 3, 31), "E06000059"), root=root) is None
     panel = public_series.ons_force_panel(Filters(dt.date(gap, 4, 1), dt.date(gap + 1, 3, 31), "E06000059"), root=root)
     assert panel.title == "Dorset: 14.6% of recorded crime was domestic abuse-related against 16.2% for England and Wales"
     assert "1 of 2 forces by share" in panel.summary  # Greater Manchester has no figure, so is not ranked
@@ -150,6 +151,7 @@ def test_pages_say_when_the_ons_series_is_not_loaded():
     from cara_metrics.panels import NoData
     from cara_metrics.periods import Filters
 
+    assert "is not loaded" in public_series.ons_note(Filters(dt.date(2019, 4, 1), dt.date(2020, 3, 31), FORCE), root=DEFAULT_DATA_DIR)
     with pytest.raises(NoData, match="not loaded"):
         public_series.ons_force_panel(Filters(dt.date(2019, 4, 1), dt.date(2020, 3, 31), FORCE), root=DEFAULT_DATA_DIR)
     assert public_series.reconciliation_table(DEFAULT_DATA_DIR) is None
@@ -190,3 +192,18 @@ def test_mid_year_estimates_without_a_year_or_on_old_councils_are_refused(root, 
     old = write_csv(tmp_path / "mid2018.csv", header, [_mye_row("E06000028", "Bournemouth", "Unitary Authority", 1)])
     assert ingest(root, old) == 1
     assert "former area" in capsys.readouterr().err  # estimates on the old councils: give current ones
+
+
+def test_crime_and_quality_pages_say_the_ons_series_is_not_loaded_on_the_demo():
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import REPO
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update({"area": FORCE, "from": "2019/20", "to": "2024/25"})
+    at.run()
+    at.switch_page("views/crime.py").run()
+    assert not at.exception and any("ONS series of domestic abuse-related crimes" in i.value and "not loaded" in i.value
+                                    for i in at.info)
+    at.switch_page("views/data_quality.py").run()
+    assert not at.exception and any("nothing to reconcile" in m.value for m in at.markdown)

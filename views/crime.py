@@ -17,4 +17,8 @@ with col1:
     ui.show(lambda: crime.offence_mix_panel(f), "mix", "the offence mix")
 with col2:
     ui.show(lambda: crime.area_panel(f), "areas", "the comparison of areas")
-ui.show(lambda: public_series.ons_force_panel(f), "ons-forces", "the ONS comparison of forces")
+with ui.guard("the ONS comparison of forces"):  # the force against every force, when the ONS series is loaded
+    if note := public_series.ons_note(f):
+        st.info(note)
+    else:
+        ui.panel(public_series.ons_force_panel(f), "ons-forces")

@@ -75,6 +75,17 @@ def reconciliation_text(root: Path | None = None) -> str:
             "domestic-abuse flag and recorded dates against the force's Home Office return for those years.")
 
 
+def ons_note(f: Filters, root: Path | None = None) -> str | None:
+    """What to say instead of the ONS comparison, or None when it can be shown: the series not
+    loaded for the force at all (the page says so plainly), or no year of it in the selection
+    (then the panel's own "no data" message applies)."""
+    force = force_of(f.area_code, root)
+    whole = Filters(EARLIEST, data_as_at(root or data_root()), force)
+    if metrics.compute("da_share_ons", whole, "area", root=root).table.empty:
+        return NOT_LOADED
+    return None
+
+
 @cached_panel
 def ons_force_panel(f: Filters, root: Path | None = None) -> Panel:
     """The force against England and Wales and every force in the ONS table (latest year in ``f``)."""

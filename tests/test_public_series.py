@@ -109,7 +109,7 @@ def test_ons_series_loads_and_reconciles_with_the_force_extract(root, tmp_path, 
     years = sorted(extract)[-2:]
     within, gap = years  # ONS 1% below the extract in one year, 5% below in the other
     ons = {within: round(extract[within] / 1.01), gap: round(extract[gap] / 1.05)}
-    label = lambda fy: f"Year ending March {fy + 1}"  # noqa: E731
+    label = lambda fy: f"Year ending March {fy + 1}"
     sheet = [["Table 9: Domestic abuse-related crimes recorded by the police, by police force area"], [], ONS_HEADER,
              ["K04000001", "England and Wales", label(gap), "800,000", "14.8", "16.2", ""],
              [FORCE, "Dorset", label(within), f"{ons[within]:,}", "11.0", "14.1", ""],

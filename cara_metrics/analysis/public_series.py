@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, formatting as fmt, metrics, registry
+from .. import charts, metrics, registry
+from .. import formatting as fmt
 from ..areas import cached_on_version as cached_panel
 from ..areas import data_as_at, force_of
 from ..dataroot import data_root

@@ -285,7 +285,7 @@ def _sometimes_odd(good):
 _row = st.tuples(st.one_of(*[_good[0]] * 6, *[_cell] * 6, _breaks), *[_sometimes_odd(g) for g in _good[1:]])
 
 
-@settings(max_examples=int(os.environ.get("CARA_RECORDS_EXAMPLES", "25")), deadline=None,
+@settings(max_examples=int(os.environ.get("CARA_RECORDS_EXAMPLES", "12")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(rows=st.lists(_row, min_size=1, max_size=6), quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
        newline=st.sampled_from(["\r\n", "\n"]), raw=st.booleans(), breaks=st.booleans())
@@ -306,7 +306,7 @@ _plain = [st.one_of(_good[0], _cell)] + [
     for g in _good[1:]]
 
 
-@settings(max_examples=int(os.environ.get("CARA_RECORDS_EXAMPLES", "25")), deadline=None,
+@settings(max_examples=int(os.environ.get("CARA_RECORDS_EXAMPLES", "12")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(rows=st.lists(st.tuples(*_plain), min_size=1, max_size=8), quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
        newline=st.sampled_from(["\r\n", "\n"]))

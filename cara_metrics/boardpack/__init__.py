@@ -34,7 +34,7 @@ from .layout import (DRAW, add_footers, draw_caveats, draw_headline, draw_notes,
 from .planning import caveat_items, headline_slide, headline_statement, headline_tiles, notes_items, plan, summary_lines
 from .readback import fit_problems, titles_of
 from .selection import WINDOW_YEARS, check, context, coverage, default_area, file_name, period_of
-from ..analysis.reoffending import NOT_A_TRIAL
+from ..analysis.reoffending import NOT_A_TRIAL, SAVINGS_ASSUME
 from .slides import (MAX_TABLE_ROWS, source_line, completion_slide, crime_slide, referrals_slide,
                      reoffending_slide, survey_slide, value_detail_slide, value_slide)
 from .specs import BoardPackError, ChartSpec, Context, SlideSpec
@@ -45,7 +45,7 @@ from .theme import (BODY_PT, CELL_X, CELL_Y, CONTENT_BOTTOM, CONTENT_W, DARK_BLU
 __all__ = [
     "BODY_PT", "BoardPackError", "CELL_X", "CELL_Y", "CONTENT_BOTTOM", "CONTENT_W", "ChartSpec", "Context", "DARK_BLUE",
     "DARK_PINK", "DRAW", "FONT", "FOOTER_TOP", "GREY", "GRID", "INSET_X", "INSET_Y", "LIGHT_GREY", "LINE",
-    "MARGIN", "MAX_TABLE_ROWS", "MIME", "MIN_PT", "NOT_A_TRIAL", "ORANGE", "Para", "SLIDE_H", "SLIDE_W", "SYNTHETIC_MARK",
+    "MARGIN", "MAX_TABLE_ROWS", "MIME", "MIN_PT", "NOT_A_TRIAL", "ORANGE", "Para", "SLIDE_H", "SLIDE_W", "SAVINGS_ASSUME", "SYNTHETIC_MARK",
     "SYNTHETIC_TEXT", "SlideSpec", "TEAL", "TEXT", "TITLE_PT", "WINDOW_YEARS", "add_chart", "add_footers", "add_table",
     "add_text", "box_height", "build", "check", "completion_slide", "context", "coverage", "crime_slide", "default_area",
     "caveat_items", "draw_caveats", "draw_headline", "draw_notes", "draw_question", "draw_summary", "draw_value", "draw_value_detail", "file_name",

@@ -261,5 +261,5 @@ def value_detail_slide(ctx: Context, v: value.Value) -> SlideSpec:
                      kicker="Value for money · estimates and assumptions",
                      subtitle=f"Whole force, {v.period}; {v.price_basis}; the likely ranges (95% confidence intervals) carry "
                               "only the uncertainty in the measured effect",
-                     table=table, lines=lines, table_width=6.9, speaker="\n".join(value.assumption_lines(v)),
+                     table=table, lines=lines, table_width=6.4, speaker="\n".join(value.assumption_lines(v)),
                      metric_ids=["reoffences_avoided", "harm_avoided", "benefit_cost_ratio"])

@@ -129,7 +129,7 @@ def costs_panel(v: Value) -> Panel:
     df = v.by_year
     # The title is about the cost per person referred, so the bars are too (the yearly totals are in the table).
     fig = partial(charts.bar_chart, df.assign(label=[money(x) for x in df["cost_per_referral"]]), "financial_year", "cost_per_referral",
-                  horizontal=False, text="label", y_title=f"Cost per person referred (£, {v.price_basis})")
+                  horizontal=False, text="label", y_title="Cost per person referred (£)")
     table = pd.DataFrame({
         "Financial year": df["financial_year"], "Programme cost, cash (£)": df["cash_cost_gbp"].round(0),
         f"Programme cost (£, {v.price_basis})": df["cost_gbp"].round(0),

@@ -19,9 +19,9 @@ from pptx.util import Inches, Pt
 from ..panels import Tile
 from ..periods import format_date
 from .drawing import add_chart, add_table, add_text, rgb, style_run
-from .fitting import Para, box_height, largest_fitting, table_layout, text_height, text_width
+from .fitting import Para, box_height, largest_fitting, table_layout, text_height, text_width, wrap
 from .specs import Context, SlideSpec
-from .theme import (BODY_PT, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FOOTER_TOP, GREY, INSET_X, INSET_Y, LIGHT_GREY,
+from .theme import (BODY_PT, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FOOTER_TOP, GREY, INSET_X, INSET_Y, LIGHT_GREY, LINE,
                     MARGIN, MIN_PT, ORANGE, SLIDE_H, SLIDE_W, SYNTHETIC_MARK, SYNTHETIC_TEXT, TEAL, TEXT, TITLE_PT)
 
 
@@ -49,7 +49,7 @@ def _speaker(slide, text: str) -> None:
         slide.notes_slide.notes_text_frame.text = text
 
 
-def _big_number(s, t: Tile, left: float, top: float, width: float, height: float, big: float) -> None:
+def _big_number(s, t: Tile, left: float, top: float, width: float, height: float, big: float, label_lines: int) -> None:
     """A headline figure: its label, the number large, and one short line (its n and change)."""
     box = s.shapes.add_shape(1, Inches(left), Inches(top), Inches(width), Inches(height))  # 1 = rectangle
     box.name = f"big:{t.metric_id}"
@@ -63,10 +63,15 @@ def _big_number(s, t: Tile, left: float, top: float, width: float, height: float
     tf.vertical_anchor = MSO_ANCHOR.TOP
     tf.margin_left = tf.margin_right = Inches(0.12)
     tf.margin_top = tf.margin_bottom = Inches(0.1)
+    # Labels run to different numbers of lines: the number is pushed down by the difference, so
+    # the big numbers of all the tiles stand on one line.
+    pad = (label_lines - len(wrap(t.label, width - 0.24, MIN_PT, True))) * LINE * MIN_PT
     for i, (text, size, bold, colour) in enumerate(_big_parts(t, big)):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         p.line_spacing = 1.0
         p.space_after = Pt(4)
+        if i == 1 and pad > 0:
+            p.space_before = Pt(pad)
         run = p.add_run()
         run.text = text
         style_run(run, size, bold, colour)
@@ -85,23 +90,28 @@ def _big_size(tiles: Sequence[Tile], width: float) -> float:
 
 
 def draw_headline(prs, ctx: Context, spec: SlideSpec) -> None:
-    """The first slide: what the pack is, one plain statement, and four or five big numbers."""
+    """The first slide: what the pack is, one plain statement, and four or five big numbers.
+    The statement's size steps down (20 to 14 pt) so that the numbers and the synthetic-data
+    banner always fit above the footer."""
     s = _blank(prs)
     top = _header(s, spec)
-    y = add_text(s, MARGIN, top, CONTENT_W, [Para(spec.statement, 20, True)], name="statement", colour=TEXT)
+    banner = [Para(SYNTHETIC_TEXT, BODY_PT, head=f"{SYNTHETIC_MARK}. ")] if ctx.synthetic else []
+    banner_h = box_height(banner, CONTENT_W) + 0.2 if banner else 0.0
     n = len(spec.tiles)
-    if n:
-        gap = 0.2
-        w = (CONTENT_W - gap * (n - 1)) / n
-        big = _big_size(spec.tiles, w - 0.3)
-        h = max(text_height([Para(a, b, c, after=4) for a, b, c, _ in _big_parts(t, big)], w - 0.24) for t in spec.tiles) + 0.3
-        for i, t in enumerate(spec.tiles):
-            _big_number(s, t, MARGIN + i * (w + gap), y + 0.2, w, h, big)
-        y += 0.2 + h
-    if ctx.synthetic:
-        paras = [Para(SYNTHETIC_MARK, 20, True, after=2), Para(SYNTHETIC_TEXT, MIN_PT)]
-        add_text(s, MARGIN, max(y + 0.2, CONTENT_BOTTOM - box_height(paras, CONTENT_W)), CONTENT_W, paras,
-                 name="synthetic-banner", colour=TEXT, fill=ORANGE)
+    gap = 0.2
+    w = (CONTENT_W - gap * (max(n, 4) - 1)) / max(n, 4)  # never wider than a quarter: a lone number stays a tile
+    big = _big_size(spec.tiles, w - 0.3)
+    label_lines = max((len(wrap(t.label, w - 0.24, MIN_PT, True)) for t in spec.tiles), default=0)
+    h = max((text_height([Para(a, b, c, after=4) for a, b, c, _ in _big_parts(t, big)], w - 0.24)
+             + (label_lines - len(wrap(t.label, w - 0.24, MIN_PT, True))) * LINE * MIN_PT / 72 for t in spec.tiles),
+            default=-0.4) + 0.2
+    room = CONTENT_BOTTOM - top - (h + 0.2) - banner_h
+    _, statement = largest_fitting(lambda sz: [Para(spec.statement, sz, True)], CONTENT_W, room, (20, 18, 16, MIN_PT))
+    y = add_text(s, MARGIN, top, CONTENT_W, statement, name="statement", colour=TEXT)
+    for i, t in enumerate(spec.tiles):
+        _big_number(s, t, MARGIN + i * (w + gap), y + 0.2, w, h, big, label_lines)
+    if banner:
+        add_text(s, MARGIN, CONTENT_BOTTOM - banner_h + 0.2, CONTENT_W, banner, name="synthetic-banner", colour=TEXT, fill=ORANGE)
     _speaker(s, "\n".join([spec.statement, *(f"{t.label}: {t.value_text} ({t.n_text})" for t in spec.tiles),
                            f"Produced by the CARA dashboard on {format_date(dt.date.today())}."]))
 

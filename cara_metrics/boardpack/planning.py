@@ -20,6 +20,7 @@ import pandas as pd
 
 from .. import registry
 from ..analysis import crime, overview, reoffending, value
+from ..areas import force_of
 from ..panels import Tile
 from ..contract import financial_year_label
 from ..panels import NoData
@@ -59,13 +60,15 @@ def headline_tiles(ctx: Context, v: value.Value | None) -> list[Tile]:
         out.append(Tile(t.metric_id, f"{t.label}, {t.period_text}", t.value, t.value_text, t.delta_text, line, t.period_text,
                         t.help))
     if v is not None:
+        whole = "" if force_of(ctx.area, ctx.root) == ctx.area else ", whole force"  # costs are not split by area
         tiles = {t.metric_id: t for t in value.tiles(v)}
         t = tiles.get("benefit_cost_ratio") or tiles["programme_cost"]
         if t.metric_id == "benefit_cost_ratio":
             line = f"{value.per_pound(v.bcr.value)}, if the difference is due to CARA"
-            out.append(Tile(t.metric_id, f"Benefit-cost ratio, {v.period}", t.value, t.value_text, None, line, v.period, t.help))
+            out.append(Tile(t.metric_id, f"Benefit-cost ratio, {v.period}{whole}", t.value, t.value_text, None, line, v.period, t.help))
         else:
-            out.append(Tile(t.metric_id, f"Programme cost, {v.period}", t.value, t.value_text, None, v.price_basis, v.period, t.help))
+            out.append(Tile(t.metric_id, f"Programme cost, {v.period}{whole}", t.value, t.value_text, None, v.price_basis, v.period,
+                            t.help))
     return out
 
 

@@ -226,9 +226,8 @@ def value_slide(ctx: Context, v: value.Value | None) -> SlideSpec:
             number_format="0.0", axis_format="0", axis_title="£ back for every £1 spent (benefit-cost ratio)",
             point_colours=[DARK_BLUE, GREY], labels=[value.ratio(est), value.published_range()],
             errors=[None, ([float(v.bcr.low), None], [float(v.bcr.high), None])],
-            source=("Source: this estimate, reoffending (Police National Computer) and costs (PCC office finance records) "
-                    "valued at the Home Office 2019 cost per victim; published range: Karavias et al. 2023. "
-                    "Error bar: the 95% confidence interval of this estimate."),
+            source=(source_line(registry.get("benefit_cost_ratio").source).rstrip(".")
+                    + "; published range: Karavias et al. 2023. Error bar: the 95% confidence interval of this estimate."),
             alt_text=(f"Benefit-cost ratio: this estimate {value.ratio(est)} (likely between {value.ratio(v.bcr.low)} and "
                       f"{value.ratio(v.bcr.high)}); published ratios for CARA run from {value.published_range()}."))
         callout = [reoffending.SAVINGS_ASSUME]

@@ -109,7 +109,7 @@ def test_sensitivity_bars_run_from_each_input_at_its_low_end():
     fig = p.figure
     low, high = fig.data
     assert low.name == "Input at its low end" and high.name == "Input at its high end"
-    i = list(low.y).index("Programme cost (20% lower to 20% higher)")
+    i = list(low.y).index("Programme cost")
     assert low.x[i] > 0 > high.x[i]  # the cheaper programme's bar points to a higher ratio
 
 

@@ -4,6 +4,7 @@ are stated once, in ``cara_metrics.metrics.value``, which computes the figures s
 
 from __future__ import annotations
 
+import textwrap
 from functools import partial
 
 import pandas as pd
@@ -103,10 +104,12 @@ def tornado(v: Value) -> Panel:
     df = pd.DataFrame(rows, columns=["Input", "Low", "High", "Range tested"])
     df["Swing"] = (df["High"] - df["Low"]).abs()
     df = df.sort_values("Swing", ascending=True)
+    # Short row labels, wrapped, so they fit beside the bars on a phone; the table keeps the ranges.
+    rows_y = ["<br>".join(textwrap.wrap(i.split(" (")[0], 18)) for i in df["Input"]]
     traces = [
-        go.Bar(y=df["Input"], x=df["Low"] - base, base=base, orientation="h", name="Input at its low end",
+        go.Bar(y=rows_y, x=df["Low"] - base, base=base, orientation="h", name="Input at its low end",
                marker=dict(color=charts.TWO_SERIES[1], pattern_shape="/"), hovertemplate="%{x:.1f}<extra>input at its low end</extra>"),
-        go.Bar(y=df["Input"], x=df["High"] - base, base=base, orientation="h", name="Input at its high end",
+        go.Bar(y=rows_y, x=df["High"] - base, base=base, orientation="h", name="Input at its high end",
                marker=dict(color=charts.TWO_SERIES[0]), hovertemplate="%{x:.1f}<extra>input at its high end</extra>"),
     ]
     lines = [dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=line)

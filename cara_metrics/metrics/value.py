@@ -57,10 +57,6 @@ class Assumptions:
     effect_per_person: float | None = None  # DA reoffences avoided per person; None = as measured
     price_fy: int | None = None  # the price year (start year); None = the selection's last financial year
 
-    @property
-    def unit_cost_today(self) -> float:
-        return self.unit_cost_gbp * self.price_index
-
 
 @dataclass(frozen=True)
 class Estimate:

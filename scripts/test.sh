@@ -27,6 +27,18 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   fi
 fi
 
+# LibreOffice Impress and poppler for tests/test_boardpack.py, which draws every board-pack slide
+# (PPTX to PDF to PNG) as a reviewer looks at them.
+if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-impress poppler-utils fonts-liberation >/dev/null
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-impress poppler-utils fonts-liberation >/dev/null
+  else
+    echo "warning: LibreOffice is not installed and cannot be installed here; the board-pack render test will fail in CI" >&2
+  fi
+fi
+
 set +e
 python -m pytest "$@"
 status=$?

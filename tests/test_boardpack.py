@@ -66,20 +66,21 @@ def test_pack_opens_and_has_the_expected_slides(prs, deck):
     assert len(titles) >= 8
     v = value.compute(YEAR)
     expected = [
-        "CARA board pack",
+        "CARA board pack: Dorset police force area, 2024/25",
         "2024/25 in brief: Dorset police force area",
         crime.share_panel(WINDOW, "year").title,
         referrals.volume_panel(WINDOW, "year").title,
         completion.rate_period_panel(WINDOW, "year").title,
         survey.agree_panel(YEAR).title,
         reoffending.rate_panel(WINDOW).title,
-        f"CARA cost {fmt.gbp(v.cost_per_referral)} per person referred in 2024/25; the estimated benefit-cost ratio is "
-        f"{fmt.number(v.bcr.value, 2)} (95% CI {fmt.number(v.bcr.low, 2)} to {fmt.number(v.bcr.high, 2)})",
+        f"CARA cost {fmt.gbp(v.cost_per_referral)} per person referred in 2024/25; about £5 back for every £1 spent, "
+        "if the difference is due to CARA",
         "The estimate assumes the measured difference holds for everyone referred",
+        "What these figures can and cannot show",
     ]
     assert titles[: len(expected)] == expected
-    notes = titles[len(expected):]
-    assert notes and all(t.startswith("Data notes and caveats") for t in notes)
+    appendix = titles[len(expected):]
+    assert appendix and all(t.startswith("Definitions and sources") for t in appendix)
     assert boardpack.titles_of(deck) == titles
 
 
@@ -89,8 +90,8 @@ def test_slide_titles_function_matches_the_deck(prs):
 
 def test_title_slide_names_period_area_and_data_date(prs):
     text = slide_text(prs.slides[0])
-    assert "Dorset police force area: financial year 2024/25" in text
-    assert "Data as at 31 March 2025" in text
+    assert "CARA board pack: Dorset police force area, 2024/25" in text
+    assert "Financial year 2024/25 (1 April 2024 to 31 March 2025); data as at 31 March 2025" in text
 
 
 # --- the same figures as the dashboard ------------------------------------------------------
@@ -181,11 +182,11 @@ def test_reoffending_slide_has_the_justice_data_lab_sentence_and_interval(prs):
     slide = prs.slides[6]
     c = reoffending.compare(WINDOW)
     callout = [p.text for p in shape(slide, "callout").text_frame.paragraphs]
-    assert callout[0] == c.sentence()
+    assert callout == [c.sentence(), boardpack.NOT_A_TRIAL]
     assert callout[0].startswith("For every 100 people referred to CARA, 20 reoffended within a year")
-    assert callout[1] == reoffending.difference_text(c.difference, "percentage points", scale=100)
-    assert "95% CI 2.4 to 11.8 percentage points lower" in callout[1]
-    assert callout[-1] == boardpack.NOT_A_TRIAL
+    assert "likely between 2 and 12 fewer per 100" in callout[0]  # the difference with its interval, in words
+    # the test statistics stay with the presenter
+    assert reoffending.difference_text(c.difference, "percentage points", scale=100) in slide.notes_slide.notes_text_frame.text
     assert "17.9 to 22.8" in slide_text(slide)  # the CARA group's interval in the table
 
 
@@ -193,36 +194,151 @@ def test_value_slide_bcr_equals_value_compute(prs):
     slide = prs.slides[7]
     v = value.compute(YEAR)
     tile = shape(slide, "tile:benefit_cost_ratio").text_frame.text
-    assert fmt.number(v.bcr.value, 2) in tile
-    assert f"95% CI {fmt.number(v.bcr.low, 2)} to {fmt.number(v.bcr.high, 2)}" in tile
-    series = [s for s in slide.shapes if s.has_chart][0].chart.plots[0].series[0]
-    assert list(series.values) == [v.bcr.value, 2.75, 11.1]
+    assert fmt.number(v.bcr.value, 1) in tile  # one decimal: the inputs support no more
+    assert f"likely between {fmt.number(v.bcr.low, 1)} and {fmt.number(v.bcr.high, 1)}" in tile
+    assert "about £5 back for every £1 spent" in tile
+    plot = [s for s in slide.shapes if s.has_chart][0].chart.plots[0]
+    start, length = (list(s.values) for s in plot.series)
+    # floating bars: this estimate runs from 0 to the ratio; the published ratios are ONE bar from low to high
+    assert [a + b for a, b in zip(start, length)] == pytest.approx([v.bcr.value, 11.1])
+    assert start == [0.0, 2.75]
+    assert [str(c) for c in plot.categories] == ["This estimate, 2024/25", "Published range (Karavias et al. 2023)"]
+    assert "2.75 to 11.1" in plot.series[1].points[1].data_label.text_frame.text
     text = slide_text(slide)
     assert fmt.gbp(v.cost_per_referral) in text and fmt.gbp(v.cost_per_completion) in text
-    assert "2.75 and 11.1" in text
-    assert fmt.gbp(v.assumptions.unit_cost_today) in text  # the assumptions in brief
+    assert value.money(v.cost_gbp) in text
+    assert boardpack.SAVINGS_ASSUME in shape(slide, "callout").text_frame.text  # beside the saving (item 1)
 
 
 def test_value_detail_slide_has_every_assumption_and_the_estimates(prs):
     slide = prs.slides[8]
     v = value.compute(YEAR)
-    assert [p.text for p in shape(slide, "assumptions").text_frame.paragraphs] == value.assumption_lines(v)
+    shown = [p.text for p in shape(slide, "assumptions").text_frame.paragraphs]
+    # every assumption, less the two that are caveats (said once, on the caveats slide)
+    assert shown == [x for x in value.assumption_lines(v) if "not randomised" not in x and x != v.price_note]
+    assert slide.notes_slide.notes_text_frame.text == "\n".join(value.assumption_lines(v))
     tbl = [s for s in slide.shapes if s.has_table][0].table
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in tbl.rows}
-    assert rows["Benefit-cost ratio"][1:] == [fmt.number(x, 2) for x in (v.bcr.value, v.bcr.low, v.bcr.high)]
+    assert rows["Benefit-cost ratio"][1:] == [fmt.number(x, 1) for x in (v.bcr.value, v.bcr.low, v.bcr.high)]
+    assert rows["Benefit"][1:] == [value.money(x) for x in (v.benefit_gbp.value, v.benefit_gbp.low, v.benefit_gbp.high)]
 
 
-def test_data_notes_carry_each_metric_break_in_series_and_follow_up_rule(prs):
-    notes = "\n".join(slide_text(s) for s in list(prs.slides)[9:])
+def test_caveats_slide_and_appendix_carry_each_metric_break_in_series_and_follow_up_rule(prs):
+    caveats = prs.slides[9]
+    said = slide_text(caveats)
+    appendix = "\n".join(slide_text(s) for s in list(prs.slides)[10:])
     for mid in ("da_share", "referrals", "completion_rate", "survey_agree", "reoffending_rate", "cost_per_referral",
                 "cost_per_completion", "benefit_cost_ratio"):
         m = registry.get(mid)
-        assert m.title in notes and m.definition in notes, mid
-    assert "Source: Force crime recording system" in notes
-    assert "Flagging practice changed over time" in notes  # a caveat
-    assert "Break in series, April 2019" in notes
-    assert "only cautions up to 30 September 2023 have a complete follow-up" in notes
-    assert boardpack.SYNTHETIC_TEXT in notes
+        assert m.title in appendix and m.definition in appendix, mid
+        assert m.caveats in caveats.notes_slide.notes_text_frame.text, mid  # every caveat in full, with the presenter
+    assert "Source: Force crime recording system" in appendix
+    assert "From April 2019 domestic-abuse counts come from the Home Office" in said  # the break in series
+    assert "only cautions up to 30 September 2023 have a complete follow-up" in said
+    assert boardpack.NOT_A_TRIAL in said
+    assert boardpack.SYNTHETIC_TEXT in said
+    assert "Cases are still in progress in 2024/25" in said  # provisional periods
+
+
+# --- framing: what a board reads in five minutes (issue 14 item 13) -------------------------
+
+
+def test_first_slide_has_one_plain_statement_and_four_or_five_big_numbers(prs):
+    first = prs.slides[0]
+    statement = shape(first, "statement").text_frame
+    assert len(statement.paragraphs) == 1
+    c = reoffending.compare(WINDOW)
+    assert statement.text.startswith(c.sentence()) and "not a trial" in statement.text
+    big = [s for s in first.shapes if s.name.startswith("big:")]
+    assert 4 <= len(big) <= 5
+    # each big number is the page's own figure: the Overview tile, or the Value for money tile
+    tiles = {t.metric_id: t for t in [*overview.tiles(WINDOW), *value.tiles(value.compute(YEAR))]}
+    for b in big:
+        label, number, *_ = [p.text for p in b.text_frame.paragraphs]
+        t = tiles[b.name.removeprefix("big:")]
+        assert number == t.value_text, b.name
+        assert label.startswith(t.label.split(" (")[0]), b.name
+        assert "CI" not in b.text_frame.text and "likely between" not in b.text_frame.text
+
+
+def test_titles_carry_no_intervals_or_marks(prs):
+    for i, slide in enumerate(prs.slides, start=1):
+        title = shape(slide, "title").text_frame.text
+        assert "[" not in title and "CI" not in title and "95%" not in title and "likely between" not in title, (i, title)
+
+
+def test_money_is_in_millions_from_100000(prs):
+    v = value.compute(YEAR)
+    assert value.money(806_315) == "£0.8 million" and value.money(1_278_244) == "£1.3 million" and value.money(713) == "£713"
+    for i, slide in enumerate(prs.slides, start=1):
+        assert not re.search(r"£\d{3},\d{3}", slide_text(slide)), i  # never £806,315 on a slide
+    assert value.money(v.benefit_gbp.value) in slide_text(prs.slides[7]) + slide_text(prs.slides[8])
+
+
+def test_every_chart_has_a_source_line_under_it(prs):
+    charts = 0
+    for i, slide in enumerate(prs.slides, start=1):
+        for ch in [s for s in slide.shapes if s.has_chart]:
+            charts += 1
+            src = shape(slide, "source")
+            assert src.text_frame.text.startswith("Source: "), i
+            assert src.top >= ch.top + ch.height - Inches(0.01), i  # under the chart, not beside it
+    assert charts >= 6
+
+
+def test_caveats_are_on_exactly_one_slide(prs):
+    kickers = [shape(s, "kicker").text_frame.text for s in prs.slides if any(x.name == "kicker" for x in s.shapes)]
+    assert kickers.count("Caveats") == 1
+    caveat_slide = [s for s in prs.slides if any(x.name == "kicker" and x.text_frame.text == "Caveats" for x in s.shapes)][0]
+    others = [slide_text(s) for s in prs.slides if s is not caveat_slide]
+    for mid in ("da_share", "completion_rate", "reoffending_rate", "benefit_cost_ratio"):
+        first = registry.get(mid).caveats.split(". ")[0]
+        assert not any(first in t for t in others), mid
+    assert not any("Caveats:" in t for t in others)
+    provisional = "Cases are still in progress"
+    assert provisional in slide_text(caveat_slide) and not any(provisional in t for t in others)
+
+
+def _tool(name: str) -> str:
+    import os
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    message = f"{name} is not installed (apt-get install libreoffice-impress poppler-utils): the pack is drawn with it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def test_pack_renders_in_libreoffice_slide_by_slide(deck, prs, tmp_path):
+    """LibreOffice draws every slide (headless, to PDF, then PNG as a reviewer looks at them):
+    one page per slide, none blank, each with its title and every chart's source line as drawn."""
+    import subprocess
+
+    from PIL import Image
+
+    soffice, pdftoppm, pdftotext = _tool("soffice"), _tool("pdftoppm"), _tool("pdftotext")
+    pptx = tmp_path / "pack.pptx"
+    pptx.write_bytes(deck)
+    profile = tmp_path / "lo-profile"  # its own profile: never shares a running LibreOffice's
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(pptx)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "pack.pdf"
+    subprocess.run([pdftoppm, "-png", "-r", "20", str(pdf), str(tmp_path / "s")], check=True, timeout=120)
+    pngs = sorted(tmp_path.glob("s-*.png"))
+    assert len(pngs) == len(prs.slides)
+    for png in pngs:
+        lo, hi = Image.open(png).convert("L").getextrema()
+        assert lo < 128 < hi or lo < 100, png.name  # something dark drawn on the page
+    pages = subprocess.run([pdftotext, str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60).stdout.split("\f")
+    for i, slide in enumerate(prs.slides, start=1):
+        flat = " ".join(pages[i - 1].split())
+        title = " ".join(shape(slide, "title").text_frame.text.split())
+        assert title[:40] in flat, (i, title)
+        if any(s.has_chart for s in slide.shapes):
+            assert "Source:" in flat, i
 
 
 # --- labelling and look ---------------------------------------------------------------------

@@ -67,8 +67,8 @@ def test_tornado_brackets_the_central_estimate():
     p = value.tornado(v)
     base = value.bcr_for(v)
     for _, row in p.table.iterrows():
-        lo, hi = sorted((row["Ratio at low end"], row["Ratio at high end"]))
-        assert lo <= round(base, 2) <= hi
+        lo, hi = sorted((row["Ratio with the input at its low end"], row["Ratio with the input at its high end"]))
+        assert lo <= round(base, 1) <= hi
     assert p.figure is not None and "most sensitive" in p.title
 
 
@@ -111,10 +111,10 @@ def test_value_page_slider_changes_the_ratio():
     assert not at.exception
     ratio = next(m for m in at.metric if m.label.startswith("Benefit-cost ratio"))
     v = value.compute(Filters.financial_years(2019, 2024, FORCE))
-    assert ratio.value == f"{v.bcr.value:,.2f}"
-    at.number_input[1].set_value(2.0).run()
+    assert ratio.value == f"{v.bcr.value:,.1f}"  # one decimal (issue 14 item 6)
+    at.number_input[1].set_value(2.0).run()  # the price index, offered while no GDP deflator table is installed
     ratio2 = next(m for m in at.metric if m.label.startswith("Benefit-cost ratio"))
-    assert float(ratio2.value) == pytest.approx(2 * v.bcr.value, abs=0.01)
+    assert float(ratio2.value) == pytest.approx(2 * v.bcr.value, abs=0.05)
 
 
 def test_no_saving_is_shown_for_groups_under_60_true_counts():

@@ -16,10 +16,13 @@ with ui.guard("the value-for-money estimate"):
     with st.sidebar:
         st.header("Assumptions")
         unit_cost = st.number_input("Cost per victim of domestic abuse (£, 2016/17 prices)", min_value=0.0,
-                                    value=value.HOME_OFFICE_COST_PER_VICTIM, step=1000.0,
+                                    value=value.HOME_OFFICE_COST_PER_VICTIM, step=1000.0, format="%.0f",
                                     help="Home Office Research Report 107 (Oliver et al. 2019): £34,015 per victim, year ending March 2017.")
-        index = st.number_input("Price index to today's prices (1.00 = 2016/17)", min_value=0.5, max_value=3.0, value=1.0, step=0.01,
-                                help="Multiply 2016/17 prices by this to reach the prices you report in, e.g. from the GDP deflator.")
+        index = 1.0
+        if not measured.one_price_year:  # with a GDP deflator table installed, the prices are converted, not guessed
+            index = st.number_input("Price index for the 2016/17 cost (1.00 = 2016/17 prices)", min_value=0.5, max_value=3.0, value=1.0,
+                                    step=0.01, help="No HM Treasury GDP deflator table is installed, so the pounds on this page are "
+                                                    "not in one price year; multiply the 2016/17 cost by this to bring it nearer the cash costs.")
         effect = None
         if measured.da_effect is not None:
             d = measured.da_effect
@@ -29,6 +32,7 @@ with ui.guard("the value-for-money estimate"):
     v = value.compute(f, value.Assumptions(unit_cost_gbp=unit_cost, price_index=index, effect_per_person=effect))
     st.warning(reoffending.SAVINGS_ASSUME, icon="⚖️")
     ui.tiles(value.tiles(v), columns=4)
+    st.caption(v.price_note)
     st.markdown("#### What this means")
     for line in value.sentences(v):
         if line:

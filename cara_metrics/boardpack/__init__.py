@@ -29,13 +29,13 @@ from .command import MIME, build, register, run_cli, slide_titles
 from .drawing import add_chart, add_table, add_text, rgb, style_run
 from .fitting import (Para, box_height, largest_fitting, longest_piece, table_layout, text_height, text_width, wrap,
                       wrap_runs)
-from .layout import (DRAW, add_footers, draw_notes, draw_question, draw_summary, draw_title, draw_value, draw_value_detail,
-                     paginate, render)
-from .planning import notes_items, plan, summary_lines
+from .layout import (DRAW, add_footers, draw_caveats, draw_headline, draw_notes, draw_question, draw_summary, draw_value,
+                     draw_value_detail, paginate, render)
+from .planning import caveat_items, headline_slide, headline_statement, headline_tiles, notes_items, plan, summary_lines
 from .readback import fit_problems, titles_of
 from .selection import WINDOW_YEARS, check, context, coverage, default_area, file_name, period_of
-from ..analysis.reoffending import NOT_A_TRIAL
-from .slides import (ERROR_BAR_NOTE, MAX_TABLE_ROWS, completion_slide, crime_slide, referrals_slide,
+from ..analysis.reoffending import NOT_A_TRIAL, SAVINGS_ASSUME
+from .slides import (MAX_TABLE_ROWS, source_line, completion_slide, crime_slide, referrals_slide,
                      reoffending_slide, survey_slide, value_detail_slide, value_slide)
 from .specs import BoardPackError, ChartSpec, Context, SlideSpec
 from .theme import (BODY_PT, CELL_X, CELL_Y, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FONT, FOOTER_TOP, GREY, GRID,
@@ -44,13 +44,13 @@ from .theme import (BODY_PT, CELL_X, CELL_Y, CONTENT_BOTTOM, CONTENT_W, DARK_BLU
 
 __all__ = [
     "BODY_PT", "BoardPackError", "CELL_X", "CELL_Y", "CONTENT_BOTTOM", "CONTENT_W", "ChartSpec", "Context", "DARK_BLUE",
-    "DARK_PINK", "DRAW", "ERROR_BAR_NOTE", "FONT", "FOOTER_TOP", "GREY", "GRID", "INSET_X", "INSET_Y", "LIGHT_GREY", "LINE",
-    "MARGIN", "MAX_TABLE_ROWS", "MIME", "MIN_PT", "NOT_A_TRIAL", "ORANGE", "Para", "SLIDE_H", "SLIDE_W", "SYNTHETIC_MARK",
+    "DARK_PINK", "DRAW", "FONT", "FOOTER_TOP", "GREY", "GRID", "INSET_X", "INSET_Y", "LIGHT_GREY", "LINE",
+    "MARGIN", "MAX_TABLE_ROWS", "MIME", "MIN_PT", "NOT_A_TRIAL", "ORANGE", "Para", "SLIDE_H", "SLIDE_W", "SAVINGS_ASSUME", "SYNTHETIC_MARK",
     "SYNTHETIC_TEXT", "SlideSpec", "TEAL", "TEXT", "TITLE_PT", "WINDOW_YEARS", "add_chart", "add_footers", "add_table",
     "add_text", "box_height", "build", "check", "completion_slide", "context", "coverage", "crime_slide", "default_area",
-    "draw_notes", "draw_question", "draw_summary", "draw_title", "draw_value", "draw_value_detail", "file_name",
-    "fit_problems", "largest_fitting", "longest_piece", "notes_items", "paginate", "period_of", "plan", "referrals_slide",
-    "register", "render", "reoffending_slide", "rgb", "run_cli", "slide_titles", "style_run", "summary_lines",
+    "caveat_items", "draw_caveats", "draw_headline", "draw_notes", "draw_question", "draw_summary", "draw_value", "draw_value_detail", "file_name",
+    "fit_problems", "headline_slide", "headline_statement", "headline_tiles", "largest_fitting", "longest_piece", "notes_items", "paginate", "period_of", "plan", "referrals_slide",
+    "register", "render", "reoffending_slide", "rgb", "run_cli", "slide_titles", "source_line", "style_run", "summary_lines",
     "survey_slide", "table_layout", "text_height", "text_width", "titles_of", "value_detail_slide", "value_slide", "wrap",
     "wrap_runs",
 ]

@@ -93,7 +93,8 @@ def add_chart(slide, spec: ChartSpec, left: float, top: float, width: float, hei
     data.categories = [neutralise_formula(c) for c in spec.categories]
     for name, vals in spec.series:
         data.add_series(neutralise_formula(name), vals, number_format=spec.number_format)
-    kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "column": XL_CHART_TYPE.COLUMN_CLUSTERED, "bar": XL_CHART_TYPE.BAR_CLUSTERED}[spec.kind]
+    kind = {"line": XL_CHART_TYPE.LINE_MARKERS, "column": XL_CHART_TYPE.COLUMN_CLUSTERED, "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+            "range": XL_CHART_TYPE.BAR_STACKED}[spec.kind]
     frame = slide.shapes.add_chart(kind, Inches(left), Inches(top), Inches(width), Inches(height), data)
     frame.name = "chart"
     _alt_text(frame, spec.alt_text)
@@ -102,7 +103,7 @@ def add_chart(slide, spec: ChartSpec, left: float, top: float, width: float, hei
     chart.font.size = Pt(MIN_PT)
     chart.font.color.rgb = rgb(TEXT)
     chart.has_title = False
-    chart.has_legend = len(spec.series) > 1
+    chart.has_legend = len(spec.series) > 1 and spec.kind != "range"
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
@@ -128,12 +129,15 @@ def add_chart(slide, spec: ChartSpec, left: float, top: float, width: float, hei
     ca.format.line.color.rgb = rgb(GREY)
     ca.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     _horizontal_labels(ca)
-    if spec.kind == "bar":
+    if spec.kind in ("bar", "range"):
         ca.reverse_order = True  # first row of the table at the top ...
         va._element.find(qn("c:crosses")).set("val", "max")  # ... and the value axis still at the bottom
     plot = chart.plots[0]
-    if spec.kind in ("column", "bar"):
+    if spec.kind in ("column", "bar", "range"):
         plot.gap_width = 60
+    if spec.kind == "range":
+        _range_bars(plot, spec)
+        return
     # Values are labelled on the chart, except on a line with error bars, where labels would
     # collide with the bars (the table beside the chart gives every value).
     # With several series only the first (the chosen area) is labelled, so labels never collide.
@@ -177,6 +181,34 @@ def add_chart(slide, spec: ChartSpec, left: float, top: float, width: float, hei
             vals = spec.series[i][1]
             _error_bars(s, [None if v is None or lo is None else v - lo for v, lo in zip(vals, lows)],
                         [None if v is None or hi is None else hi - v for v, hi in zip(vals, highs)])
+
+
+def _range_bars(plot, spec: ChartSpec) -> None:
+    """Floating bars: series 0 is the invisible start, series 1 the visible length, so each bar
+    runs from its low to its high value (a point estimate is a bar from 0). Each bar carries the
+    label given in ``spec.labels`` and its colour from ``spec.point_colours``."""
+    start, length = plot.series[0], plot.series[1]
+    start.format.fill.background()
+    start.format.line.fill.background()
+    length.format.fill.solid()
+    length.format.fill.fore_color.rgb = rgb(DARK_BLUE)
+    for j, c in enumerate(spec.point_colours or []):
+        pt = length.points[j]
+        pt.format.fill.solid()
+        pt.format.fill.fore_color.rgb = rgb(c)
+    for j, text in enumerate(spec.labels or []):
+        dl = length.points[j].data_label
+        dl.has_text_frame = True
+        dl.text_frame.text = text
+        dl.text_frame.word_wrap = False  # a range label stays on one line
+        dl.position = XL_LABEL_POSITION.INSIDE_BASE
+        for r in dl.text_frame.paragraphs[0].runs:
+            style_run(r, MIN_PT, True, "FFFFFF")
+    if spec.errors and len(spec.errors) > 1 and spec.errors[1]:
+        lows, highs = spec.errors[1]
+        ends = [None if a is None or b is None else a + b for a, b in zip(spec.series[0][1], spec.series[1][1])]
+        _error_bars(length, [None if e is None or lo is None else e - lo for e, lo in zip(ends, lows)],
+                    [None if e is None or hi is None else hi - e for e, hi in zip(ends, highs)])
 
 
 def _horizontal_labels(axis) -> None:

@@ -14,14 +14,14 @@ from typing import Sequence
 
 from pptx import Presentation
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.util import Inches
+from pptx.util import Inches, Pt
 
 from ..panels import Tile
 from ..periods import format_date
 from .drawing import add_chart, add_table, add_text, rgb, style_run
-from .fitting import Para, box_height, largest_fitting, table_layout, text_height, text_width
+from .fitting import Para, box_height, largest_fitting, table_layout, text_height, text_width, wrap
 from .specs import Context, SlideSpec
-from .theme import (BODY_PT, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FOOTER_TOP, GREY, INSET_X, INSET_Y, LIGHT_GREY,
+from .theme import (BODY_PT, CONTENT_BOTTOM, CONTENT_W, DARK_BLUE, DARK_PINK, FOOTER_TOP, GREY, INSET_X, INSET_Y, LIGHT_GREY, LINE,
                     MARGIN, MIN_PT, ORANGE, SLIDE_H, SLIDE_W, SYNTHETIC_MARK, SYNTHETIC_TEXT, TEAL, TEXT, TITLE_PT)
 
 
@@ -49,18 +49,71 @@ def _speaker(slide, text: str) -> None:
         slide.notes_slide.notes_text_frame.text = text
 
 
-def draw_title(prs, ctx: Context, spec: SlideSpec) -> None:
+def _big_number(s, t: Tile, left: float, top: float, width: float, height: float, big: float, label_lines: int) -> None:
+    """A headline figure: its label, the number large, and one short line (its n and change)."""
+    box = s.shapes.add_shape(1, Inches(left), Inches(top), Inches(width), Inches(height))  # 1 = rectangle
+    box.name = f"big:{t.metric_id}"
+    box.fill.solid()
+    box.fill.fore_color.rgb = rgb(LIGHT_GREY)
+    box.line.fill.background()
+    box.shadow.inherit = False
+    tf = box.text_frame
+    tf.word_wrap = True
+    tf.auto_size = MSO_AUTO_SIZE.NONE
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.margin_left = tf.margin_right = Inches(0.12)
+    tf.margin_top = tf.margin_bottom = Inches(0.1)
+    # Labels run to different numbers of lines: the number is pushed down by the difference, so
+    # the big numbers of all the tiles stand on one line.
+    pad = (label_lines - len(wrap(t.label, width - 0.24, MIN_PT, True))) * LINE * MIN_PT
+    for i, (text, size, bold, colour) in enumerate(_big_parts(t, big)):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.line_spacing = 1.0
+        p.space_after = Pt(4)
+        if i == 1 and pad > 0:
+            p.space_before = Pt(pad)
+        run = p.add_run()
+        run.text = text
+        style_run(run, size, bold, colour)
+
+
+BIG_PT = (44, 40, 36, 32, 28)
+
+
+def _big_parts(t: Tile, big: float) -> list[tuple[str, float, bool, str]]:
+    return [(t.label, MIN_PT, True, GREY), (t.value_text, big, True, DARK_BLUE), (t.n_text, MIN_PT, False, TEXT)]
+
+
+def _big_size(tiles: Sequence[Tile], width: float) -> float:
+    """The largest size at which every big number stands on one line (one size for all)."""
+    return next((sz for sz in BIG_PT if all(text_width(t.value_text, sz, True) <= width for t in tiles)), BIG_PT[-1])
+
+
+def draw_headline(prs, ctx: Context, spec: SlideSpec) -> None:
+    """The first slide: what the pack is, one plain statement, and four or five big numbers.
+    The statement's size steps down (20 to 14 pt) so that the numbers and the synthetic-data
+    banner always fit above the footer."""
     s = _blank(prs)
-    y = add_text(s, MARGIN, 1.1, CONTENT_W, [Para(spec.title, 44, True)], name="title", colour=DARK_BLUE)
-    y = add_text(s, MARGIN, y + 0.1, CONTENT_W, [
-        Para("Cautioning and Relationship Abuse (CARA) workshops", 24, after=6),
-        Para(f"{ctx.area_name}: financial year {ctx.period} (1 April {ctx.fy} to 31 March {ctx.fy + 1})", 24, True, after=6),
-        Para(f"Data as at {format_date(ctx.as_at)}", 20, after=6),
-        Para(f"Trends cover {ctx.window.label}. Produced by the CARA dashboard on {format_date(dt.date.today())}.", BODY_PT),
-    ], name="subtitle", colour=TEXT)
-    if ctx.synthetic:
-        add_text(s, MARGIN, y + 0.35, CONTENT_W, [Para(SYNTHETIC_MARK, 32, True, after=4), Para(SYNTHETIC_TEXT, 18)],
-                 name="synthetic-banner", colour=TEXT, fill=ORANGE)
+    top = _header(s, spec)
+    banner = [Para(SYNTHETIC_TEXT, BODY_PT, head=f"{SYNTHETIC_MARK}. ")] if ctx.synthetic else []
+    banner_h = box_height(banner, CONTENT_W) + 0.2 if banner else 0.0
+    n = len(spec.tiles)
+    gap = 0.2
+    w = (CONTENT_W - gap * (max(n, 4) - 1)) / max(n, 4)  # never wider than a quarter: a lone number stays a tile
+    big = _big_size(spec.tiles, w - 0.3)
+    label_lines = max((len(wrap(t.label, w - 0.24, MIN_PT, True)) for t in spec.tiles), default=0)
+    h = max((text_height([Para(a, b, c, after=4) for a, b, c, _ in _big_parts(t, big)], w - 0.24)
+             + (label_lines - len(wrap(t.label, w - 0.24, MIN_PT, True))) * LINE * MIN_PT / 72 for t in spec.tiles),
+            default=-0.4) + 0.2
+    room = CONTENT_BOTTOM - top - (h + 0.2) - banner_h
+    _, statement = largest_fitting(lambda sz: [Para(spec.statement, sz, True)], CONTENT_W, room, (20, 18, 16, MIN_PT))
+    y = add_text(s, MARGIN, top, CONTENT_W, statement, name="statement", colour=TEXT)
+    for i, t in enumerate(spec.tiles):
+        _big_number(s, t, MARGIN + i * (w + gap), y + 0.2, w, h, big, label_lines)
+    if banner:
+        add_text(s, MARGIN, CONTENT_BOTTOM - banner_h + 0.2, CONTENT_W, banner, name="synthetic-banner", colour=TEXT, fill=ORANGE)
+    _speaker(s, "\n".join([spec.statement, *(f"{t.label}: {t.value_text} ({t.n_text})" for t in spec.tiles),
+                           f"Produced by the CARA dashboard on {format_date(dt.date.today())}."]))
 
 
 def draw_summary(prs, ctx: Context, spec: SlideSpec) -> None:
@@ -71,6 +124,16 @@ def draw_summary(prs, ctx: Context, spec: SlideSpec) -> None:
                                CONTENT_W, room, (22, 20, 18, BODY_PT, MIN_PT))
     add_text(s, MARGIN, top, CONTENT_W, paras, name="summary", bullets=True)
     _speaker(s, "\n".join(spec.lines))
+
+
+def _chart_with_source(s, chart, left: float, top: float, width: float, bottom: float) -> None:
+    """A chart with its source line directly under it, both within ``top``..``bottom``."""
+    if chart.source:
+        paras = [Para(chart.source, MIN_PT)]
+        sh = box_height(paras, width)
+        add_text(s, left, bottom - sh, width, paras, name="source", colour=GREY)
+        bottom -= sh + 0.05
+    add_chart(s, chart, left, top, width, bottom - top)
 
 
 def _notes_paras(lines: Sequence[str], size: float = MIN_PT, bold: bool = False) -> list[Para]:
@@ -90,6 +153,11 @@ def draw_question(prs, ctx: Context, spec: SlideSpec) -> None:
         ch = box_height(callout, CONTENT_W)
         add_text(s, MARGIN, bottom - ch, CONTENT_W, callout, name="callout", colour=DARK_BLUE)
         bottom -= ch + 0.1
+    if spec.chart.source:  # the source line right under the chart, across the slide (it serves the table too)
+        paras = [Para(spec.chart.source, MIN_PT)]
+        sh = box_height(paras, CONTENT_W)
+        add_text(s, MARGIN, bottom - sh, CONTENT_W, paras, name="source", colour=GREY)
+        bottom -= sh + 0.05
     gap = 0.3
     tw = min(spec.table_width, CONTENT_W * 0.55)
     cw = CONTENT_W - tw - gap
@@ -106,7 +174,7 @@ def draw_question(prs, ctx: Context, spec: SlideSpec) -> None:
         # readable height stay in the speaker notes only.
         def squeezed(ns: list[str]) -> bool:
             y = bottom - box_height(_notes_paras(ns), CONTENT_W)
-            return y - top < 3.2 or y < table_bottom + 0.1
+            return y - top < 3.6 or y < table_bottom + 0.1
         while notes and squeezed(notes):
             notes.pop()
         if notes:
@@ -114,7 +182,7 @@ def draw_question(prs, ctx: Context, spec: SlideSpec) -> None:
             add_text(s, MARGIN, bottom - nh, CONTENT_W, _notes_paras(notes), name="notes", colour=GREY)
             bottom -= nh + 0.1
     add_chart(s, spec.chart, MARGIN, top, cw, bottom - top)
-    _speaker(s, "\n".join([spec.speaker, *spec.callout, *spec.notes]))
+    _speaker(s, "\n".join([spec.speaker, *spec.callout, *spec.notes, *spec.caveats]))
 
 
 def _tile_box(s, t: Tile, left: float, top: float, width: float, height: float) -> None:
@@ -144,28 +212,40 @@ def _tile_paras(t: Tile) -> list[Para]:
 
 
 def draw_value(prs, ctx: Context, spec: SlideSpec) -> None:
+    """Value for money: the ratio against the published range on the left (with its source line),
+    the cost and ratio tiles two by two on the right, then the sentences that fit under them
+    (all are in the speaker notes); what the savings assume runs across the foot."""
     s = _blank(prs)
     top = _header(s, spec)
     if not spec.tiles:
         add_text(s, MARGIN, top, CONTENT_W, [Para(t, BODY_PT) for t in spec.lines], name="no-data")
         return
-    n = len(spec.tiles)
+    bottom = CONTENT_BOTTOM
+    callout = _notes_paras(spec.callout, MIN_PT, True)
+    if callout:  # what the savings assume, beside them (issue 14 item 1)
+        ch = box_height(callout, CONTENT_W)
+        add_text(s, MARGIN, bottom - ch, CONTENT_W, callout, name="callout", colour=DARK_BLUE)
+        bottom -= ch + 0.1
+    left_w = 6.0 if spec.chart else 0.0
+    if spec.chart:
+        _chart_with_source(s, spec.chart, MARGIN, top, left_w, bottom)
+    x0 = MARGIN + (left_w + 0.3 if left_w else 0.0)
+    right_w = CONTENT_W - (left_w + 0.3 if left_w else 0.0)
+    per_row = 2 if spec.chart else len(spec.tiles)
     gap = 0.2
-    w = (CONTENT_W - gap * (n - 1)) / n
+    w = (right_w - gap * (per_row - 1)) / per_row
     h = max(text_height(_tile_paras(t), w - 0.24) for t in spec.tiles) + 2 * INSET_Y + 0.06
     for i, t in enumerate(spec.tiles):
-        _tile_box(s, t, MARGIN + i * (w + gap), top, w, h)
-    top += h + 0.2
-    left_w = 5.0 if spec.chart else 0.0
-    if spec.chart:  # left: the chart; right: the sentences over the assumptions in brief
-        add_chart(s, spec.chart, MARGIN, top, left_w, CONTENT_BOTTOM - top)
-    text_left, text_w = MARGIN + (left_w + 0.3 if left_w else 0.0), CONTENT_W - (left_w + 0.3 if left_w else 0.0)
-    size, paras = largest_fitting(
-        lambda sz: [Para(t, sz, indent=0.25, after=6) for t in spec.lines] + [Para(t, MIN_PT, after=4) for t in spec.notes],
-        text_w, CONTENT_BOTTOM - top, (BODY_PT, 15, MIN_PT))
-    y = add_text(s, text_left, top, text_w, paras[: len(spec.lines)], name="value-sentences", bullets=True)
-    add_text(s, text_left, y, text_w, paras[len(spec.lines):], name="notes", colour=GREY)
-    _speaker(s, spec.speaker)
+        _tile_box(s, t, x0 + (i % per_row) * (w + gap), top + (i // per_row) * (h + gap), w, h)
+    y = top + ((len(spec.tiles) + per_row - 1) // per_row) * (h + gap)
+    lines = list(spec.lines)
+    while lines and box_height([Para(t, MIN_PT, indent=0.25, after=6) for t in lines], right_w) > bottom - y:
+        lines.pop()
+    if lines:
+        _, paras = largest_fitting(lambda sz: [Para(t, sz, indent=0.25, after=6) for t in lines], right_w, bottom - y,
+                                   (BODY_PT, 15, MIN_PT))
+        add_text(s, x0, y, right_w, paras, name="value-sentences", bullets=True)
+    _speaker(s, "\n".join([spec.speaker, *spec.callout, *spec.caveats]))
 
 
 def draw_value_detail(prs, ctx: Context, spec: SlideSpec) -> None:
@@ -179,7 +259,7 @@ def draw_value_detail(prs, ctx: Context, spec: SlideSpec) -> None:
     _, paras = largest_fitting(lambda sz: [Para(t, sz, indent=0.25, after=5) for t in spec.lines], width, CONTENT_BOTTOM - top,
                                (BODY_PT, 15, MIN_PT))
     add_text(s, left, top, width, paras, name="assumptions", bullets=True)
-    _speaker(s, "\n".join(spec.lines))
+    _speaker(s, spec.speaker or "\n".join(spec.lines))
 
 
 def _note_para(item: tuple[str, str]) -> Para:
@@ -196,6 +276,25 @@ def paginate(items: Sequence[tuple[str, str]], width: float, height: float) -> l
         else:
             pages[-1] = trial
     return pages
+
+
+def draw_caveats(prs, ctx: Context, spec: SlideSpec) -> None:
+    """Every caveat on ONE slide: the text size steps down until it fits; anything that still
+    would not fit goes to the speaker notes, which always hold every caveat in full."""
+    s = _blank(prs)
+    top = _header(s, spec)
+    room = CONTENT_BOTTOM - top
+    items = list(spec.items)
+
+    def paras(sz: float, its) -> list[Para]:
+        return [Para(t, sz, indent=0.25, after=3, head=f"{h}: ") for h, t in its]
+
+    sizes = (BODY_PT, 15, MIN_PT)
+    while items and box_height(paras(MIN_PT, items), CONTENT_W) > room:
+        items.pop()
+    _, fitted = largest_fitting(lambda sz: paras(sz, items), CONTENT_W, room, sizes)
+    add_text(s, MARGIN, top, CONTENT_W, fitted, name="caveats", bullets=True)
+    _speaker(s, spec.speaker or "\n".join(spec.lines))
 
 
 def draw_notes(prs, ctx: Context, spec: SlideSpec) -> None:
@@ -230,8 +329,8 @@ def add_footers(prs, ctx: Context) -> None:
             add_text(s, MARGIN, FOOTER_TOP, CONTENT_W - rw - 0.2, [Para(left, MIN_PT, True)], name="footer-synthetic", colour=DARK_PINK)
 
 
-DRAW = {"title": draw_title, "summary": draw_summary, "question": draw_question, "value": draw_value,
-        "value_detail": draw_value_detail, "notes": draw_notes}
+DRAW = {"headline": draw_headline, "summary": draw_summary, "question": draw_question, "value": draw_value,
+        "value_detail": draw_value_detail, "caveats": draw_caveats, "notes": draw_notes}
 
 
 def render(ctx: Context, slides: Sequence[SlideSpec]) -> bytes:

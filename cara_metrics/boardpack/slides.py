@@ -15,6 +15,7 @@ year; the effect is measured on every complete cohort, as the value-for-money pa
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 import pandas as pd
@@ -41,21 +42,32 @@ def _no_data_slide(n: int, key: str, exc: Exception) -> SlideSpec:
 
 
 def _panel_slide(n: int, key: str, p: Panel, chart: ChartSpec, table: pd.DataFrame, *,
-                 callout: Sequence[str] = (), notes: Sequence[str] | None = None, table_width: float = 4.9) -> SlideSpec:
-    notes = _chart_notes(p) if notes is None else list(notes)
+                 callout: Sequence[str] = (), notes: Sequence[str] = (), caveats: Sequence[str] | None = None,
+                 table_width: float = 4.9) -> SlideSpec:
+    """A question slide. ``notes`` are facts shown under the table; the panel's caveats (its
+    chart notes, unless ``caveats`` is given) go to the one caveats slide, not onto this one."""
+    caveats = _chart_notes(p) if caveats is None else list(caveats)
+    if not chart.source:
+        chart = replace(chart, source=source_line(p.metric.source, bool(chart.errors)))
     return SlideSpec(
         "question", p.title, kicker=_question_kicker(n, key), subtitle=p.subtitle, chart=chart, table=table,
-        callout=list(callout), notes=notes, speaker="\n".join([p.summary, *p.notes, p.metric.footer]),
-        metric_ids=[p.metric_id], table_width=table_width,
+        callout=list(callout), notes=list(notes), caveats=caveats,
+        speaker="\n".join([p.summary, *p.notes, p.metric.footer]), metric_ids=[p.metric_id], table_width=table_width,
     )
 
 
-ERROR_BAR_NOTE = "Error bars show the 95% confidence interval (Wilson)."
+
+
+def source_line(source: str, error_bars: bool = False, interval: str = "the 95% confidence interval") -> str:
+    """The line under a chart: where its figures come from, and what its error bars show."""
+    return f"Source: {source.strip().rstrip('.')}." + (f" Error bars: {interval}." if error_bars else "")
 
 
 def _chart_notes(p: Panel) -> list[str]:
-    """The panel's notes, less those describing the dashboard's own chart (bands, lines)."""
-    return [n for n in p.notes if not re.match(r"(The shaded band|The line is|Lines (on|show))", n)]
+    """The panel's caveats: its notes, less those describing the dashboard's own chart (bands,
+    lines) and those that restate a figure (a change or a difference: they are on the slide)."""
+    return [n for n in p.notes
+            if not re.match(r"(The shaded band|The line is|Lines (on|show)|Change from|Difference|For every)", n)]
 
 
 def _points(r: Result, scale: float = 1.0, dp: int = 1, **keys) -> tuple[list[str], list[float | None], list[float | None], list[float | None]]:
@@ -133,7 +145,7 @@ def completion_slide(ctx: Context) -> SlideSpec:
                               "Completion rate (%)": ("value", 100, 1), "Lower (%)": ("ci_low", 100, 1),
                               "Upper (%)": ("ci_high", 100, 1)})
     table["95% CI (%)"] = [f"{a} to {b}" if a != "–" else "–" for a, b in zip(table.pop("Lower (%)"), table.pop("Upper (%)"))]
-    return _panel_slide(3, "completion", p, chart, table, notes=[ERROR_BAR_NOTE, *_chart_notes(p)], table_width=5.6)
+    return _panel_slide(3, "completion", p, chart, table, table_width=5.6)
 
 
 def survey_slide(ctx: Context) -> SlideSpec:
@@ -153,7 +165,7 @@ def survey_slide(ctx: Context) -> SlideSpec:
                           "Agreeing (%)": [fmt.number(v, 1) for v in vals],
                           "95% CI (%)": [f"{fmt.number(a, 1)} to {fmt.number(b, 1)}" for a, b in zip(lo, hi)]})
     rate = [tl for tl in survey.headline_tiles(ctx.year, ctx.root) if tl.metric_id == "survey_response_rate"]
-    notes = [ERROR_BAR_NOTE] + [f"{tl.label} {tl.period_text}: {tl.value_text} ({tl.n_text})." for tl in rate]
+    notes = [f"{tl.label} {tl.period_text}: {tl.value_text} ({tl.n_text})." for tl in rate]
     s = _panel_slide(4, "survey", p, chart, table, notes=notes, table_width=6.4)
     s.metric_ids += [tl.metric_id for tl in rate]
     return s
@@ -181,17 +193,16 @@ def reoffending_slide(ctx: Context) -> SlideSpec:
                           "Reoffended within a year": [fmt.count(x) for x in groups["numerator"]],
                           "Rate (%)": [fmt.number(v, 1) for v in vals],
                           "95% CI (%)": [f"{fmt.number(a, 1)} to {fmt.number(b, 1)}" for a, b in zip(lo, hi)]})
-    callout = [c.sentence()]
-    if c.enough and c.difference is not None:
-        callout.append(reoffending.difference_text(c.difference, "percentage points", scale=100))
-    callout.append(reoffending.NOT_A_TRIAL)
-    notes = [reoffending.follow_up_note(ctx.window, ctx.root)]  # the axis title explains the error bars
-    return _panel_slide(5, "reoffending", p, chart, table, callout=callout, notes=notes, table_width=6.4)
+    # The sentence (the difference with its likely range, in words) and what kind of comparison
+    # it is stand under the chart (issue 14 item 1); the test statistics are in the speaker notes.
+    callout = [c.sentence(), reoffending.NOT_A_TRIAL]
+    return _panel_slide(5, "reoffending", p, chart, table, callout=callout, table_width=6.4,
+                        caveats=[*_chart_notes(p), reoffending.follow_up_note(ctx.window, ctx.root)])
 
 
 def value_slide(ctx: Context, v: value.Value | None) -> SlideSpec:
     """Value for money in the year: cost per referral and completion, the benefit-cost ratio
-    with its interval, the published ratios for context, and the assumptions in brief."""
+    (interval in the subtitle, not the title), and the published ratios as one range."""
     if v is None:
         return SlideSpec("value", registry.QUESTIONS["value"], kicker="Value for money",
                          lines=[f"No data for this selection. There are no programme costs recorded for {ctx.period}."])
@@ -199,30 +210,31 @@ def value_slide(ctx: Context, v: value.Value | None) -> SlideSpec:
     said = [s for s in value.sentences(v) if s]
     # The cost sentence repeats the tiles word for word: it goes to the speaker notes only.
     lines = [s for s in said if not (s.startswith("CARA cost ") and v.enough)] or said
-    per_ref = fmt.gbp(v.cost_per_referral)
+    per_ref = value.money(v.cost_per_referral)
     chart = None
+    subtitle = f"Whole force, {v.period}; n = {v.referred:,} referred, {v.completed:,} completed; {v.price_basis}"
+    callout: list[str] = []
     if v.bcr is not None and v.enough:
-        title = (f"CARA cost {per_ref} per person referred in {v.period}; the estimated benefit-cost ratio is "
-                 f"{fmt.number(v.bcr.value, 2)} (95% CI {fmt.number(v.bcr.low, 2)} to {fmt.number(v.bcr.high, 2)})")
-        pub = value.published_table()
-        ratios = [float(x) for x in pub.iloc[:, 1]]
+        title = f"CARA cost {per_ref} per person referred in {v.period}; {value.per_pound(v.bcr.value)}, if the difference is due to CARA"
+        subtitle = (f"Benefit-cost ratio {value.ratio(v.bcr.value)}, likely between {value.ratio(v.bcr.low)} and "
+                    f"{value.ratio(v.bcr.high)}. {subtitle}")
+        lo, hi = min(value.PUBLISHED_BCR.values()), max(value.PUBLISHED_BCR.values())
+        est = float(v.bcr.value)
         chart = ChartSpec(
-            "bar", [f"This estimate, {v.period}", *[f"Published, {s.rsplit(', ', 1)[-1].removesuffix(' estimate')}" for s in pub["Study"]]],
-            [("Benefit-cost ratio", [float(v.bcr.value), *ratios])],
-            number_format="0.00", axis_format="0", axis_title="Benefit-cost ratio (published: Karavias et al. 2023)",
-            point_colours=[DARK_BLUE] + [GREY] * len(ratios),
-            errors=[([float(v.bcr.low)] + [None] * len(ratios), [float(v.bcr.high)] + [None] * len(ratios))],
-            alt_text=(f"Benefit-cost ratio: this estimate {fmt.number(v.bcr.value, 2)} (95% CI {fmt.number(v.bcr.low, 2)} to "
-                      f"{fmt.number(v.bcr.high, 2)}); published ratios {' and '.join(format(r, 'g') for r in ratios)}."))
+            "range", [f"This estimate, {v.period}", "Published range (Karavias et al. 2023)"],
+            [("start", [0.0, lo]), ("Benefit-cost ratio", [est, hi - lo])],
+            number_format="0.0", axis_format="0", axis_title="£ back for every £1 spent (benefit-cost ratio)",
+            point_colours=[DARK_BLUE, GREY], labels=[value.ratio(est), value.published_range()],
+            errors=[None, ([float(v.bcr.low), None], [float(v.bcr.high), None])],
+            source=(source_line(registry.get("benefit_cost_ratio").source).rstrip(".")
+                    + "; published range: Karavias et al. 2023. Error bar: the 95% confidence interval of this estimate."),
+            alt_text=(f"Benefit-cost ratio: this estimate {value.ratio(est)} (likely between {value.ratio(v.bcr.low)} and "
+                      f"{value.ratio(v.bcr.high)}); published ratios for CARA run from {value.published_range()}."))
+        callout = [reoffending.SAVINGS_ASSUME]
     else:
         title = f"CARA cost {per_ref} per person referred in {v.period}"
-    a = v.assumptions
-    brief = [f"Assumes the measured difference holds for everyone referred, and each domestic-abuse reoffence avoided spares one "
-             f"victim {fmt.gbp(a.unit_cost_today)} (Home Office 2019); the comparison group is not randomised. "
-             "All assumptions are on the next slide."]
-    return SlideSpec("value", title, kicker=f"Value for money · {registry.QUESTIONS['value']}",
-                     subtitle=f"Whole force, {v.period}; n = {v.referred:,} referred, {v.completed:,} completed",
-                     tiles=tiles, lines=lines, chart=chart, notes=brief,
+    return SlideSpec("value", title, kicker=f"Value for money · {registry.QUESTIONS['value']}", subtitle=subtitle,
+                     tiles=tiles, lines=lines, chart=chart, callout=callout, caveats=[v.price_note],
                      speaker="\n".join(said + value.assumption_lines(v)),
                      metric_ids=[t.metric_id for t in tiles])
 
@@ -236,14 +248,17 @@ def value_detail_slide(ctx: Context, v: value.Value) -> SlideSpec:
     table = None
     if len(t):
         def one(label: str, x: float) -> str:
-            if label.startswith("Benefit (£)"):
-                return fmt.gbp(x)
-            return fmt.number(x, 2) if label == "Benefit-cost ratio" else fmt.count(x)
-        table = pd.DataFrame({"Estimate": t["Estimate"]})
-        for c in ("Central", "95% CI low", "95% CI high"):
-            table[c] = [one(lbl, x) for lbl, x in zip(t["Estimate"], t[c])]
+            if label.startswith("Benefit (£"):
+                return value.money(x)
+            return value.ratio(x) if label == "Benefit-cost ratio" else fmt.count(x)
+        table = pd.DataFrame({"Estimate": [e.split(" (£")[0] for e in t["Estimate"]]})
+        for c, heading in (("Central", "Central"), ("Likely between (low)", "Likely from"), ("Likely between (high)", "Likely to")):
+            table[heading] = [one(lbl, x) for lbl, x in zip(t["Estimate"], t[c])]
+    # The assumptions that are caveats (not randomised; prices) are said on the caveats slide.
+    lines = [x for x in value.assumption_lines(v) if "not randomised" not in x and x != v.price_note]
     return SlideSpec("value_detail", "The estimate assumes the measured difference holds for everyone referred",
                      kicker="Value for money · estimates and assumptions",
-                     subtitle=f"Whole force, {v.period}; 95% confidence intervals carry only the uncertainty in the measured effect",
-                     table=table, lines=value.assumption_lines(v), table_width=5.6,
+                     subtitle=f"Whole force, {v.period}; {v.price_basis}; the likely ranges (95% confidence intervals) carry "
+                              "only the uncertainty in the measured effect",
+                     table=table, lines=lines, table_width=6.4, speaker="\n".join(value.assumption_lines(v)),
                      metric_ids=["reoffences_avoided", "harm_avoided", "benefit_cost_ratio"])

@@ -41,7 +41,7 @@ class Context:
 class ChartSpec:
     """A native chart: categories, named series (values as in the Panel table), and style."""
 
-    kind: str  # "line", "column" or "bar"
+    kind: str  # "line", "column", "bar", or "range" (floating bars from series 0 to series 0 + series 1)
     categories: list[str]
     series: list[tuple[str, list[float | None]]]
     number_format: str = "#,##0"
@@ -53,13 +53,17 @@ class ChartSpec:
     maximum: float | None = None
     #: 95% interval per series as (lower values, upper values), drawn as error bars; None for none.
     errors: list[tuple[list[float | None], list[float | None]] | None] | None = None
+    #: The source line drawn under the chart: where the figures come from, and what any error bars show.
+    source: str = ""
+    #: Data labels written out per point (a "range" chart labels a range as "2.75 to 11.1").
+    labels: list[str] | None = None
 
 
 @dataclass
 class SlideSpec:
     """One slide: its message title and what it carries."""
 
-    kind: str  # title, summary, question, value, value_detail, notes
+    kind: str  # headline, summary, question, value, value_detail, caveats, notes
     title: str
     kicker: str = ""
     subtitle: str = ""
@@ -72,4 +76,8 @@ class SlideSpec:
     speaker: str = ""
     metric_ids: list[str] = field(default_factory=list)
     table_width: float = 4.9
-    items: list[tuple[str, str]] = field(default_factory=list)  # (bold heading, text) for the data notes
+    items: list[tuple[str, str]] = field(default_factory=list)  # (bold heading, text) for caveats and definitions
+    #: Caveats this slide's figures carry: said once, on the caveats slide (and in this slide's speaker notes).
+    caveats: list[str] = field(default_factory=list)
+    #: The headline slide's one plain statement.
+    statement: str = ""

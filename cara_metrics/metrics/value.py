@@ -11,7 +11,12 @@ Method (every assumption is also printed on the page):
 * Reoffences avoided = effect x people referred. Domestic-abuse reoffences avoided likewise.
 * Money: each domestic-abuse reoffence avoided is assumed to spare one victim the average
   social and economic cost of domestic abuse (Home Office 2019: £34,015 per victim at
-  2016/17 prices), scaled by a price index the user sets to reach today's prices.
+  2016/17 prices).
+* Prices: every pound is put in one stated price year (by default the selection's last
+  financial year) with HM Treasury's GDP deflators (:mod:`.deflators`): each year's cash
+  cost and the 2016/17 unit cost are converted to that year's prices. When no deflator
+  table is installed, costs stay in cash, the unit cost is scaled by a price index the user
+  sets (1.00 = 2016/17 prices), and every output says the pounds are not in one price year.
 * Benefit-cost ratio = money avoided / programme cost, with the interval carried through
   from the effect's interval (the other inputs are treated as fixed, which understates
   the total uncertainty; the sensitivity chart shows how much each input matters).
@@ -29,12 +34,15 @@ from .. import stats, warehouse
 from ..areas import NoData, force_of
 from ..contract import financial_year_label
 from ..periods import Filters
-from . import reoffending
+from . import deflators as deflators_mod, reoffending
+from .deflators import Deflators
 from .reoffending import MIN_GROUP
 
 #: Home Office Research Report 107 (Oliver et al. 2019): cost per victim of domestic abuse,
 #: year ending March 2017 prices.
 HOME_OFFICE_COST_PER_VICTIM = 34_015.0
+#: The financial year of the Home Office prices (year ending March 2017).
+UNIT_COST_FY = 2016
 EARLIEST = dt.date(1990, 1, 1)
 #: Published benefit-cost ratios for CARA (Karavias et al. 2023), for context.
 PUBLISHED_BCR = {"Karavias et al. 2023, lower estimate": 2.75, "Karavias et al. 2023, upper estimate": 11.1}
@@ -45,12 +53,9 @@ class Assumptions:
     """Inputs the user may change on the page."""
 
     unit_cost_gbp: float = HOME_OFFICE_COST_PER_VICTIM
-    price_index: float = 1.0  # 1.0 = 2016/17 prices; e.g. 1.33 to bring them to a later year
+    price_index: float = 1.0  # used only without a deflator table: 1.0 = 2016/17 prices
     effect_per_person: float | None = None  # DA reoffences avoided per person; None = as measured
-
-    @property
-    def unit_cost_today(self) -> float:
-        return self.unit_cost_gbp * self.price_index
+    price_fy: int | None = None  # the price year (start year); None = the selection's last financial year
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,14 @@ class Value:
     comparison_n: int
     assumptions: Assumptions
     by_year: pd.DataFrame
+    #: The cost per victim used, in the stated prices.
+    unit_cost: float = HOME_OFFICE_COST_PER_VICTIM
+    #: Short label of the prices every pound is in ("2024/25 prices"), or what they are when mixed.
+    price_basis: str = ""
+    #: One sentence on the prices, with the deflator table's title and date when one is used.
+    price_note: str = ""
+    #: True when every pound is in one price year (a deflator table was used).
+    one_price_year: bool = False
 
     @property
     def enough(self) -> bool:
@@ -109,12 +122,42 @@ def costs_by_year(f: Filters, root: Path | None = None) -> pd.DataFrame:
     return df
 
 
-def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None) -> Value:
-    """The value-for-money figures for the force containing the chosen area."""
+_SHIPPED = object()
+
+
+def _prices(years: pd.DataFrame, a: Assumptions, table: Deflators | None) -> tuple[pd.DataFrame, float, str, str, bool]:
+    """(years with costs in the stated prices, unit cost, price label, price sentence, one price year?)."""
+    years = years.assign(cash_cost_gbp=years["cost_gbp"])
+    if table is None:
+        unit = a.unit_cost_gbp * a.price_index
+        return (years, unit, "cash costs; cost per victim in 2016/17 prices",
+                f"Not in one price year: programme costs are cash (the prices of the year paid) and the cost per victim is "
+                f"Home Office 2019's £{a.unit_cost_gbp:,.0f} in 2016/17 prices x price index {a.price_index:.2f}, because no "
+                "HM Treasury GDP deflator table is installed.", False)
+    price_fy = a.price_fy if a.price_fy is not None else int(years["fy"].max())
+    factors = [table.factor(int(y), price_fy) for y in years["fy"]]
+    years["cost_gbp"] = years["cash_cost_gbp"] * factors
+    for col, n in (("cost_per_referral", "referred"), ("cost_per_completion", "completed")):
+        years[col] = years["cost_gbp"] / years[n].where(years[n] > 0)
+    unit = a.unit_cost_gbp * table.factor(UNIT_COST_FY, price_fy)
+    label = f"{financial_year_label(price_fy)} prices"
+    forecast = sorted({financial_year_label(y) for y in (*years["fy"], UNIT_COST_FY, price_fy) if table.is_forecast(int(y))})
+    note = (f"All pounds are in {label}: each year's cash cost and Home Office 2019's £{a.unit_cost_gbp:,.0f} per victim "
+            f"(2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator ({table.source()})"
+            + (f"; the deflator for {', '.join(forecast)} is an OBR forecast." if forecast else "."))
+    return years, unit, label, note, True
+
+
+def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None, deflators=_SHIPPED) -> Value:
+    """The value-for-money figures for the force containing the chosen area, every pound in
+    one price year when a GDP deflator table is installed (``deflators``: a table, None for
+    none, default the shipped one)."""
     force_f = f.with_area(force_of(f.area_code, root))
     years = costs_by_year(force_f, root)
     if years.empty or float(years["cost_gbp"].sum()) == 0:
         raise NoData(f"There are no programme costs recorded for {f.label}.")
+    table = deflators_mod.shipped() if deflators is _SHIPPED else deflators
+    years, unit_cost, basis, note, one_year = _prices(years, a, table)
     cost, referred, completed = float(years["cost_gbp"].sum()), int(years["referred"].sum()), int(years["completed"].sum())
     # The effect is measured on every cohort with a complete follow-up up to the period's end.
     people = reoffending.people(force_f.with_dates(EARLIEST, force_f.date_to), root)
@@ -122,7 +165,7 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
     if da is not None and a.effect_per_person is not None:
         da = replace(da, estimate=a.effect_per_person)
     da_avoided = scaled(da, referred)
-    benefit = None if da_avoided is None else Estimate(*(x * a.unit_cost_today for x in (da_avoided.value, da_avoided.low, da_avoided.high)))
+    benefit = None if da_avoided is None else Estimate(*(x * unit_cost for x in (da_avoided.value, da_avoided.low, da_avoided.high)))
     bcr = None if benefit is None else Estimate(benefit.value / cost, benefit.low / cost, benefit.high / cost)
     return Value(
         period=f.label, cost_gbp=cost, referred=referred, completed=completed,
@@ -132,7 +175,7 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
         reoffences_avoided=scaled(any_, referred), da_reoffences_avoided=da_avoided,
         harm_days_avoided=scaled(harm, referred), benefit_gbp=benefit, bcr=bcr,
         cara_n=int((people["cohort_group"] == "cara").sum()), comparison_n=int((people["cohort_group"] == "comparison").sum()),
-        assumptions=a, by_year=years,
+        assumptions=a, by_year=years, unit_cost=unit_cost, price_basis=basis, price_note=note, one_price_year=one_year,
     )
 
 
@@ -141,5 +184,5 @@ def bcr_for(v: Value, *, effect: float | None = None, unit_cost: float | None = 
     if v.da_effect is None:
         return None
     e = v.da_effect.estimate if effect is None else effect
-    u = v.assumptions.unit_cost_today if unit_cost is None else unit_cost
+    u = v.unit_cost if unit_cost is None else unit_cost
     return e * v.referred * u / (v.cost_gbp * cost_factor)

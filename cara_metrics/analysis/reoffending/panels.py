@@ -274,13 +274,22 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
                             xaxis=dict(title_text="Quarter of caution"),
                             # the comparison is a reference level, not quarterly data: a plain dashed line
                             reference=("comparison",))
-    if c.enough:
-        below = int((shown["rate"] < c.comparison_rate).sum())
-        title = (f"In {below} of {len(shown)} quarters people referred to CARA reoffended less often than the comparison "
-                 f"group's {fmt.pct(c.comparison_rate, 0)}")
+    # A quarter is compared only when it, like the comparison group, has at least MIN_GROUP
+    # people (true counts): a quarter of 20 people says little about CARA either way.
+    big = shown[shown["n"] >= MIN_GROUP]
+    small = len(shown) - len(big)
+    few = (f"{small} {'quarter has' if small == 1 else 'quarters have'} fewer than {MIN_GROUP} people referred "
+           f"and {'is' if small == 1 else 'are'} not compared") if small else ""
+    if c.enough and len(big):
+        below = int((big["rate"] < c.comparison_rate).sum())
+        title = (f"In {below} of {len(big)} {'quarter' if len(big) == 1 else 'quarters'} with at least {MIN_GROUP} people "
+                 f"referred, people referred to CARA reoffended less often than the comparison group's "
+                 f"{fmt.pct(c.comparison_rate, 0)}" + (f"; {few}" if few else ""))
     else:
         title = (f"Reoffending of people referred to CARA ranged from {fmt.pct(shown['rate'].min(), 0)} to "
                  f"{fmt.pct(shown['rate'].max(), 0)} a quarter")
+        if c.enough:
+            title += f"; no quarter has {MIN_GROUP} people referred, so none is compared with the comparison group"
     table = pd.DataFrame({
         "Quarter of caution": q["period"], "People referred": q["n"], "Reoffended within a year": q["x"],
         "Rate (%)": (100 * q["rate"]).round(1), "Lower 95% limit (%)": (100 * q["low"]).round(1),

@@ -3,6 +3,7 @@ release's own figures, the release status and the synthetic-data banner."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -144,3 +145,35 @@ def test_page_without_a_release_says_so_without_an_error(tmp_path, monkeypatch):
     at = _run("views/public_overview.py")
     assert not at.exception
     assert any("not available" in i.value for i in at.info)
+
+
+def _all_text(at: AppTest) -> str:
+    parts = [*at.markdown, *at.caption, *at.subheader, *at.header, *at.warning]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_public_charts_mark_the_break_and_provisional_years_and_compare_like_with_like(env):
+    """Issue 14 items 3 and 4 on the public tables page: the crime chart marks 1 April 2019,
+    its title compares only years of one series; the provisional completion year is drawn apart."""
+    at = _run("views/public_tables.py", {"area": FORCE, "year": "2024/25"})
+    assert not at.exception and not at.error
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    crime = [f for f in figs if any("Break in series [b]" in a.get("text", "") for a in f["layout"].get("annotations", []))]
+    assert len(crime) == 1
+    assert [str(s["x0"])[:10] for s in crime[0]["layout"]["shapes"]] == ["2019-04-01"]
+    text = _all_text(at)
+    assert "up from 17.0% in 2019/20 (the first year after the break in series [b])" in text
+    assert "% in 2016/17" not in text
+    prov = [t for f in figs for t in f["data"] if str(t.get("name", "")).endswith("(provisional) [p]")]
+    assert len(prov) == 1 and prov[0]["marker"]["symbol"].endswith("-open") and prov[0]["x"] == ["2024/25"]
+    # The completion headline is the latest final year, not the provisional one.
+    assert "of closed cases in Dorset police force area in 2023/24 completed both workshops" in text
+
+
+def test_public_headlines_never_compare_across_a_break_or_with_a_provisional_year(env):
+    at = _run("views/public_overview.py", {"area": FORCE, "year": "2019/20"})
+    crime = at.metric[0]
+    assert crime.delta == "not compared with 2018/19: break in series [b]"
+    assert "up" not in crime.delta and "down" not in crime.delta
+    at = _run("views/public_overview.py", {"area": FORCE, "year": "2024/25"})
+    assert at.metric[2].delta == "provisional [p]: not compared with 2023/24"

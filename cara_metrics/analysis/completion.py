@@ -12,6 +12,7 @@ from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .provisional import labels
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
 
@@ -119,6 +120,8 @@ def outcome_mix_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     df = by_period(f, grain, root)
     t = {c: int(df[c].sum()) for c in COUNTS}
     parts = list(OUTCOME_NAMES)
+    # Provisional periods (cases still open) are named with [p] on the axis and in the table.
+    df = df.assign(period=labels(df["period"], df["provisional"]))
     fig = partial(charts.stacked_bars, df, "period", parts, [OUTCOME_NAMES[p] for p in parts], y_title="People referred",
                               xaxis=charts.category_axis(df["period"], df["period_start"], grain))
     referred = t["referred"]
@@ -161,7 +164,7 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     if closed_total == 0:
         raise NoData(f"None of the {people(int(df['referred'].sum()))} referred {during(f)} has finished yet, so there is no completion rate.")
     valid = df[df["closed"] > 0]
-    settled = valid[valid["closed"] >= MOSTLY_CLOSED * valid["referred"]]
+    settled = valid[(valid["closed"] >= MOSTLY_CLOSED * valid["referred"]) & ~valid["provisional"].astype(bool)]
     large = settled[settled["closed"] >= MIN_CLOSED]
     compared = large if len(large) else settled if len(settled) else valid
     first, last = compared.iloc[0], compared.iloc[-1]
@@ -188,13 +191,13 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     elif compared is settled and len(settled) < len(valid):
         notes.append(f"The headline compares only periods in which at least {MOSTLY_CLOSED:.0%} of cases have closed.")
     fig = partial(charts.line_chart, valid, "period_start", ["rate"], names=[name], percent=True, bands={"rate": ("low", "high")},
-                            y_title="Completed, % of closed cases", events=EVENTS,
+                            y_title="Completed, % of closed cases", events=EVENTS, provisional="provisional",
                             xaxis=charts.fy_axis(valid["period_start"], grain), yaxis=dict(range=[0, 1.02], rangemode="normal"))
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{name}, {f.label}, by {GRAIN_WORDS[grain]} of caution; n = {closed_total:,} closed cases "
                   f"of {people(int(df['referred'].sum()))} referred"),
-        table=_rate_table(df, {"Period of caution": df["period"]}),
+        table=_rate_table(df, {"Period of caution": labels(df["period"], df["provisional"])}),
         figure=fig, summary=title + ".", notes=tuple(notes),
     )
 

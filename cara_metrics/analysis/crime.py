@@ -13,6 +13,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .provisional import labels
 from .tiles import year_tile
 
 
@@ -42,12 +43,12 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
     df = series(f, grain, root)
     force = force_of(f.area_code, root)
     table = pd.DataFrame({
-        "Period": df["period"],
+        "Period": labels(df["period"], df["provisional"]),
         "Domestic-abuse crimes": df["da_offences"],
         "All recorded crimes": df["all_offences"],
         "Domestic-abuse share (%)": (100 * df["share"]).round(1),
     })
-    fig_df = df[["period_start", "share"]].copy()
+    fig_df = df[["period_start", "share", "provisional"]].copy()
     names_list = [names.get(f.area_code, f.area_code)]
     series_cols = ["share"]
     if force != f.area_code:
@@ -57,7 +58,7 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
         series_cols.append("force_share")
         names_list.append(f"{names.get(force, force)} (comparator)")
     fig = partial(charts.line_chart, fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime",
-                             tick_text=None if grain == "month" else list(df["period"]))
+                             tick_text=None if grain == "month" else list(df["period"]), provisional="provisional")
     # Compare like with like: never across a break in series, never from a provisional period.
     since = df.index[df["break_before"]].max() if df["break_before"].any() else df.index[0]
     final = df[~df["provisional"]]
@@ -87,16 +88,17 @@ def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> P
     names = area_names(root)
     df = series(f, grain, root)
     table = pd.DataFrame({
-        "Period": df["period"],
+        "Period": labels(df["period"], df["provisional"]),
         "Domestic-abuse crimes": df["da_offences"],
         "Population-years": df["population_years"].round(0),
         "Per 1,000 residents a year": df["rate_per_1000"].round(1),
     })
     fig = partial(charts.line_chart, df, "period_start", ["rate_per_1000"], names=[names.get(f.area_code, f.area_code)],
                             y_title="Per 1,000 residents a year", hover_format=".1f",
-                            tick_text=None if grain == "month" else list(df["period"]))
+                            tick_text=None if grain == "month" else list(df["period"]), provisional="provisional")
     last = df.iloc[-1]
-    title = f"{fmt.number(last['rate_per_1000'])} domestic-abuse crimes per 1,000 residents a year in {last['period']}"
+    title = (f"{fmt.number(last['rate_per_1000'])} domestic-abuse crimes per 1,000 residents a year in "
+             f"{labels([last['period']], [last['provisional']])[0]}")
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{names.get(f.area_code, f.area_code)}, {f.label}; n = {int(df['da_offences'].sum()):,} domestic-abuse crimes",

@@ -15,6 +15,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
+from .provisional import labels
 from .tiles import year_tile
 
 
@@ -120,7 +121,7 @@ def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.Da
     period is complete (wholly inside the selection and the data)."""
     r = metrics.compute("referrals", f, "period", grain, root=root).table
     out = pd.DataFrame({"period_start": pd.to_datetime(r["period_start"]), "period": r["period"],
-                        "referrals": r["value"].astype("int64")})
+                        "referrals": r["value"].astype("int64"), "provisional": r["provisional"].astype(bool)})
     if int(out["referrals"].sum()) == 0:
         raise no_referrals(f, root)
     out["complete"] = ~incomplete_periods(out, f, grain, root)
@@ -157,14 +158,14 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
     else:
         title = f"{people(total)} were referred to CARA {during(f)}"
     fig = partial(charts.line_chart, df, "period_start", ["referrals"], names=[name], y_title="People referred", events=EVENTS,
-                            xaxis=charts.fy_axis(df["period_start"], grain))
+                            xaxis=charts.fy_axis(df["period_start"], grain), provisional="provisional")
     part = list(df.loc[~df["complete"], "period"])
     notes = (f"Only part of {and_list(part)} {'is' if len(part) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
              f"so {'its count is' if len(part) == 1 else 'their counts are'} not comparable with full periods.",) if part else ()
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{name}, {f.label}, by {GRAIN_WORDS[grain]}; n = {people(total)} referred",
-        table=pd.DataFrame({"Period": df["period"], "People referred": df["referrals"]}),
+        table=pd.DataFrame({"Period": labels(df["period"], df["provisional"]), "People referred": df["referrals"]}),
         figure=fig,
         summary=f"{title}. {people(total)} were referred {during(f)} in all.",
         notes=notes,

@@ -33,9 +33,19 @@ def _prev_year(fy: str) -> str:
 
 
 def _change(new: Figure, old: Figure, prev: str, unit: str) -> tuple[str | None, str]:
-    """('up 0.4 points on 2023/24', 'up') from two released figures; (None, 'off') if either is withheld."""
+    """('up 0.4 points on 2023/24', 'up') from two released figures; (None, 'off') if either is withheld.
+
+    Like is compared only with like: a provisional figure ([p]) is never compared, and a
+    year marked [b] (a break in series inside it) is not compared with the year before.
+    """
     if not (new.shown and old.shown):
         return None, "off"
+    if "[p]" in new.symbol.split():
+        return f"provisional [p]: not compared with {prev}", "off"
+    if "[p]" in old.symbol.split():
+        return f"{prev} is provisional [p]: not compared", "off"
+    if "[b]" in new.symbol.split():
+        return f"not compared with {prev}: break in series [b]", "off"
     d = new.value - old.value
     if unit == "points":
         if abs(d) < 0.05:

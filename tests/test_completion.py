@@ -82,13 +82,15 @@ def test_rate_by_area_with_wilson_interval(tiny):
     assert (north["95% CI lower (%)"], north["95% CI upper (%)"]) == (23.1, 88.2)
     south = t.loc["South Council"]
     assert (south["Closed cases"], south["Completion rate (%)"], south["95% CI upper (%)"]) == (4, 75.0, 95.4)
-    assert p.title == "No clear difference in completion between areas: 60.0% in North Safety Partnership, 75.0% in South Safety Partnership"
+    assert p.title == "No clear difference in completion between areas: 60.0% in North Council, 75.0% in South Council"
     assert p.subtitle.endswith("n = 9 closed cases in the force")
+    # one level of area: the force and its councils (a council is selected), never the partnerships too
+    assert list(t.index) == ["Testshire police force area", "North Council", "South Council"]
     # the chart draws the interval as error bars
     bar = p.figure.data[0]
-    n_hi, s_hi = 0.8823792 - 0.6, 0.9544127 - 0.75  # force, the two partnerships, then the two councils
-    assert list(bar.error_x.array) == pytest.approx([hi - 6 / 9, n_hi, s_hi, n_hi, s_hi], abs=1e-6)
-    assert list(bar.error_x.arrayminus) == pytest.approx([6 / 9 - lo, 0.6 - 0.2307243, 0.75 - 0.3006418, 0.6 - 0.2307243, 0.75 - 0.3006418], abs=1e-6)
+    n_hi, s_hi = 0.8823792 - 0.6, 0.9544127 - 0.75  # force, then the two councils
+    assert list(bar.error_x.array) == pytest.approx([hi - 6 / 9, n_hi, s_hi], abs=1e-6)
+    assert list(bar.error_x.arrayminus) == pytest.approx([6 / 9 - lo, 0.6 - 0.2307243, 0.75 - 0.3006418], abs=1e-6)
 
 
 def test_rate_by_cohort_year(tiny):

@@ -12,6 +12,7 @@ from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .area_level import level_for, level_words, one_level
 from .provisional import labels
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
@@ -203,15 +204,18 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
 
 
 @cached_panel
-def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
+def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = None) -> Panel:
+    """Completion in the force and the areas of one level (councils or partnerships, never both)."""
     m = registry.get("completion_rate")
     names = area_names(root)
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     r = metrics.compute("completion_rate", f.with_area(force), "area", root=root).table
     if r.empty:
         require_referrals(f.with_area(force), root)
     df = with_rates(pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
                                   **{c: r[c].astype("int64") for c in COUNTS}}))
+    df = one_level(df, force, lvl)
     is_force = df["area_code"] == force
     if int(df["referred"].sum()) == 0:
         require_referrals(f.with_area(force), root)
@@ -240,7 +244,8 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     n_force = int(force_row["closed"]) if force_row is not None else int(parts["closed"].sum())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"Areas in {names.get(force, force)}, people cautioned {during(f)}; n = {n_force:,} closed cases in the force",
+        subtitle=(f"{names.get(force, force)} and its {level_words(lvl)}, people cautioned {during(f)}; "
+                  f"n = {n_force:,} closed cases in the force"),
         table=_rate_table(df, {"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize()}),
         figure=fig, summary=title + f", for people cautioned {during(f)}.",
         notes=("Lines on the bars show the 95% confidence interval (Wilson).",)

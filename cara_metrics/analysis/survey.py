@@ -22,6 +22,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .area_level import level_for, level_words, one_level
 from .provisional import labels, not_ended_flags
 from .tiles import ci_text, year_tile
 
@@ -331,11 +332,14 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
 
 
 @cached_panel
-def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | None = None) -> Panel:
-    """Share agreeing with one statement in each area of the force, with Wilson intervals."""
+def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | None = None,
+               level: str | None = None) -> Panel:
+    """Share agreeing with one statement in the force and the areas of one level (councils or
+    partnerships, never both), with Wilson intervals."""
     m = registry.get("survey_agree")
     text = question_text(question_id, root)
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     r = metrics.compute("survey_agree", f.with_area(force), "area", root=root).table
     r = r[(r["category"] == question_id) & (r["denominator"] > 0)] if len(r) else r
     df = pd.DataFrame({"area_code": r["area_code"], "area_name": r.get("area_name", []), "area_type": r.get("area_type", []),
@@ -343,7 +347,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
                        "n": r["denominator"].astype("int64")}).reset_index(drop=True)
     if df.empty:
         raise NoData(f"No one in the force area answered “{statement(text)}” {during(f)}.")
-    df = _with_wilson(df)
+    df = _with_wilson(one_level(df, force, lvl))
     df["value_text"] = [f"{fmt.pct(s, 0)} (n = {n:,})" for s, n in zip(df["share"], df["n"])]
     df["label"] = [_wrap(n, 24) for n in df["area_name"]]
     selected = df.loc[df["area_code"] == f.area_code, "label"]
@@ -377,7 +381,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
     n_force = int(force_n.iloc[0]) if len(force_n) else int(df["n"].max())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"“{text.rstrip('.')}”: areas in the force, surveys {during(f)}; n = {n_force:,} respondents in the force. "
+        subtitle=f"“{text.rstrip('.')}”: the force and its {level_words(lvl)}, surveys {during(f)}; n = {n_force:,} respondents in the force. "
                  "Lines show the 95% confidence interval.",
         table=table, figure=fig, summary=title + ".",
     )

@@ -19,6 +19,7 @@ from .. import charts, registry
 from ..panels import NoData, Panel
 from .figures import Figure, cell_text, ci_text, comparison_period, diff_words, dp_for, figure, missing, pct_text, pooled_period
 from .headlines import HEADLINE_QUESTION, reoffending_sentence
+from .reasons import hidden_notes, policy, symbol_notes
 from .release import area_name, release_info, table
 
 
@@ -76,7 +77,8 @@ def crime_panel(area_code: str, root: Path | None = None) -> Panel:
     title = _crime_title(share, name)
     last = _first_last(years, "da_share")[1]
     n_last = years[(years["measure"] == "all_crimes") & (years["period"] == last["period"])]["shown"].iloc[0]
-    brk = [f"[b] Break in series: {r}" for r in crime_breaks["description"]]
+    shows_b = "[b]" in table_.to_string()
+    brk = [f"[b] Break in series: {r}" for r in crime_breaks["description"]] if shows_b else []
     return Panel(m.id, title, f"{name}, financial years {years['period'].iloc[0]} to {years['period'].iloc[-1]}; "
                  f"n = {n_last:,.0f} recorded crimes in {last['period']}", table_, fig,
                  f"{title}. Counts of offences are published exactly.", tuple(brk))
@@ -152,7 +154,8 @@ def referrals_panel(area_code: str, root: Path | None = None) -> Panel:
     return Panel(m.id, title, f"{name}, by quarter and financial year of caution, {years['period'].iloc[0]} to "
                  f"{years['period'].iloc[-1]}; n = {last['shown']:,.0f} people referred in {last['period']}",
                  table_, fig, title + ".",
-                 ("[z]: CARA had not started in that quarter.",))
+                 hidden_notes(table_, "Financial year", {}, policy(release_info(root)))
+                 + symbol_notes(table_, {"[z]": "[z]: CARA had not started in that quarter."}))
 
 
 def outcomes_panel(area_code: str, root: Path | None = None) -> Panel:
@@ -196,7 +199,11 @@ def outcomes_panel(area_code: str, root: Path | None = None) -> Panel:
         n_text = f"n = {cell_text(closed['shown'], 'people', closed['symbol'])} closed cases in {last['period']}"
     return Panel(m.id, title, f"{name}, by financial year of caution, {years[0]} to {years[-1]}; {n_text}", table_, fig,
                  title + ". Breached means the person did not attend and the case went back to the police.",
-                 ("[p]: provisional, some cases are still in progress and the figures will change as they close.",))
+                 hidden_notes(table_, "Financial year of caution",
+                              {"Completion rate": ("Closed cases", "completed both workshops", "closed cases")},
+                              policy(release_info(root)))
+                 + symbol_notes(table_, {"[p]": "[p]: provisional, some cases are still in progress and the figures will "
+                                                "change as they close."}))
 
 
 def survey_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
@@ -231,7 +238,9 @@ def survey_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
     resp = _values(year[year["category"] == HEADLINE_QUESTION], "respondents")
     n_text = f"n = {resp.iloc[0]:,.0f} respondents" if len(resp) and not missing(resp.iloc[0]) else "n not published"
     return Panel(m.id, title, f"{name}, surveys in {fy}; {n_text} to the first statement", table_, fig,
-                 title + ". The survey is answered by people who completed both workshops.")
+                 title + ". The survey is answered by people who completed both workshops.",
+                 hidden_notes(table_, "Statement", {"Agreed or strongly agreed": ("Respondents", "agreed", "respondents")},
+                              policy(release_info(root))) + symbol_notes(table_))
 
 
 def reoffending_panel(area_code: str, root: Path | None = None) -> Panel:
@@ -281,8 +290,12 @@ def reoffending_panel(area_code: str, root: Path | None = None) -> Panel:
     return Panel(m.id, title, f"{name}; cautions {pooled} (cohorts with a complete 18-month follow-up); n = {n.text} "
                  f"referred and {cn.text} in the comparison group (cautioned {comparison_period(root)})",
                  table_, fig, sentence,
-                 ("Everyone referred is counted, whether or not they completed (intention to treat).",
-                  "[x]: no comparison is made when a group has fewer than 60 people."))
+                 ("Everyone referred is counted, whether or not they completed (intention to treat).",)
+                 + hidden_notes(table_, "Group", {"Reoffended within a year": ("People", "reoffended", "people")},
+                                policy(release_info(root)))
+                 + symbol_notes(table_, {"[x]": "[x]: no comparison is made: a group has fewer than 60 people, or a rate "
+                                                "the comparison needs is not published.",
+                                         "[z]": "[z]: not applicable (the comparison group is not compared with itself)."}))
 
 
 def panels(area_code: str, fy: str, root: Path | None = None) -> dict[str, list]:

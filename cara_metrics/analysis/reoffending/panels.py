@@ -18,6 +18,7 @@ from ...areas import areas_frame, fill_periods, force_of, cached_on_version as c
 from ...periods import Filters
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km, by_area, compare,
     compare_means, from_counts, last_complete_index)
+from ..area_level import level_for, level_words, one_level
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
 
@@ -303,15 +304,17 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
 
 
 @cached_panel
-def area_panel(f: Filters, root: Path | None = None) -> Panel:
-    """Reoffending of people referred to CARA in each area of the force, with its comparison group."""
+def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -> Panel:
+    """Reoffending of people referred to CARA in the force and the areas of one level (councils
+    or partnerships, never both), each with its own comparison group."""
     m = registry.get("reoffending_rate")
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     ff = f.with_area(force)
     counts = by_area(ff, root).set_index("area_code")
     if int(counts["cara_n"].sum()) == 0:
         _cohort(ff, root)  # raises NoData saying why no one can be counted
-    areas = areas_frame(root)
+    areas = one_level(areas_frame(root), force, lvl)
     rows = []
     for code, name, kind in zip(areas["area_code"], areas["area_name"], areas["area_type"]):
         if code not in counts.index or int(counts.at[code, "cara_n"]) == 0:
@@ -358,7 +361,7 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
         "What it shows": [_verdict(d, e) for d, e in zip(t["d"], t["enough"])],
     })
     return Panel(metric_id=m.id, title=title,
-                 subtitle=f"Areas in the force; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
+                 subtitle=f"The force and its {level_words(lvl)}; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
                           "Each area is compared with the comparison group from the same area. Lines show 95% confidence intervals.",
                  table=table, figure=fig, summary=title + ".")
 

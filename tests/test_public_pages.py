@@ -177,3 +177,40 @@ def test_public_headlines_never_compare_across_a_break_or_with_a_provisional_yea
     assert "up" not in crime.delta and "down" not in crime.delta
     at = _run("views/public_overview.py", {"area": FORCE, "year": "2024/25"})
     assert at.metric[2].delta == "provisional [p]: not compared with 2023/24"
+
+
+def test_each_hidden_cell_says_why_and_symbol_notes_only_where_the_symbol_is(env):
+    """Issue 14 item 11: "[c]" beside 90 respondents is a hidden percentage, not 1 to 4 people,
+    and the page says so; a note about [x], [z] or [p] sits only under a table that shows it."""
+    tile = public.headline_tiles(CSP_DORSET, "2019/20", env)[3]
+    assert tile.value_text == "[c]"
+    assert "the percentage is hidden, not the group" in tile.n_text and "1 to 4 people" not in tile.n_text
+    survey = public.survey_panel(CSP_DORSET, "2019/20", env)
+    assert any("not because the group is small" in n for n in survey.notes)
+    for area in (FORCE, BCP, CSP_DORSET):
+        for builds in public.panels(area, "2019/20", env).values():
+            for build in builds:
+                p = build()
+                shown = p.table.to_string()
+                for sym in ("[x]", "[z]", "[p]", "[b]"):
+                    assert any(n.startswith(sym) for n in p.notes) == (sym in shown), (area, p.title, sym)
+                hidden = sum(str(v).split().count("[c]") for v in p.table.to_numpy().ravel())
+                explained = [n for n in p.notes if n.startswith("[c]")]
+                assert bool(hidden) == bool(explained), (area, p.title)
+
+
+def test_reasons_name_the_real_cause():
+    from cara_metrics import disclosure
+    from cara_metrics.public import reasons
+
+    p = disclosure.load_policy()
+    t = pd.DataFrame({"Statement": ["A", "B", "C", "D"], "Respondents": ["90", "[c]", "5", "40"],
+                      "Agreed": ["[c]", "[c]", "[c]", "85%"]})
+    notes = reasons.hidden_notes(t, "Statement", {"Agreed": ("Respondents", "agreed", "respondents")}, p)
+    assert notes[0].startswith("[c] Agreed (A): not because the group is small (90 respondents)")
+    assert notes[1].startswith("[c] Respondents (B): 1 to 4 people, or hidden so that")
+    assert notes[2] == "[c] Agreed (B): the number of respondents it is a percentage of is hidden too."
+    assert notes[3] == "[c] Agreed (C): 5 respondents are too few for a percentage."
+    assert reasons.symbol_notes(t) == ()
+    assert reasons.symbol_notes(t.assign(Agreed=["[x]", "1 [p]", "2", "3"])) == (
+        reasons.SYMBOL_NOTES["[x]"], reasons.SYMBOL_NOTES["[p]"])

@@ -54,27 +54,39 @@ def count_reason(p: disclosure.Policy) -> str:
             f"{p.suppress_max} people cannot be worked out from the totals")
 
 
-def rate_reason(group_text: str, did: str, p: disclosure.Policy, group_word: str = "people") -> str:
-    """Why a percentage is hidden, given how its group was published ('90', '[c]')."""
+def rate_reason(group_text: str | None, did: str, p: disclosure.Policy, group_word: str = "people") -> str:
+    """Why a percentage is hidden, given how its group was published ('90', '[c]'; None when
+    the group's size is not beside it)."""
+    extreme = ", or it would be 0% or 100%" if p.suppress_extreme_rates else ""
+    if group_text is None:
+        return (f"a percentage is hidden when its group has fewer than {p.rate_min_denominator} {group_word}, when "
+                f"between {p.suppress_min} and {p.suppress_max} of them {did}, or did not{extreme} (either would "
+                f"identify people), or when the number who {did} is hidden to protect another figure")
     text = str(group_text).strip()
     if "[c]" in text.split() or not text or text[0] not in "0123456789":
         return f"the number of {group_word} it is a percentage of is hidden too"
     n = int(text.split()[0].replace(",", ""))
     if n < p.rate_min_denominator:
         return f"{n:,} {group_word} are too few for a percentage"
-    extreme = ", or it would be 0% or 100%" if p.suppress_extreme_rates else ""
     return (f"not because the group is small ({n:,} {group_word}), but because between {p.suppress_min} and "
             f"{p.suppress_max} of them {did}, or did not{extreme} (either would identify people), or because the number "
             f"who {did} is hidden to protect another figure")
 
 
-def hidden_notes(table: pd.DataFrame, row_col: str, rates: dict[str, tuple[str, str, str]],
+def short_rate_reason(did: str, p: disclosure.Policy) -> str:
+    """The reason for a hidden percentage beside its published group, short enough for a tile."""
+    extreme = ", all or none did" if p.suppress_extreme_rates else ""
+    return (f"the percentage is hidden, not the group: {p.suppress_min} to {p.suppress_max} of them {did} or did "
+            f"not{extreme}, or it protects another hidden figure")
+
+
+def hidden_notes(table: pd.DataFrame, row_col: str, rates: dict[str, tuple[str | None, str, str]],
                  p: disclosure.Policy) -> tuple[str, ...]:
     """One note per (column, reason) listing the rows whose cell shows [c].
 
-    ``rates`` maps a percentage column to (the column holding its group's published size,
-    what the group did, e.g. "agreed", and the word for the group, e.g. "respondents");
-    every other column is a count of people.
+    ``rates`` maps a percentage column to (the column holding its group's published size, or
+    None when the table does not show it; what the group did, e.g. "agreed"; and the word for
+    the group, e.g. "respondents"); every other column is a count of people.
     """
     groups: "OrderedDict[tuple[str, str], list[str]]" = OrderedDict()
     for _, row in table.iterrows():
@@ -83,7 +95,7 @@ def hidden_notes(table: pd.DataFrame, row_col: str, rates: dict[str, tuple[str, 
                 continue
             if col in rates:
                 size_col, did, word = rates[col]
-                why = rate_reason(row[size_col] if size_col in table.columns else "", did, p, word)
+                why = rate_reason(row[size_col] if size_col is not None else None, did, p, word)
             else:
                 why = count_reason(p)
             groups.setdefault((col, why), []).append(str(row[row_col]))

@@ -77,11 +77,19 @@ def crime_panel(area_code: str, root: Path | None = None) -> Panel:
     title = _crime_title(share, name)
     last = _first_last(years, "da_share")[1]
     n_last = years[(years["measure"] == "all_crimes") & (years["period"] == last["period"])]["shown"].iloc[0]
-    shows_b = "[b]" in table_.to_string()
-    brk = [f"[b] Break in series: {r}" for r in crime_breaks["description"]] if shows_b else []
+    brk = _break_notes(table_, root)
     return Panel(m.id, title, f"{name}, financial years {years['period'].iloc[0]} to {years['period'].iloc[-1]}; "
                  f"n = {n_last:,.0f} recorded crimes in {last['period']}", table_, fig,
-                 f"{title}. Counts of offences are published exactly.", tuple(brk))
+                 f"{title}. Counts of offences are published exactly.", brk)
+
+
+def _break_notes(table_: pd.DataFrame, root: Path | None) -> tuple[str, ...]:
+    """The crime series' breaks, described, when the table shows a [b] (and only then)."""
+    if "[b]" not in table_.to_string():
+        return ()
+    b = release_info(root).breaks
+    b = b[b["series"] == "crime"] if "series" in b else b
+    return tuple(f"[b] Break in series: {r}" for r in b["description"])
 
 
 def _fy_start(label: str) -> dt.date:
@@ -121,7 +129,7 @@ def crime_quarters_panel(area_code: str, fy: str, root: Path | None = None) -> P
     top = da.loc[da["shown"].idxmax()]
     title = f"The most domestic-abuse crimes in {fy} in {name} were recorded in {top['period'][-2:]} ({top['shown']:,.0f})"
     return Panel(m.id, title, f"{name}, quarters of {fy} (Q1 is April to June); n = {da['shown'].sum():,.0f} domestic-abuse crimes",
-                 table_, None, title + ".")
+                 table_, None, title + ".", _break_notes(table_, root))
 
 
 def referrals_panel(area_code: str, root: Path | None = None) -> Panel:

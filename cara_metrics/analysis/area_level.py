@@ -12,6 +12,7 @@ every other area's interval; otherwise the title gives the range and says no are
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -52,3 +53,9 @@ def stands_out(parts: pd.DataFrame, value: str = "value", low: str = "low", high
 
 def level_words(level: str) -> str:
     return LEVELS.get(level, level.replace("_", " "))
+
+
+def chart_label(name: str, width: int = 22) -> str:
+    """An area name broken over lines for a bar chart's axis, so a phone never cuts it
+    ("Bournemouth, Christchurch<br>and Poole Council")."""
+    return "<br>".join(textwrap.wrap(str(name), width))

@@ -12,7 +12,7 @@ from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import level_for, level_words, one_level
+from .area_level import chart_label, level_for, level_words, one_level
 from .provisional import labels
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
@@ -222,9 +222,9 @@ def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = No
     if int(df["closed"].sum()) == 0:
         raise NoData(f"None of the people referred {during(f)} has finished yet, so there is no completion rate.")
     df["label"] = [fmt.pct(r) for r in df["rate"]]
-    shown = df[df["closed"] > 0]
-    chosen = names.get(f.area_code)
-    fig = partial(charts.bar_chart, shown, "area_name", "rate", percent=True, text="label", error=("low", "high"),
+    shown = df[df["closed"] > 0].assign(axis=lambda d: [chart_label(n) for n in d["area_name"]])
+    chosen = chart_label(names.get(f.area_code, f.area_code))
+    fig = partial(charts.bar_chart, shown, "axis", "rate", percent=True, text="label", error=("low", "high"),
                            highlight=chosen if f.area_code != force else None, inside="start",
                            value_title="Completed, % of closed cases", xaxis=dict(range=[0, 1.02]))
     parts = shown[shown["area_code"] != force]

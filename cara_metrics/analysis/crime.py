@@ -13,7 +13,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import level_for, level_words, one_level
+from .area_level import chart_label, level_for, level_words, one_level
 from .provisional import labels
 from .tiles import year_tile
 
@@ -146,8 +146,9 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
                        "share": share["value"], "rate": rate.set_index("area_code").loc[share["area_code"], "value"].to_numpy()})
     df = one_level(df, force, lvl)
     df["label"] = [fmt.pct(s) for s in df["share"]]
-    chosen = df.loc[df["area_code"] == f.area_code, "area_name"]
-    fig = partial(charts.bar_chart, df, "area_name", "share", percent=True, text="label",
+    df["axis"] = [chart_label(n) for n in df["area_name"]]
+    chosen = df.loc[df["area_code"] == f.area_code, "axis"]
+    fig = partial(charts.bar_chart, df, "axis", "share", percent=True, text="label",
                   highlight=chosen.iloc[0] if len(chosen) else None)
     parts = df[df["area_code"] != force]
     top = df[df["area_code"] == force]

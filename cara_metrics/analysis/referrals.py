@@ -15,7 +15,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import level_for, level_words, one_level, stands_out
+from .area_level import chart_label, level_for, level_words, one_level, stands_out
 from .provisional import labels
 from .tiles import year_tile
 
@@ -267,14 +267,16 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     chosen = df.loc[df["area_code"] == f.area_code, "area_name"]
     parts = rated[rated["area_code"] != force]
     force_name = names.get(force, force)
+    pick = chart_label(chosen.iloc[0]) if len(chosen) and f.area_code != force else None
     if len(rated):
-        rated = rated.assign(label=[f"{fmt.number(v, 2)} ({fmt.count(n)} people)" for v, n in zip(rated["rate"], rated["referrals"])])
-        fig = partial(charts.bar_chart, rated, "area_name", "rate", text="label", error=("low", "high"), inside="start",
-                      highlight=chosen.iloc[0] if len(chosen) else None,
-                      value_title="People referred per 1,000 residents a year (95% interval)")
+        rated = rated.assign(label=[f"{fmt.number(v, 2)} ({fmt.count(n)} people)" for v, n in zip(rated["rate"], rated["referrals"])],
+                             axis=[chart_label(n) for n in rated["area_name"]])
+        fig = partial(charts.bar_chart, rated, "axis", "rate", text="label", error=("low", "high"), inside="start",
+                      highlight=pick, value_title="People referred per 1,000 residents a year (95% interval)")
     else:  # no population figures: the counts, said as such
-        fig = partial(charts.bar_chart, df.assign(label=[fmt.count(n) for n in df["referrals"]]), "area_name", "referrals",
-                      text="label", highlight=chosen.iloc[0] if len(chosen) else None, value_title="People referred")
+        fig = partial(charts.bar_chart, df.assign(label=[fmt.count(n) for n in df["referrals"]],
+                                                  axis=[chart_label(n) for n in df["area_name"]]), "axis", "referrals",
+                      text="label", highlight=pick, value_title="People referred")
     top = stands_out(parts, "rate", "low", "high")
     if len(parts) < len(df[df["area_code"] != force]):
         title = f"{people(total)} were referred to CARA in {force_name}: areas are not compared without their population"

@@ -173,10 +173,13 @@ def test_public_charts_mark_the_break_and_provisional_years_and_compare_like_wit
 def test_public_headlines_never_compare_across_a_break_or_with_a_provisional_year(env):
     at = _run("views/public_overview.py", {"area": FORCE, "year": "2019/20"})
     crime = at.metric[0]
-    assert crime.delta == "not compared with 2018/19: break in series [b]"
+    assert crime.delta == "not compared: break in series [b]"
     assert "up" not in crime.delta and "down" not in crime.delta
+    first = public.headline_sentences(FORCE, "2019/20", env)[0]
+    assert first.endswith("A break in series [b] falls in 2019/20, so it is not compared with 2018/19.")
+    assert " up " not in first and " down " not in first
     at = _run("views/public_overview.py", {"area": FORCE, "year": "2024/25"})
-    assert at.metric[2].delta == "provisional [p]: not compared with 2023/24"
+    assert at.metric[2].delta == "not compared: provisional [p]"
 
 
 def test_each_hidden_cell_says_why_and_symbol_notes_only_where_the_symbol_is(env):

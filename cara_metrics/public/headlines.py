@@ -41,12 +41,13 @@ def _change(new: Figure, old: Figure, prev: str, unit: str) -> tuple[str | None,
     """
     if not (new.shown and old.shown):
         return None, "off"
+    # Short: a tile's delta is one line (a phone cuts anything longer).
     if "[p]" in new.symbol.split():
-        return f"provisional [p]: not compared with {prev}", "off"
+        return "not compared: provisional [p]", "off"
     if "[p]" in old.symbol.split():
-        return f"{prev} is provisional [p]: not compared", "off"
+        return f"not compared: {prev} provisional", "off"
     if "[b]" in new.symbol.split():
-        return f"not compared with {prev}: break in series [b]", "off"
+        return "not compared: break in series [b]", "off"
     d = new.value - old.value
     if unit == "points":
         if abs(d) < 0.05:
@@ -175,12 +176,16 @@ def headline_sentences(area_code: str, fy: str, root: Path | None = None) -> lis
     out = []
     if h.share.shown:
         ch, _ = _change(h.share, h.share0, h.prev, "points")
+        brk = ch is not None and ch.startswith("not compared") and "[b]" in ch
+        ch = None if ch is not None and ch.startswith("not compared") else ch
         out.append(f"In {fy}, {h.share.text} of crime recorded in {h.area} was flagged as domestic abuse "
-                   f"({h.da.text} of {h.all_crimes.text} crimes){', ' + ch if ch else ''}.")
+                   f"({h.da.text} of {h.all_crimes.text} crimes){', ' + ch if ch else ''}."
+                   + (f" A break in series [b] falls in {fy}, so it is not compared with {h.prev}." if brk else ""))
     else:
         out.append(_withheld(f"The domestic-abuse share of crime in {h.area} in {fy}", h.share))
     if h.referrals.shown:
         ch, _ = _change(h.referrals, h.referrals0, h.prev, "count")
+        ch = None if ch is not None and ch.startswith("not compared") else ch
         out.append(f"{h.referrals.text} people were referred to CARA in {h.area} in {fy}{' (' + ch + ')' if ch else ''}.")
     else:
         out.append(_withheld(f"The number of people referred to CARA in {h.area} in {fy}", h.referrals,

@@ -50,7 +50,7 @@ class Event:
 
 #: Events that explain Dorset's lines (shown when inside the chart's range).
 EVENTS = (
-    Event(dt.date(2019, 4, 1), "Reorganisation and break in series (Apr 2019)", breaks_series=True),
+    Event(dt.date(2019, 4, 1), "Break in series [b]: reorganisation (Apr 2019)", breaks_series=True),
     Event(dt.date(2019, 8, 1), "CARA launched (Aug 2019)"),
     Event(dt.date(2020, 3, 23), "First COVID-19 lockdown"),
 )
@@ -174,6 +174,7 @@ def line_chart(
     hover_format: str | None = None,
     tick_text: Sequence[str] | None = None,
     reference: Sequence[str] = (),
+    provisional: str | None = None,
     xaxis: Dict | None = None,
     yaxis: Dict | None = None,
     extra: Dict | None = None,
@@ -184,10 +185,15 @@ def line_chart(
     1 April 2019), so a financial-year axis never reads as calendar years. ``events`` is
     True for every event, or the events to mark. Series named in ``reference`` are a level,
     not data points: a plain line with no markers.
+
+    ``provisional`` names a column of booleans: those periods' figures can still change, so
+    each series draws them as open markers (on a dotted line), in a trace of their own named
+    "... (provisional) [p]" with [p] in the hover, never as part of the solid line.
     """
     names = list(names or series)
     fmt = hover_format or (".1%" if percent else ",.0f")
     xs = list(df[x])
+    prov = [bool(v) for v in df[provisional]] if provisional and len(df) else [False] * len(xs)
     traces = []
     for i, (col, name) in enumerate(zip(series, names)):
         colour = PALETTE[i % len(PALETTE)] if len(series) > 2 else TWO_SERIES[i]
@@ -197,11 +203,23 @@ def line_chart(
             traces.append(go.Scatter(x=xs + xs[::-1], y=list(df[hi]) + list(df[lo])[::-1], mode="lines",
                                      fill="toself", fillcolor=_rgba(colour, 0.15), line=dict(width=0),
                                      hoverinfo="skip", showlegend=False, name=f"{name} 95% interval"))
+        ys = df[col].tolist()
+        line = dict(color=colour, width=2.5, dash=DASHES[i % len(DASHES)])
+        marker = dict(symbol=MARKERS[i % len(MARKERS)], size=6)
+        if col in reference or not any(prov):
+            traces.append(go.Scatter(x=xs, y=ys, name=name, mode="lines" if col in reference else "lines+markers",
+                                     line=line, marker=marker, hovertemplate=f"%{{y:{fmt}}}<extra>{name}</extra>"))
+            continue
+        traces.append(go.Scatter(x=xs, y=[None if p else y for y, p in zip(ys, prov)], name=name, mode="lines+markers",
+                                 line=line, marker=marker, hovertemplate=f"%{{y:{fmt}}}<extra>{name}</extra>"))
+        # The provisional points on their own: open markers, joined by a dotted line when
+        # several follow one another, and not joined to the solid line of final figures.
+        keep = [j for j, p in enumerate(prov) if p]
         traces.append(go.Scatter(
-            x=xs, y=df[col].tolist(), name=name, mode="lines" if col in reference else "lines+markers",
-            line=dict(color=colour, width=2.5, dash=DASHES[i % len(DASHES)]),
-            marker=dict(symbol=MARKERS[i % len(MARKERS)], size=6),
-            hovertemplate=f"%{{y:{fmt}}}<extra>{name}</extra>",
+            x=[xs[j] for j in keep], y=[ys[j] for j in keep], name=f"{name} (provisional) [p]", mode="lines+markers",
+            line=dict(color=colour, width=2, dash="dot"),
+            marker=dict(symbol=f"{MARKERS[i % len(MARKERS)]}-open", size=9, line=dict(width=2, color=colour)),
+            hovertemplate=f"%{{y:{fmt}}} [p] provisional<extra>{name}</extra>",
         ))
     lay = layout(y_title=y_title, percent=percent)
     if tick_text is not None and len(df):

@@ -17,6 +17,8 @@ Methods and references
 * Two-proportion test: the pooled z-test (equivalent to Pearson's chi-squared
   test without continuity correction); Fisher's exact test when any expected
   cell count is below 5 (Cochran 1954).
+* Counts and rates per population: Byar's approximation to the Poisson interval
+  (Breslow & Day 1987).
 * Rate ratio: log-normal (Wald on the log scale) interval for the ratio of two
   Poisson rates (Rothman, Greenland & Lash, *Modern Epidemiology*, 3rd edn).
 * Difference in means: Welch's unequal-variance standard error with a normal
@@ -64,6 +66,7 @@ __all__ = [
     "two_proportion_test",
     "fisher_exact_p",
     "rate_ratio",
+    "poisson_interval",
     "mean_difference",
     "kaplan_meier",
     "cumulative_incidence_at",
@@ -371,6 +374,22 @@ def rate_ratio(
     ratio = (e1 / t1) / (e2 / t2)
     se = math.sqrt(1.0 / e1 + 1.0 / e2)
     return (ratio, ratio * math.exp(-z * se), ratio * math.exp(z * se))
+
+
+def poisson_interval(count: int, confidence: float = 0.95) -> tuple[float, float]:
+    """95% interval for the expected value of a Poisson ``count`` (Byar's approximation).
+
+    ``lower = x (1 - 1/(9x) - z/(3 sqrt x))^3`` and ``upper = (x+1) (1 - 1/(9(x+1)) +
+    z/(3 sqrt(x+1)))^3`` (Breslow & Day 1987, vol. II, p. 69; the method of the Public Health
+    England / OHID technical guide for counts and rates). Within 1% of the exact (Garwood)
+    limits from about 10 events; lower is 0 for a count of 0. Divide by an exposure (e.g.
+    population) for a rate's interval.
+    """
+    x = _count("count", count)
+    z = _z(confidence)
+    lo = 0.0 if x == 0 else x * (1 - 1 / (9 * x) - z / (3 * math.sqrt(x))) ** 3
+    hi = (x + 1) * (1 - 1 / (9 * (x + 1)) + z / (3 * math.sqrt(x + 1))) ** 3
+    return max(0.0, lo), hi
 
 
 def _finite_array(name: str, values: Iterable[float]) -> np.ndarray:

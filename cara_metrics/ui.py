@@ -173,6 +173,17 @@ def grain_picker(key: str = "grain", default: str = "Financial year") -> Grain:
     return GRAIN_LABELS[choice or default]
 
 
+def level_picker(f: Filters, key: str = "area_level") -> str:
+    """Which level of area the area charts compare: councils or community safety partnerships,
+    never both (they can cover the same ground). Starts at the level of the selected area."""
+    from .analysis.area_level import LEVELS, level_for
+
+    labels = {words.capitalize(): level for level, words in LEVELS.items()}
+    start = next(k for k, v in labels.items() if v == level_for(f, None))
+    choice = st.segmented_control("Areas compared", list(labels), default=start, key=key)
+    return labels[choice or start]
+
+
 # --- display -----------------------------------------------------------------------------------
 
 

@@ -75,3 +75,18 @@ def test_custom_date_range_in_url():
     assert not at.exception
     assert at.session_state["f_custom"] is True
     assert any("2019/20" in c.value for c in at.caption)
+
+
+def test_area_charts_show_one_level_chosen_on_the_page():
+    """Issue 14 item 5: the referrals page compares the force with its councils or with its
+    partnerships, as chosen, never both; the choice starts at the selected area's level."""
+    at = _app({"area": FORCE, "from": "2019/20", "to": "2024/25"})
+    at.switch_page("views/referrals.py").run()
+    picker = at.get("button_group")
+    assert any("Community safety partnerships" in str(p.proto) and "Councils" in str(p.proto) for p in picker)
+    assert any("Referrals per 1,000 residents a year" in s.value for s in at.subheader)
+    assert not any("Safer BCP" in s.value for s in at.subheader)
+    at.session_state["area_level"] = "Community safety partnerships"
+    at.run()
+    assert any("Safer BCP Community Safety Partnership" in s.value for s in at.subheader)
+    assert not any("Bournemouth, Christchurch and Poole Council" in s.value for s in at.subheader)

@@ -55,11 +55,12 @@ def test_funnel(tiny):
 def test_outcome_mix_by_cohort_quarter(tiny):
     p = completion.outcome_mix_panel(YEARS, "quarter", root=tiny)
     t = p.table.set_index("Period of caution")
-    assert list(t.index) == [f"{fy} Q{q}" for fy in ("2023/24", "2024/25") for q in (1, 2, 3, 4)]
+    # 2024/25 Q4's cases are all still open: provisional, marked [p] (issue 14 item 3)
+    assert list(t.index) == [f"{fy} Q{q}" for fy in ("2023/24", "2024/25") for q in (1, 2, 3, 4)][:-1] + ["2024/25 Q4 [p]"]
     assert t.loc["2023/24 Q1"].tolist() == [3, 2, 1, 0, 0]
     assert t.loc["2023/24 Q4"].tolist() == [0, 0, 0, 0, 0]  # a quarter with nobody referred shows as 0
     assert t.loc["2024/25 Q1"].tolist() == [3, 1, 1, 1, 0]
-    assert t.loc["2024/25 Q4"].tolist() == [2, 0, 0, 0, 2]
+    assert t.loc["2024/25 Q4 [p]"].tolist() == [2, 0, 0, 0, 2]
     assert t[["Completed", "Breached", "Withdrawn", "In progress"]].sum().tolist() == [6, 2, 1, 2]
     assert p.title == "54.5% of people referred completed the workshops; 18.2% breached their caution"
     # outcomes are told apart by pattern as well as colour
@@ -81,23 +82,30 @@ def test_rate_by_area_with_wilson_interval(tiny):
     assert (north["95% CI lower (%)"], north["95% CI upper (%)"]) == (23.1, 88.2)
     south = t.loc["South Council"]
     assert (south["Closed cases"], south["Completion rate (%)"], south["95% CI upper (%)"]) == (4, 75.0, 95.4)
-    assert p.title == "No clear difference in completion between areas: 60.0% in North Safety Partnership, 75.0% in South Safety Partnership"
+    assert p.title == "No clear difference in completion between areas: 60.0% in North Council, 75.0% in South Council"
     assert p.subtitle.endswith("n = 9 closed cases in the force")
+    # one level of area: the force and its councils (a council is selected), never the partnerships too
+    assert list(t.index) == ["Testshire police force area", "North Council", "South Council"]
     # the chart draws the interval as error bars
     bar = p.figure.data[0]
-    n_hi, s_hi = 0.8823792 - 0.6, 0.9544127 - 0.75  # force, the two partnerships, then the two councils
-    assert list(bar.error_x.array) == pytest.approx([hi - 6 / 9, n_hi, s_hi, n_hi, s_hi], abs=1e-6)
-    assert list(bar.error_x.arrayminus) == pytest.approx([6 / 9 - lo, 0.6 - 0.2307243, 0.75 - 0.3006418, 0.6 - 0.2307243, 0.75 - 0.3006418], abs=1e-6)
+    n_hi, s_hi = 0.8823792 - 0.6, 0.9544127 - 0.75  # force, then the two councils
+    assert list(bar.error_x.array) == pytest.approx([hi - 6 / 9, n_hi, s_hi], abs=1e-6)
+    assert list(bar.error_x.arrayminus) == pytest.approx([6 / 9 - lo, 0.6 - 0.2307243, 0.75 - 0.3006418], abs=1e-6)
 
 
 def test_rate_by_cohort_year(tiny):
     p = completion.rate_period_panel(YEARS, "year", root=tiny)
     t = p.table.set_index("Period of caution")
     assert t.loc["2023/24"].tolist() == [5, 5, 4, 80.0, 37.6, 96.4]
-    assert t.loc["2024/25"].tolist() == [6, 4, 2, 50.0, 15.0, 85.0]
+    assert t.loc["2024/25 [p]"].tolist() == [6, 4, 2, 50.0, 15.0, 85.0]
     assert stats.wilson_interval(2, 4) == pytest.approx((0.1500, 0.8500), abs=5e-5)
     # 2024/25 still has 2 of 6 cases open, so the headline uses 2023/24 alone
     assert p.title == "Completion was 80.0% in 2023/24 (95% CI 37.6% to 96.4%)"
+    # ... and the chart draws 2024/25 apart: an open marker on a trace of its own, never on the solid line
+    solid, prov = [tr for tr in p.figure.data if tr.mode == "lines+markers"]
+    assert solid.y[-1] is None and list(prov.y) == [0.5]
+    assert prov.marker.symbol.endswith("-open") and prov.line.dash == "dot" and prov.name.endswith("[p]")
+    assert "[p]" in prov.hovertemplate
     assert any("2024/25" in n and "can still change" in n for n in p.notes)
     assert p.subtitle.endswith("n = 9 closed cases of 11 people referred")
 
@@ -106,7 +114,7 @@ def test_rate_by_cohort_quarter_leaves_gaps_where_nothing_closed(tiny):
     p = completion.rate_period_panel(YEARS, "quarter", root=tiny)
     t = p.table.set_index("Period of caution")
     assert t.loc["2023/24 Q4", "People referred"] == 0 and pd.isna(t.loc["2023/24 Q4", "Completion rate (%)"])
-    assert pd.isna(t.loc["2024/25 Q4", "Completion rate (%)"])  # 2 referred, none closed
+    assert pd.isna(t.loc["2024/25 Q4 [p]", "Completion rate (%)"])  # 2 referred, none closed
     assert t.loc["2023/24 Q1", "Completion rate (%)"] == 66.7
     line = [tr for tr in p.figure.data if tr.mode == "lines+markers"][0]
     assert len(line.y) == 5  # only the quarters with closed cases are plotted

@@ -129,3 +129,20 @@ def test_crime_headline_never_compares_across_the_break_in_series():
     r = metrics.compute("da_share", Filters.financial_years(2016, 2024, FORCE), "period")
     assert list(r.table.loc[r.table["break_before"], "period"]) == ["2019/20"]
     assert r.row(period="2019/20")["symbol"] == "[b]"
+
+
+def test_crime_charts_mark_the_break_and_areas_come_one_level_at_a_time():
+    """Issue 14 items 4 and 5 on the staff crime page: the share chart marks 1 April 2019; the
+    area comparison shows the force and one level of area, and never says "highest"."""
+    from cara_metrics.analysis import crime
+
+    window = Filters.financial_years(2016, 2024, FORCE)
+    fig = crime.share_panel(window).figure
+    fig = fig() if callable(fig) else fig
+    assert [str(s.x0)[:10] for s in fig.layout.shapes if "[b]" in next(
+        a.text for a in fig.layout.annotations if str(a.x)[:10] == str(s.x0)[:10])] == ["2019-04-01"]
+    p = crime.area_panel(Filters.financial_years(2024, 2024, FORCE))
+    assert set(p.table["Area type"]) == {"Force", "Local authority"}
+    assert "highest" not in p.title and "in the force as a whole" in p.title
+    csp = crime.area_panel(Filters.financial_years(2024, 2024, FORCE), level="community_safety_partnership")
+    assert set(csp.table["Area type"]) == {"Force", "Community safety partnership"}

@@ -3,6 +3,7 @@ release's own figures, the release status and the synthetic-data banner."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -144,3 +145,75 @@ def test_page_without_a_release_says_so_without_an_error(tmp_path, monkeypatch):
     at = _run("views/public_overview.py")
     assert not at.exception
     assert any("not available" in i.value for i in at.info)
+
+
+def _all_text(at: AppTest) -> str:
+    parts = [*at.markdown, *at.caption, *at.subheader, *at.header, *at.warning]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def test_public_charts_mark_the_break_and_provisional_years_and_compare_like_with_like(env):
+    """Issue 14 items 3 and 4 on the public tables page: the crime chart marks 1 April 2019,
+    its title compares only years of one series; the provisional completion year is drawn apart."""
+    at = _run("views/public_tables.py", {"area": FORCE, "year": "2024/25"})
+    assert not at.exception and not at.error
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    crime = [f for f in figs if any("Break in series [b]" in a.get("text", "") for a in f["layout"].get("annotations", []))]
+    assert len(crime) == 1
+    assert [str(s["x0"])[:10] for s in crime[0]["layout"]["shapes"]] == ["2019-04-01"]
+    text = _all_text(at)
+    assert "up from 17.0% in 2019/20 (the first year after the break in series [b])" in text
+    assert "% in 2016/17" not in text
+    prov = [t for f in figs for t in f["data"] if str(t.get("name", "")).endswith("(provisional) [p]")]
+    assert len(prov) == 1 and prov[0]["marker"]["symbol"].endswith("-open") and prov[0]["x"] == ["2024/25"]
+    # The completion headline is the latest final year, not the provisional one.
+    assert "of closed cases in Dorset police force area in 2023/24 completed both workshops" in text
+
+
+def test_public_headlines_never_compare_across_a_break_or_with_a_provisional_year(env):
+    at = _run("views/public_overview.py", {"area": FORCE, "year": "2019/20"})
+    crime = at.metric[0]
+    assert crime.delta == "not compared: break in series [b]"
+    assert "up" not in crime.delta and "down" not in crime.delta
+    first = public.headline_sentences(FORCE, "2019/20", env)[0]
+    assert first.endswith("A break in series [b] falls in 2019/20, so it is not compared with 2018/19.")
+    assert " up " not in first and " down " not in first
+    at = _run("views/public_overview.py", {"area": FORCE, "year": "2024/25"})
+    assert at.metric[2].delta == "not compared: provisional [p]"
+
+
+def test_each_hidden_cell_says_why_and_symbol_notes_only_where_the_symbol_is(env):
+    """Issue 14 item 11: "[c]" beside 90 respondents is a hidden percentage, not 1 to 4 people,
+    and the page says so; a note about [x], [z] or [p] sits only under a table that shows it."""
+    tile = public.headline_tiles(CSP_DORSET, "2019/20", env)[3]
+    assert tile.value_text == "[c]"
+    assert "the percentage is hidden, not the group" in tile.n_text and "1 to 4 people" not in tile.n_text
+    survey = public.survey_panel(CSP_DORSET, "2019/20", env)
+    assert any("not because the group is small" in n for n in survey.notes)
+    for area in (FORCE, BCP, CSP_DORSET):
+        for builds in public.panels(area, "2019/20", env).values():
+            for build in builds:
+                p = build()
+                shown = p.table.to_string()
+                for sym in ("[x]", "[z]", "[p]", "[b]"):
+                    assert any(n.startswith(sym) for n in p.notes) == (sym in shown), (area, p.title, sym)
+                hidden = sum(str(v).split().count("[c]") for v in p.table.to_numpy().ravel())
+                explained = [n for n in p.notes if n.startswith("[c]")]
+                assert bool(hidden) == bool(explained), (area, p.title)
+
+
+def test_reasons_name_the_real_cause():
+    from cara_metrics import disclosure
+    from cara_metrics.public import reasons
+
+    p = disclosure.load_policy()
+    t = pd.DataFrame({"Statement": ["A", "B", "C", "D"], "Respondents": ["90", "[c]", "5", "40"],
+                      "Agreed": ["[c]", "[c]", "[c]", "85%"]})
+    notes = reasons.hidden_notes(t, "Statement", {"Agreed": ("Respondents", "agreed", "respondents")}, p)
+    assert notes[0].startswith("[c] Agreed (A): not because the group is small (90 respondents)")
+    assert notes[1].startswith("[c] Respondents (B): 1 to 4 people, or hidden so that")
+    assert notes[2] == "[c] Agreed (B): the number of respondents it is a percentage of is hidden too."
+    assert notes[3] == "[c] Agreed (C): 5 respondents are too few for a percentage."
+    assert reasons.symbol_notes(t) == ()
+    assert reasons.symbol_notes(t.assign(Agreed=["[x]", "1 [p]", "2", "3"])) == (
+        reasons.SYMBOL_NOTES["[x]"], reasons.SYMBOL_NOTES["[p]"])

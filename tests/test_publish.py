@@ -26,6 +26,7 @@ from cara_metrics import disclosure, publish, public, registry, warehouse
 from cara_metrics.analysis import reoffending
 from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version, list_versions, write_version
 from cara_metrics.periods import Filters
+from cara_metrics.publish import sources
 
 from .conftest import BCP, CSP_BCP, CSP_DORSET, DORSET, FORCE
 
@@ -531,6 +532,48 @@ def linked_cells(quarters, outcomes) -> publish.Cells:
     cells.finalise()
     return cells
 
+
+
+def test_reoffending_comparison_needs_60_true_people_not_60_published():
+    """Issue 14 item 2: 58 people are published as 60, but the group is too small to compare."""
+    las = [publish.Area(f"LA{i}", f"LA {i}", "local_authority", "F") for i in range(2)]
+    force = publish.Force(publish.Area("F", "Force", "force", None), tuple(las), (), {"F": tuple(a.code for a in las)}, {})
+    cells = publish.Cells(force, disclosure.load_policy())
+    cols, pooled = ["2020/21", "2021/22"], "2020/21 to 2021/22"
+    n = {"LA0": (58, 70), "LA1": (90, 95)}      # CARA cohorts by year; LA0's first year has 58 people
+    x = {"LA0": (20, 25), "LA1": (30, 33)}
+
+    def grid(values, columns):
+        return pd.DataFrame([{"row": a, "col": c, "value": v} for a, vs in values.items() for c, v in zip(columns, vs)])
+
+    cells.protect("reoffending_n:cara", grid(n, cols), {c: pooled for c in cols}, lambda r, c, tot, v: f"cohort:cara|{r}|{c}")
+    cells.protect("reoffending_x:cara", grid(x, cols), {c: pooled for c in cols},
+                  lambda r, c, tot, v: f"reoffended:cara|{r}|{c}", displayed=False)
+    cpar = {"comparison": "comparison (all)"}
+    cells.protect("reoffending_n:comparison", grid({"LA0": (100,), "LA1": (120,)}, ["comparison"]), cpar,
+                  lambda r, c, tot, v: f"cohort:comparison|{r}|{c}", publish_totals=False)
+    cells.protect("reoffending_x:comparison", grid({"LA0": (40,), "LA1": (50,)}, ["comparison"]), cpar,
+                  lambda r, c, tot, v: f"reoffended:comparison|{r}|{c}", publish_totals=False, displayed=False)
+    for a in ("F", "LA0", "LA1"):
+        for col in [*cols, pooled]:
+            cells.rate(cells.canon("reoffending_x:cara", a, col), (cells.canon("reoffending_n:cara", a, col),), a)
+        cells.rate(cells.canon("reoffending_x:comparison", a, "comparison"),
+                   (cells.canon("reoffending_n:comparison", a, "comparison"),), a)
+    cells.finalise()
+    co = sources.Cohorts([2020, 2021], pooled, "2017/18 to 2019/20", dt.date(2023, 9, 30))
+    rows = sources.reoffending_rows(cells, force, co)
+
+    def cell(area, period, category, measure):
+        r = rows[(rows["area_code"] == area) & (rows["period"] == period) & (rows["category"] == category)
+                 & (rows["measure"] == measure)]
+        assert len(r) == 1
+        return r.iloc[0]
+
+    assert cell("LA0", "2020/21", "cara", "people")["shown"] == 60    # 58, rounded to the nearest 5
+    small = cell("LA0", "2020/21", "difference", "difference")
+    assert pd.isna(small["shown"]) and small["symbol"] == "[x]"
+    big = cell("LA0", "2021/22", "difference", "difference")      # 70 people: compared
+    assert not pd.isna(big["shown"]) and big["symbol"] == ""
 
 
 @settings(max_examples=int(os.environ.get("CARA_HYPOTHESIS_EXAMPLES", 120)), deadline=None,

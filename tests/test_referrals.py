@@ -12,7 +12,7 @@ import pyarrow as pa
 import pandas as pd
 import pytest
 
-from cara_metrics import contract, warehouse
+from cara_metrics import contract, stats, warehouse
 from cara_metrics.analysis import referrals
 from cara_metrics.dataroot import write_version
 from cara_metrics.panels import NoData
@@ -139,13 +139,37 @@ def test_rolling_leaves_out_a_month_cut_short(tiny):
 
 
 def test_by_area(tiny):
+    """Issue 14 item 5: one level of area at a time, rates per 1,000 residents with intervals,
+    and no "most" when the intervals overlap."""
     p = referrals.area_panel(YEARS.with_area(DORSET), root=tiny)
     t = p.table.set_index("Area")
+    # A council is selected, so the force and its councils: never the partnerships as well.
+    assert list(t.index) == ["Testshire police force area", "North Council", "South Council"]
     assert t.loc["Testshire police force area", "People referred"] == 11
-    assert t.loc["North Safety Partnership", "People referred"] == 6
     assert t.loc["North Council", "Share of the force's referrals (%)"] == round(600 / 11, 1) == 54.5
     assert t.loc["South Council", "People referred"] == 5
-    assert p.title == "North Safety Partnership had the most referrals: 6 of 11 in Testshire police force area (54.5%)"
+    # 100,000 residents in each council in each of the two years: 200,000 population-years.
+    assert t.loc["North Council", "Residents (population-years)"] == 200_000
+    lo, hi = stats.poisson_interval(6)
+    assert (t.loc["North Council", "Per 1,000 residents a year"], t.loc["North Council", "Lower 95% limit"],
+            t.loc["North Council", "Upper 95% limit"]) == (0.03, round(lo / 200, 2), round(hi / 200, 2))
+    assert p.title == ("Referrals per 1,000 residents a year were 0.03 in South Council and 0.03 in North Council: "
+                       "the 95% intervals overlap, so no area stands out")
+    assert "most" not in p.title
+    bar = p.figure.data[0]
+    assert list(bar.x) == pytest.approx([1000 * 11 / 400_000, 1000 * 6 / 200_000, 1000 * 5 / 200_000])
+    # The partnerships, when asked for (or when a partnership is selected).
+    q = referrals.area_panel(YEARS.with_area(DORSET), root=tiny, level="community_safety_partnership")
+    assert list(q.table["Area"]) == ["Testshire police force area", "North Safety Partnership", "South Safety Partnership"]
+
+
+def test_an_area_stands_out_only_when_its_interval_clears_every_other():
+    from cara_metrics.analysis.area_level import stands_out
+
+    df = pd.DataFrame({"name": ["A", "B", "C"], "value": [0.5, 0.3, 0.2], "low": [0.41, 0.2, 0.1], "high": [0.6, 0.4, 0.3]})
+    assert stands_out(df)["name"] == "A"
+    assert stands_out(df.assign(high=[0.6, 0.42, 0.3])) is None   # B's interval reaches A's
+    assert stands_out(df.iloc[:1]) is None
 
 
 @pytest.mark.parametrize("dimension, expected, title", [

@@ -296,9 +296,34 @@ def test_trend_by_cohort_quarter(big):
     assert list(ref.y) == [0.4]
 
 
+def test_trend_title_counts_only_quarters_of_at_least_60(tmp_path):
+    """Issue 14 item 2: a quarter of 20 people is not counted as "less often" in the title."""
+    tables, _ = _big_tables()
+    late = CARA_IDX.replace(month=4)  # 15 April 2021: 2021/22 Q1
+    moved = {f"A{i:03d}" for i in range(60, 80)}  # 20 people, none reoffends
+    for row in tables["cohort"]:
+        if row["person_id"] in moved:
+            row["index_date"] = late
+    for row in tables["referrals"]:
+        if row["person_id"] in moved:
+            row["caution_date"] = late
+    try:
+        p = reo.trend_panel(ALL_YEARS, root=build_root(tmp_path / "split", tables))
+    finally:
+        warehouse.clear_cache()
+    assert list(p.table["People referred"]) == [60, 20]
+    assert p.title == ("In 1 of 1 quarter with at least 60 people referred, people referred to CARA reoffended less often "
+                       "than the comparison group's 40%; 1 quarter has fewer than 60 people referred and is not compared")
+
+
 def test_area_breakdown_and_per_area_60_rule(big):
-    p = reo.area_panel(ALL_YEARS.with_area(CSP_DORSET), root=big)
+    # A partnership is selected: the force and its partnerships, one level only ...
+    only = reo.area_panel(ALL_YEARS.with_area(CSP_DORSET), root=big)
+    assert set(only.table["Area type"]) == {"Force", "Community safety partnership"}
+    # ... and the councils when asked for.
+    p = reo.area_panel(ALL_YEARS.with_area(CSP_DORSET), root=big, level="local_authority")
     t = p.table.set_index("Area")
+    assert set(t["Area type"]) == {"Force", "Local authority"}
     assert (t.loc["Dorset police force area", "People referred"], t.loc["Dorset police force area", "Reoffended within a year"]) == (80, 16)
     assert (t.loc["Bournemouth, Christchurch and Poole Council", "Reoffended within a year"], t.loc["Dorset Council", "Reoffended within a year"]) == (16, 0)
     assert t.loc["Dorset Council", "People in comparison group"] == 50

@@ -30,6 +30,7 @@ from cara_metrics.stats import (
     kaplan_meier,
     mean_difference,
     newcombe_difference,
+    poisson_interval,
     rate_ratio,
     two_proportion_test,
     wilson_interval,
@@ -561,3 +562,15 @@ def test_format_p(p, text):
 def test_format_p_rejects_non_probabilities(p):
     with pytest.raises(ValueError):
         format_p(p)
+
+
+@pytest.mark.parametrize("x", [0, 1, 3, 10, 50, 250, 4000])
+def test_poisson_interval_close_to_the_exact_garwood_limits(x):
+    lo, hi = poisson_interval(x)
+    exact_lo = sps.chi2.ppf(0.025, 2 * x) / 2 if x else 0.0
+    exact_hi = sps.chi2.ppf(0.975, 2 * x + 2) / 2
+    if x >= 10:  # Byar's approximation is within 1% from about 10 events
+        assert lo == pytest.approx(exact_lo, rel=0.01) and hi == pytest.approx(exact_hi, rel=0.01)
+    else:  # below that, close in absolute terms (and a little wider at the bottom)
+        assert lo <= exact_lo and exact_lo - lo < 0.05 and hi == pytest.approx(exact_hi, rel=0.01)
+    assert lo <= x <= hi

@@ -157,7 +157,9 @@ def test_area_panel(root):
     assert (rows.loc["Dorset police force area", "Agreeing"], rows.loc["Dorset police force area", "Respondents"]) == (7, 10)
     assert (rows.loc["Bournemouth, Christchurch and Poole Council", "Agreeing"], rows.loc["Bournemouth, Christchurch and Poole Council", "Respondents"]) == (6, 6)
     assert (rows.loc["Dorset Council", "Agreeing"], rows.loc["Dorset Council", "Respondents"]) == (1, 4)
-    assert rows.loc["Safer BCP Community Safety Partnership", "Upper 95% limit (%)"] == 100.0
+    assert rows.loc["Bournemouth, Christchurch and Poole Council", "Upper 95% limit (%)"] == 100.0
+    # one level of area: a council is selected, so no partnership (they cover the same ground)
+    assert set(rows["Area type"]) == {"Force", "Local authority"}
     assert p.title.startswith("Agreement that “the workshops changed my attitude towards my partner” was higher in")
     assert rows.loc["Dorset Council", "Area type"] == "Local authority"
     # the selected area is the highlighted bar

@@ -13,6 +13,7 @@ with ui.guard("completion of the workshops"):
     ui.show(lambda: completion.funnel_panel(f), "funnel", "the funnel from referral to completion")
     ui.show(lambda: completion.outcome_mix_panel(f, grain), "outcomes", "the outcomes of referrals")
     ui.show(lambda: completion.rate_period_panel(f, grain), "rate-periods", "completion over time")
-    ui.show(lambda: completion.rate_area_panel(f), "rate-areas", "completion by area")
+    level = ui.level_picker(f)
+    ui.show(lambda: completion.rate_area_panel(f, level=level), "rate-areas", "completion by area")
     ui.show(lambda: completion.days_to_completion_panel(f, grain), "days", "the time to completion")
     ui.show(lambda: completion.repeats_panel(f, grain), "repeats", "the repeated workshops")

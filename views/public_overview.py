@@ -25,9 +25,14 @@ with ui_public.guard("the headline figures in words"):
 
 st.header(f"Every area, {year}")
 with ui_public.guard("the headline figures for every area"):
-    ui_public.table(public.headline_table(year), alt=f"Headline figures for every area in {year}")
-st.caption("Figures about people below force level are rounded to the nearest 5, and 1 to 4 people are shown as [c]. "
-           "The full tables, with downloads, are on the tables page; the symbols are explained below.")
+    every = public.headline_table(year)
+    ui_public.table(every, alt=f"Headline figures for every area in {year}")
+    for note in public.headline_table_notes(every):
+        st.markdown(f"*{note}*")
+st.caption("Figures about people below force level are rounded to the nearest 5. A count of 1 to 4 people is shown as "
+           "[c], and so is a figure hidden so that such a count cannot be worked out, or a percentage that could "
+           "identify people: the notes under each table say which. The full tables, with downloads, are on the tables "
+           "page; the symbols are explained below.")
 
 st.header("About this release")
 st.subheader("Revisions")

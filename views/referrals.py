@@ -14,7 +14,8 @@ with ui.guard("the referrals"):
     referrals.require_referrals(f)
     ui.show(lambda: referrals.volume_panel(f, grain), "volume", "referrals over time")
     ui.show(lambda: referrals.rolling_panel(f), "rolling", "the 12-month totals")
-    ui.show(lambda: referrals.area_panel(f), "areas", "referrals by area")
+    level = ui.level_picker(f)
+    ui.show(lambda: referrals.area_panel(f, level=level), "areas", "referrals by area")
     ui.show(lambda: referrals.days_to_workshop_panel(f, grain), "days", "the time to the first workshop")
     st.header("Who is referred")
     for row in (("age_band", "sex"), ("dash_risk", "index_offence")):

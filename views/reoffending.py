@@ -34,7 +34,8 @@ ui.show(lambda: reoffending.harm_panel(f), "harm", "crime harm")
 
 st.header("Over time and by area")
 ui.show(lambda: reoffending.trend_panel(f), "trend", "reoffending by quarter of caution")
-ui.show(lambda: reoffending.area_panel(f), "areas", "reoffending by area")
+level = ui.level_picker(f)
+ui.show(lambda: reoffending.area_panel(f, level=level), "areas", "reoffending by area")
 
 st.header("Only those who completed the workshops")
 st.warning(reoffending.completers_caveat(), icon="⚠️")

@@ -30,4 +30,5 @@ with ui.guard("the list of statements"):
     choices = survey.question_choices()
     question = st.selectbox("Statement", list(choices), format_func=choices.get, key="survey_question")
 ui.show(lambda: survey.trend_panel(f, grain, question), "trend", "agreement over time")
-ui.show(lambda: survey.area_panel(f, question), "areas", "agreement by area")
+level = ui.level_picker(f)
+ui.show(lambda: survey.area_panel(f, question, level=level), "areas", "agreement by area")

@@ -12,6 +12,8 @@ from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .area_level import chart_label, level_for, level_words, one_level
+from .provisional import labels
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
 
@@ -119,6 +121,8 @@ def outcome_mix_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     df = by_period(f, grain, root)
     t = {c: int(df[c].sum()) for c in COUNTS}
     parts = list(OUTCOME_NAMES)
+    # Provisional periods (cases still open) are named with [p] on the axis and in the table.
+    df = df.assign(period=labels(df["period"], df["provisional"]))
     fig = partial(charts.stacked_bars, df, "period", parts, [OUTCOME_NAMES[p] for p in parts], y_title="People referred",
                               xaxis=charts.category_axis(df["period"], df["period_start"], grain))
     referred = t["referred"]
@@ -161,7 +165,7 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     if closed_total == 0:
         raise NoData(f"None of the {people(int(df['referred'].sum()))} referred {during(f)} has finished yet, so there is no completion rate.")
     valid = df[df["closed"] > 0]
-    settled = valid[valid["closed"] >= MOSTLY_CLOSED * valid["referred"]]
+    settled = valid[(valid["closed"] >= MOSTLY_CLOSED * valid["referred"]) & ~valid["provisional"].astype(bool)]
     large = settled[settled["closed"] >= MIN_CLOSED]
     compared = large if len(large) else settled if len(settled) else valid
     first, last = compared.iloc[0], compared.iloc[-1]
@@ -188,36 +192,39 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
     elif compared is settled and len(settled) < len(valid):
         notes.append(f"The headline compares only periods in which at least {MOSTLY_CLOSED:.0%} of cases have closed.")
     fig = partial(charts.line_chart, valid, "period_start", ["rate"], names=[name], percent=True, bands={"rate": ("low", "high")},
-                            y_title="Completed, % of closed cases", events=EVENTS,
+                            y_title="Completed, % of closed cases", events=EVENTS, provisional="provisional",
                             xaxis=charts.fy_axis(valid["period_start"], grain), yaxis=dict(range=[0, 1.02], rangemode="normal"))
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{name}, {f.label}, by {GRAIN_WORDS[grain]} of caution; n = {closed_total:,} closed cases "
                   f"of {people(int(df['referred'].sum()))} referred"),
-        table=_rate_table(df, {"Period of caution": df["period"]}),
+        table=_rate_table(df, {"Period of caution": labels(df["period"], df["provisional"])}),
         figure=fig, summary=title + ".", notes=tuple(notes),
     )
 
 
 @cached_panel
-def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
+def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = None) -> Panel:
+    """Completion in the force and the areas of one level (councils or partnerships, never both)."""
     m = registry.get("completion_rate")
     names = area_names(root)
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     r = metrics.compute("completion_rate", f.with_area(force), "area", root=root).table
     if r.empty:
         require_referrals(f.with_area(force), root)
     df = with_rates(pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
                                   **{c: r[c].astype("int64") for c in COUNTS}}))
+    df = one_level(df, force, lvl)
     is_force = df["area_code"] == force
     if int(df["referred"].sum()) == 0:
         require_referrals(f.with_area(force), root)
     if int(df["closed"].sum()) == 0:
         raise NoData(f"None of the people referred {during(f)} has finished yet, so there is no completion rate.")
     df["label"] = [fmt.pct(r) for r in df["rate"]]
-    shown = df[df["closed"] > 0]
-    chosen = names.get(f.area_code)
-    fig = partial(charts.bar_chart, shown, "area_name", "rate", percent=True, text="label", error=("low", "high"),
+    shown = df[df["closed"] > 0].assign(axis=lambda d: [chart_label(n) for n in d["area_name"]])
+    chosen = chart_label(names.get(f.area_code, f.area_code))
+    fig = partial(charts.bar_chart, shown, "axis", "rate", percent=True, text="label", error=("low", "high"),
                            highlight=chosen if f.area_code != force else None, inside="start",
                            value_title="Completed, % of closed cases", xaxis=dict(range=[0, 1.02]))
     parts = shown[shown["area_code"] != force]
@@ -237,7 +244,8 @@ def rate_area_panel(f: Filters, root: Path | None = None) -> Panel:
     n_force = int(force_row["closed"]) if force_row is not None else int(parts["closed"].sum())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"Areas in {names.get(force, force)}, people cautioned {during(f)}; n = {n_force:,} closed cases in the force",
+        subtitle=(f"{names.get(force, force)} and its {level_words(lvl)}, people cautioned {during(f)}; "
+                  f"n = {n_force:,} closed cases in the force"),
         table=_rate_table(df, {"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize()}),
         figure=fig, summary=title + f", for people cautioned {during(f)}.",
         notes=("Lines on the bars show the 95% confidence interval (Wilson).",)

@@ -13,6 +13,8 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .area_level import chart_label, level_for, level_words, one_level
+from .provisional import labels
 from .tiles import year_tile
 
 
@@ -42,12 +44,12 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
     df = series(f, grain, root)
     force = force_of(f.area_code, root)
     table = pd.DataFrame({
-        "Period": df["period"],
+        "Period": labels(df["period"], df["provisional"]),
         "Domestic-abuse crimes": df["da_offences"],
         "All recorded crimes": df["all_offences"],
         "Domestic-abuse share (%)": (100 * df["share"]).round(1),
     })
-    fig_df = df[["period_start", "share"]].copy()
+    fig_df = df[["period_start", "share", "provisional"]].copy()
     names_list = [names.get(f.area_code, f.area_code)]
     series_cols = ["share"]
     if force != f.area_code:
@@ -57,7 +59,7 @@ def share_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> 
         series_cols.append("force_share")
         names_list.append(f"{names.get(force, force)} (comparator)")
     fig = partial(charts.line_chart, fig_df, "period_start", series_cols, names=names_list, percent=True, y_title="Share of recorded crime",
-                             tick_text=None if grain == "month" else list(df["period"]))
+                             tick_text=None if grain == "month" else list(df["period"]), provisional="provisional")
     # Compare like with like: never across a break in series, never from a provisional period.
     since = df.index[df["break_before"]].max() if df["break_before"].any() else df.index[0]
     final = df[~df["provisional"]]
@@ -87,16 +89,17 @@ def rate_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> P
     names = area_names(root)
     df = series(f, grain, root)
     table = pd.DataFrame({
-        "Period": df["period"],
+        "Period": labels(df["period"], df["provisional"]),
         "Domestic-abuse crimes": df["da_offences"],
         "Population-years": df["population_years"].round(0),
         "Per 1,000 residents a year": df["rate_per_1000"].round(1),
     })
     fig = partial(charts.line_chart, df, "period_start", ["rate_per_1000"], names=[names.get(f.area_code, f.area_code)],
                             y_title="Per 1,000 residents a year", hover_format=".1f",
-                            tick_text=None if grain == "month" else list(df["period"]))
+                            tick_text=None if grain == "month" else list(df["period"]), provisional="provisional")
     last = df.iloc[-1]
-    title = f"{fmt.number(last['rate_per_1000'])} domestic-abuse crimes per 1,000 residents a year in {last['period']}"
+    title = (f"{fmt.number(last['rate_per_1000'])} domestic-abuse crimes per 1,000 residents a year in "
+             f"{labels([last['period']], [last['provisional']])[0]}")
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{names.get(f.area_code, f.area_code)}, {f.label}; n = {int(df['da_offences'].sum()):,} domestic-abuse crimes",
@@ -127,9 +130,13 @@ def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
 
 
 @cached_panel
-def area_panel(f: Filters, root: Path | None = None) -> Panel:
+def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -> Panel:
+    """The domestic-abuse share in the force and in the areas of one level (councils or
+    community safety partnerships, never both). Counts of all recorded crime are not a
+    sample, so there is no interval; the title gives the range, never "the highest"."""
     m = registry.get("da_share")
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     share = metrics.compute("da_share", f.with_area(force), "area", root=root).table
     rate = metrics.compute("da_rate_per_1000", f.with_area(force), "area", root=root).table
     if share.empty:
@@ -137,19 +144,37 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
     df = pd.DataFrame({"area_code": share["area_code"], "area_name": share["area_name"], "area_type": share["area_type"],
                        "da_offences": share["numerator"].astype("int64"), "all_offences": share["denominator"].astype("int64"),
                        "share": share["value"], "rate": rate.set_index("area_code").loc[share["area_code"], "value"].to_numpy()})
+    df = one_level(df, force, lvl)
     df["label"] = [fmt.pct(s) for s in df["share"]]
-    fig = partial(charts.bar_chart, df, "area_name", "share", percent=True, text="label", highlight=df.loc[df["area_code"] == f.area_code, "area_name"].squeeze() if (df["area_code"] == f.area_code).any() else None)
-    hi = df[df["area_type"] != "force"].sort_values("share", ascending=False)
-    title = (f"{hi.iloc[0]['area_name']} had the highest domestic-abuse share ({fmt.pct(hi.iloc[0]['share'])})"
-             if len(hi) else f"Domestic abuse was {fmt.pct(df.iloc[0]['share'])} of recorded crime")
+    df["axis"] = [chart_label(n) for n in df["area_name"]]
+    chosen = df.loc[df["area_code"] == f.area_code, "axis"]
+    fig = partial(charts.bar_chart, df, "axis", "share", percent=True, text="label",
+                  highlight=chosen.iloc[0] if len(chosen) else None)
+    parts = df[df["area_code"] != force]
+    top = df[df["area_code"] == force]
+    against = f"; {fmt.pct(top.iloc[0]['share'])} in the force as a whole" if len(top) else ""
+    if len(parts) >= 2:
+        lo, hi = parts.loc[parts["share"].idxmin()], parts.loc[parts["share"].idxmax()]
+        if fmt.pct(lo["share"]) == fmt.pct(hi["share"]):
+            title = f"Domestic abuse was {fmt.pct(hi['share'])} of recorded crime in each of the {level_words(lvl)}{against}"
+        else:
+            title = (f"Domestic abuse was between {fmt.pct(lo['share'])} ({lo['area_name']}) and {fmt.pct(hi['share'])} "
+                     f"({hi['area_name']}) of recorded crime across the {level_words(lvl)}{against}")
+    elif len(parts) == 1:
+        title = f"Domestic abuse was {fmt.pct(parts.iloc[0]['share'])} of recorded crime in {parts.iloc[0]['area_name']}{against}"
+    else:
+        title = f"Domestic abuse was {fmt.pct(df.iloc[0]['share'])} of recorded crime"
+    n_force = int(top.iloc[0]["all_offences"]) if len(top) else int(parts["all_offences"].sum())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"Areas in the force, {f.label}; n = {int(df.iloc[0]['all_offences']):,} recorded crimes in the force",
-        table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " "),
+        subtitle=f"The force and its {level_words(lvl)}, {f.label}; n = {n_force:,} recorded crimes in the force",
+        table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
                             "Domestic-abuse crimes": df["da_offences"], "All recorded crimes": df["all_offences"],
                             "Domestic-abuse share (%)": (100 * df["share"]).round(1),
                             "Per 1,000 residents a year": df["rate"].round(1)}),
         figure=fig, summary=title + f" in {f.label}.",
+        notes=("Every recorded crime is counted (not a sample), so the shares have no margin of error; small "
+               "differences between areas can still reflect recording practice rather than abuse.",),
     )
 
 

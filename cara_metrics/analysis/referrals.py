@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import charts, contract, formatting as fmt, metrics, registry
+from .. import charts, contract, formatting as fmt, metrics, registry, stats
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
+from .area_level import chart_label, level_for, level_words, one_level, stands_out
+from .provisional import labels
 from .tiles import year_tile
 
 
@@ -120,7 +122,7 @@ def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.Da
     period is complete (wholly inside the selection and the data)."""
     r = metrics.compute("referrals", f, "period", grain, root=root).table
     out = pd.DataFrame({"period_start": pd.to_datetime(r["period_start"]), "period": r["period"],
-                        "referrals": r["value"].astype("int64")})
+                        "referrals": r["value"].astype("int64"), "provisional": r["provisional"].astype(bool)})
     if int(out["referrals"].sum()) == 0:
         raise no_referrals(f, root)
     out["complete"] = ~incomplete_periods(out, f, grain, root)
@@ -157,14 +159,14 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
     else:
         title = f"{people(total)} were referred to CARA {during(f)}"
     fig = partial(charts.line_chart, df, "period_start", ["referrals"], names=[name], y_title="People referred", events=EVENTS,
-                            xaxis=charts.fy_axis(df["period_start"], grain))
+                            xaxis=charts.fy_axis(df["period_start"], grain), provisional="provisional")
     part = list(df.loc[~df["complete"], "period"])
     notes = (f"Only part of {and_list(part)} {'is' if len(part) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
              f"so {'its count is' if len(part) == 1 else 'their counts are'} not comparable with full periods.",) if part else ()
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{name}, {f.label}, by {GRAIN_WORDS[grain]}; n = {people(total)} referred",
-        table=pd.DataFrame({"Period": df["period"], "People referred": df["referrals"]}),
+        table=pd.DataFrame({"Period": labels(df["period"], df["provisional"]), "People referred": df["referrals"]}),
         figure=fig,
         summary=f"{title}. {people(total)} were referred {during(f)} in all.",
         notes=notes,
@@ -227,14 +229,27 @@ def rolling_panel(f: Filters, root: Path | None = None) -> Panel:
     )
 
 
+def _per_1000(n: float, pop_years: float) -> float:
+    return 1000 * n / pop_years if pop_years and pop_years > 0 else float("nan")
+
+
 @cached_panel
-def area_panel(f: Filters, root: Path | None = None) -> Panel:
+def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -> Panel:
+    """People referred per 1,000 residents a year in the force and the areas of one level
+    (councils or partnerships, never both), with 95% intervals (Poisson, Byar's method).
+
+    Areas differ in size, so counts are compared as rates: the residents are population-years
+    over the selection (ONS mid-year estimates, as for crime per 1,000 residents).
+    An area is called the highest only when its interval lies above every other's."""
     m = registry.get("referrals")
     names = area_names(root)
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     r = metrics.compute("referrals", f.with_area(force), "area", root=root).table
     if r.empty:
         raise no_referrals(f.with_area(force), root)
+    pop = lookups.population_years(f.with_area(force), root)
+    pop_years = dict(zip(pop["area_code"], pop["population_years"]))
     df = pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
                        "referrals": r["value"].astype("int64")})
     is_force = df["area_code"] == force
@@ -242,29 +257,56 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
     if total == 0:
         raise no_referrals(f.with_area(force), root)
     df["share"] = df["referrals"] / total
-    df["label"] = [f"{fmt.count(n)} ({fmt.pct(s)})" for n, s in zip(df["referrals"], df["share"])]
-    parts = df[~is_force]
-    chosen = names.get(f.area_code) if f.area_code != force else None
-    fig = partial(charts.bar_chart, parts if len(parts) else df, "area_name", "referrals", text="label", highlight=chosen,
-                           value_title="People referred")
-    if len(parts):
-        top = parts.sort_values("referrals", ascending=False, kind="stable").iloc[0]
-        title = (f"{top['area_name']} had the most referrals: {fmt.count(top['referrals'])} of {total:,} "
-                 f"in {names.get(force, force)} ({fmt.pct(top['share'])})")
+    df["pop_years"] = [float(pop_years.get(c, float("nan"))) for c in df["area_code"]]
+    df["rate"] = [_per_1000(n, p) for n, p in zip(df["referrals"], df["pop_years"])]
+    ci = [stats.poisson_interval(int(n)) for n in df["referrals"]]
+    df["low"] = [_per_1000(lo, p) for (lo, _), p in zip(ci, df["pop_years"])]
+    df["high"] = [_per_1000(hi, p) for (_, hi), p in zip(ci, df["pop_years"])]
+    df = one_level(df, force, lvl)
+    rated = df[df["rate"].notna()]
+    chosen = df.loc[df["area_code"] == f.area_code, "area_name"]
+    parts = rated[rated["area_code"] != force]
+    force_name = names.get(force, force)
+    pick = chart_label(chosen.iloc[0]) if len(chosen) and f.area_code != force else None
+    if len(rated):
+        rated = rated.assign(label=[f"{fmt.number(v, 2)} ({fmt.count(n)} people)" for v, n in zip(rated["rate"], rated["referrals"])],
+                             axis=[chart_label(n) for n in rated["area_name"]])
+        fig = partial(charts.bar_chart, rated, "axis", "rate", text="label", error=("low", "high"), inside="start",
+                      highlight=pick, value_title="People referred per 1,000 residents a year (95% interval)")
+    else:  # no population figures: the counts, said as such
+        fig = partial(charts.bar_chart, df.assign(label=[fmt.count(n) for n in df["referrals"]],
+                                                  axis=[chart_label(n) for n in df["area_name"]]), "axis", "referrals",
+                      text="label", highlight=pick, value_title="People referred")
+    top = stands_out(parts, "rate", "low", "high")
+    if len(parts) < len(df[df["area_code"] != force]):
+        title = f"{people(total)} were referred to CARA in {force_name}: areas are not compared without their population"
+    elif top is not None:
+        title = (f"{top['area_name']} referred the most people for its population: {fmt.number(top['rate'], 2)} per 1,000 "
+                 f"residents a year")
+    elif len(parts) >= 2:
+        lo, hi = parts.loc[parts["rate"].idxmin()], parts.loc[parts["rate"].idxmax()]
+        title = (f"Referrals per 1,000 residents a year were {fmt.number(lo['rate'], 2)} in {lo['area_name']} and "
+                 f"{fmt.number(hi['rate'], 2)} in {hi['area_name']}" if len(parts) == 2 else
+                 f"Referrals per 1,000 residents a year ranged from {fmt.number(lo['rate'], 2)} in {lo['area_name']} to "
+                 f"{fmt.number(hi['rate'], 2)} in {hi['area_name']}") + ": the 95% intervals overlap, so no area stands out"
     else:
-        title = f"{people(total)} were referred to CARA in {names.get(force, force)}"
+        title = f"{people(total)} were referred to CARA in {force_name}"
+    num = lambda v: round(float(v), 2) if pd.notna(v) else None  # noqa: E731
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"Areas in {names.get(force, force)}, {f.label}; n = {people(total)} referred in the force",
+        subtitle=(f"{force_name} and its {level_words(lvl)}, {f.label}; n = {people(total)} referred in the force. "
+                  "Rates use ONS mid-year population estimates; lines show 95% intervals."),
         table=pd.DataFrame({
             "Area": df["area_name"],
             "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
             "People referred": df["referrals"],
+            "Residents (population-years)": df["pop_years"].round(0),
+            "Per 1,000 residents a year": [num(v) for v in df["rate"]],
+            "Lower 95% limit": [num(v) for v in df["low"]],
+            "Upper 95% limit": [num(v) for v in df["high"]],
             "Share of the force's referrals (%)": (100 * df["share"]).round(1),
         }),
         figure=fig, summary=title + f", {during(f)}.",
-        notes=("Each local authority is also shown as the community safety partnership it forms, so bars can repeat.",)
-        if len(parts) and parts["referrals"].duplicated().any() else (),
     )
 
 

@@ -22,6 +22,8 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
+from .area_level import level_for, level_words, one_level
+from .provisional import labels, not_ended_flags
 from .tiles import ci_text, year_tile
 
 HEADLINE_QUESTION = "attitude"
@@ -65,15 +67,18 @@ def _wrap(text: str, width: int = 42) -> str:
 
 
 def _trend_chart(shown: pd.DataFrame, grain: Grain, name: str, y_title: str):
-    """A share over time with its 95% band, the survey's own events and financial years named as such."""
+    """A share over time with its 95% band, the survey's own events and financial years named as such;
+    periods not yet ended (``provisional``) drawn apart, as open markers."""
     return charts.line_chart(shown, "period_start", ["share"], names=[name], percent=True, events=EVENTS,
                              bands={"share": ("low", "high")}, y_title=y_title, yaxis=dict(range=[0, 1.02]),
-                             tick_text=list(shown["period"]) if grain == "year" else None)
+                             tick_text=list(shown["period"]) if grain == "year" else None, provisional="provisional")
 
 
 def _trend_table(df: pd.DataFrame, headings: dict[str, str], share_heading: str) -> pd.DataFrame:
-    """A trend chart's table: the named columns, then the share and its 95% limits in per cent."""
-    table = pd.DataFrame({heading: df[col] for col, heading in headings.items()})
+    """A trend chart's table: the named columns (a provisional period marked [p]), then the share and
+    its 95% limits in per cent."""
+    table = pd.DataFrame({heading: labels(df[col], df["provisional"]) if col == "period" else df[col]
+                          for col, heading in headings.items()})
     table[share_heading] = (100 * df["share"]).round(1)
     table["Lower 95% limit (%)"] = (100 * df["low"]).round(1)
     table["Upper 95% limit (%)"] = (100 * df["high"]).round(1)
@@ -269,6 +274,7 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
                        "respondents": r["numerator"].astype("int64")})
     df = _from_first(fill_periods(df, f, grain, ["completers", "respondents"]), "completers")
     df = _with_wilson(df, "respondents", "completers")
+    df["provisional"] = not_ended_flags(df["period_start"], grain, root)
     shown = df[df["completers"] > 0]
     fig = partial(_trend_chart, shown, grain, "Completers who answered", "Share of completers who answered")
     lo, hi = stats.wilson_interval(resp, comp)
@@ -296,11 +302,15 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
         raise NoData(f"No one answered “{statement(text)}” in {_area(f, root)} {during(f)}.")
     df = _from_first(fill_periods(df.drop(columns=["question_id"]), f, grain, ["agree", "n"]), "n")
     df = _with_wilson(df)
+    df["provisional"] = not_ended_flags(df["period_start"], grain, root)
     shown = df[df["n"] > 0]
     fig = partial(_trend_chart, shown, grain, "Agreeing", "Respondents agreeing")
-    first, last = shown.iloc[0], shown.iloc[-1]
-    if len(shown) == 1:
-        title = f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {last['period']}"
+    # Compare final periods only: a period not yet ended is provisional [p] and never compared.
+    final = shown[~shown["provisional"]]
+    compared = final if len(final) else shown
+    first, last = compared.iloc[0], compared.iloc[-1]
+    if len(compared) == 1:
+        title = f"{fmt.pct(last['share'], 0)} agreed that “{statement(text)}” in {labels([last['period']], [last['provisional']])[0]}"
     else:
         d = stats.newcombe_difference(int(last["agree"]), int(last["n"]), int(first["agree"]), int(first["n"]))
         if fmt.pct(last["share"], 0) == fmt.pct(first["share"], 0):
@@ -322,11 +332,14 @@ def trend_panel(f: Filters, grain: Grain = "year", question_id: str = HEADLINE_Q
 
 
 @cached_panel
-def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | None = None) -> Panel:
-    """Share agreeing with one statement in each area of the force, with Wilson intervals."""
+def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | None = None,
+               level: str | None = None) -> Panel:
+    """Share agreeing with one statement in the force and the areas of one level (councils or
+    partnerships, never both), with Wilson intervals."""
     m = registry.get("survey_agree")
     text = question_text(question_id, root)
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     r = metrics.compute("survey_agree", f.with_area(force), "area", root=root).table
     r = r[(r["category"] == question_id) & (r["denominator"] > 0)] if len(r) else r
     df = pd.DataFrame({"area_code": r["area_code"], "area_name": r.get("area_name", []), "area_type": r.get("area_type", []),
@@ -334,7 +347,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
                        "n": r["denominator"].astype("int64")}).reset_index(drop=True)
     if df.empty:
         raise NoData(f"No one in the force area answered “{statement(text)}” {during(f)}.")
-    df = _with_wilson(df)
+    df = _with_wilson(one_level(df, force, lvl))
     df["value_text"] = [f"{fmt.pct(s, 0)} (n = {n:,})" for s, n in zip(df["share"], df["n"])]
     df["label"] = [_wrap(n, 24) for n in df["area_name"]]
     selected = df.loc[df["area_code"] == f.area_code, "label"]
@@ -368,7 +381,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
     n_force = int(force_n.iloc[0]) if len(force_n) else int(df["n"].max())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"“{text.rstrip('.')}”: areas in the force, surveys {during(f)}; n = {n_force:,} respondents in the force. "
+        subtitle=f"“{text.rstrip('.')}”: the force and its {level_words(lvl)}, surveys {during(f)}; n = {n_force:,} respondents in the force. "
                  "Lines show the 95% confidence interval.",
         table=table, figure=fig, summary=title + ".",
     )

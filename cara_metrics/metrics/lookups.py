@@ -19,6 +19,12 @@ def series_breaks(f: Filters, root: Path | None = None) -> pd.DataFrame:
     return warehouse.query("series_breaks", f.params(), root=root)
 
 
+def population_years(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """area_code, population_years over the selection for every area in the force ``f.area_code``
+    (ONS mid-year estimates; NULL where one is missing): the residents a rate per 1,000 uses."""
+    return warehouse.query("population_by_area", f.params(), root=root)
+
+
 def survey_questions(root: Path | None = None) -> pd.DataFrame:
     """The question bank: question_id, text, agree_min (in question-id order)."""
     return warehouse.query("survey_questions", root=root)

@@ -39,7 +39,7 @@ from .accessibility import CONTACT_ENV, LAST_TESTED, OWNER_ENV, STATEMENT_PREPAR
 from .download_cache import clear_downloads, downloads
 from .figures import (CRIME_METRICS, Figure, cell_text, ci_text, comparison_period, diff_words, dp_for, figure, missing,
                       number_text, pct_text, pooled_period)
-from .headlines import (HEADLINE_QUESTION, Headline, headline, headline_sentences, headline_table, headline_tiles,
+from .headlines import (HEADLINE_QUESTION, Headline, headline, headline_sentences, headline_table, headline_table_notes, headline_tiles,
                         reoffending_sentence, reoffending_tile)
 from .methodology import metric_descriptions, methodology_sections, published_metrics, symbols_table, table_specs
 from .release import (AREA_TYPE_LABELS, FILE_WORDS, RELEASE_TABLES, ReleaseFileError, ReleaseInfo, area_name, area_options,
@@ -52,7 +52,7 @@ __all__ = [
     "LAST_TESTED", "OWNER_ENV", "RELEASE_TABLES", "ReleaseFileError", "ReleaseInfo", "STATEMENT_PREPARED",
     "accessibility_sections", "area_name", "area_options", "areas", "cell_text", "ci_text", "clear_downloads",
     "comparison_period", "crime_panel", "crime_quarters_panel", "diff_words", "downloads", "dp_for", "figure", "headline",
-    "headline_sentences", "headline_table", "headline_tiles", "metric_descriptions", "methodology_sections", "missing",
+    "headline_sentences", "headline_table", "headline_table_notes", "headline_tiles", "metric_descriptions", "methodology_sections", "missing",
     "number_text", "outcomes_panel", "panels", "pct_text", "policy_lines", "pooled_period", "published_metrics",
     "referrals_panel", "release_info", "reoffending_panel", "reoffending_sentence", "reoffending_tile", "resolve_root",
     "revisions_table", "suppression_text", "survey_panel", "symbols_table", "table", "table_specs", "year_options",

@@ -16,7 +16,8 @@ import pandas as pd
 from .. import registry
 from ..panels import Tile
 from .figures import Figure, ci_text, comparison_period, figure, number_text, pooled_period
-from .release import AREA_TYPE_LABELS, area_name, areas
+from .reasons import count_reason, hidden_notes, policy, rate_reason, short_rate_reason
+from .release import AREA_TYPE_LABELS, area_name, areas, release_info
 
 #: The survey statement the headline tile and sentence report.
 HEADLINE_QUESTION = "attitude"
@@ -33,9 +34,20 @@ def _prev_year(fy: str) -> str:
 
 
 def _change(new: Figure, old: Figure, prev: str, unit: str) -> tuple[str | None, str]:
-    """('up 0.4 points on 2023/24', 'up') from two released figures; (None, 'off') if either is withheld."""
+    """('up 0.4 points on 2023/24', 'up') from two released figures; (None, 'off') if either is withheld.
+
+    Like is compared only with like: a provisional figure ([p]) is never compared, and a
+    year marked [b] (a break in series inside it) is not compared with the year before.
+    """
     if not (new.shown and old.shown):
         return None, "off"
+    # Short: a tile's delta is one line (a phone cuts anything longer).
+    if "[p]" in new.symbol.split():
+        return "not compared: provisional [p]", "off"
+    if "[p]" in old.symbol.split():
+        return f"not compared: {prev} provisional", "off"
+    if "[b]" in new.symbol.split():
+        return "not compared: break in series [b]", "off"
     d = new.value - old.value
     if unit == "points":
         if abs(d) < 0.05:
@@ -103,15 +115,28 @@ def headline_tiles(area_code: str, fy: str, root: Path | None = None) -> list[Ti
     m = registry.get("completion_rate")
     delta, arrow = _change(h.completion, h.completion0, h.prev, "points")
     out.append(Tile(m.id, "Completed the workshops", h.completion.value, h.completion.text, delta,
-                    f"of {h.closed.text} closed cases" if h.closed.shown else "closed cases not published",
+                    _group_text(h.completion, h.closed, "closed cases", "completed both workshops", root),
                     fy, m.definition, None, arrow))
     m = registry.get("survey_agree")
     delta, arrow = _change(h.agree, h.agree0, h.prev, "points")
     out.append(Tile(m.id, "Said their attitude changed", h.agree.value, h.agree.text, delta,
-                    f"of {h.respondents.text} survey respondents" if h.respondents.shown else "respondents not published",
+                    _group_text(h.agree, h.respondents, "survey respondents", "agreed", root),
                     fy, m.definition, None, arrow))
     out.append(reoffending_tile(area_code, root))
     return out
+
+
+def _group_text(rate: Figure, group: Figure, word: str, did: str, root: Path | None) -> str:
+    """'of 90 survey respondents'; when the percentage is hidden beside a published group, why
+    (so "[c]" beside 90 respondents is not read as "1 to 4 people")."""
+    if not group.shown:
+        return f"{word} not published"
+    if rate.shown or "[c]" not in rate.symbol.split():
+        return f"of {group.text} {word}"
+    p = policy(release_info(root))
+    if group.value is not None and group.value < p.rate_min_denominator:
+        return f"{group.text} {word}; [c]: too few for a percentage"
+    return f"{group.text} {word}; [c]: {short_rate_reason(did, p)}"
 
 
 def reoffending_tile(area_code: str, root: Path | None = None) -> Tile:
@@ -138,9 +163,11 @@ def reoffending_tile(area_code: str, root: Path | None = None) -> Tile:
 # --------------------------------------------------------------------------------------
 
 
-def _withheld(what: str, f: Figure) -> str:
-    reason = {"[c]": "to protect the people it describes", "[x]": "it is not available", "[z]": "it does not apply"}
-    return f"{what} is not published ({f.symbol.split()[0] if f.symbol else '[x]'}): {reason.get(f.symbol.split()[0] if f.symbol else '[x]', 'it is not available')}."
+def _withheld(what: str, f: Figure, why_c: str = "to protect the people it describes") -> str:
+    """'X is not published ([c]): why.' ``why_c`` is the specific reason for a [c]."""
+    reason = {"[c]": why_c, "[x]": "it is not available", "[z]": "it does not apply"}
+    sym = f.symbol.split()[0] if f.symbol else "[x]"
+    return f"{what} is not published ({sym}): {reason.get(sym, 'it is not available')}."
 
 
 def headline_sentences(area_code: str, fy: str, root: Path | None = None) -> list[str]:
@@ -149,26 +176,35 @@ def headline_sentences(area_code: str, fy: str, root: Path | None = None) -> lis
     out = []
     if h.share.shown:
         ch, _ = _change(h.share, h.share0, h.prev, "points")
+        brk = ch is not None and ch.startswith("not compared") and "[b]" in ch
+        ch = None if ch is not None and ch.startswith("not compared") else ch
         out.append(f"In {fy}, {h.share.text} of crime recorded in {h.area} was flagged as domestic abuse "
-                   f"({h.da.text} of {h.all_crimes.text} crimes){', ' + ch if ch else ''}.")
+                   f"({h.da.text} of {h.all_crimes.text} crimes){', ' + ch if ch else ''}."
+                   + (f" A break in series [b] falls in {fy}, so it is not compared with {h.prev}." if brk else ""))
     else:
         out.append(_withheld(f"The domestic-abuse share of crime in {h.area} in {fy}", h.share))
     if h.referrals.shown:
         ch, _ = _change(h.referrals, h.referrals0, h.prev, "count")
+        ch = None if ch is not None and ch.startswith("not compared") else ch
         out.append(f"{h.referrals.text} people were referred to CARA in {h.area} in {fy}{' (' + ch + ')' if ch else ''}.")
     else:
-        out.append(_withheld(f"The number of people referred to CARA in {h.area} in {fy}", h.referrals))
+        out.append(_withheld(f"The number of people referred to CARA in {h.area} in {fy}", h.referrals,
+                             count_reason(policy(release_info(root)))))
     if h.completion.shown:
         prov = " Some cases are still in progress, so this figure is provisional [p]." if "[p]" in h.completion.symbol else ""
         out.append(f"Of the people referred in {fy} whose case has closed ({h.closed.text}), {h.completion.text} completed "
                    f"both workshops.{prov}")
     else:
-        out.append(_withheld(f"The completion rate for people referred in {h.area} in {fy}", h.completion))
+        out.append(_withheld(f"The completion rate for people referred in {h.area} in {fy}", h.completion,
+                             rate_reason(h.closed.text if h.closed.shown else "[c]", "completed both workshops",
+                                         policy(release_info(root)), "closed cases")))
     if h.agree.shown:
         out.append(f"{h.agree.text} of the {h.respondents.text} people who answered the end-of-workshop survey in {fy} agreed "
                    "that the workshops changed their attitude towards their partner.")
     else:
-        out.append(_withheld(f"The share of survey respondents in {h.area} in {fy} who said their attitude changed", h.agree))
+        out.append(_withheld(f"The share of survey respondents in {h.area} in {fy} who said their attitude changed", h.agree,
+                             rate_reason(h.respondents.text if h.respondents.shown else "[c]", "agreed",
+                                         policy(release_info(root)), "respondents")))
     out.append(reoffending_sentence(area_code, root))
     return out
 
@@ -209,3 +245,11 @@ def headline_table(fy: str, root: Path | None = None) -> pd.DataFrame:
                      "Said their attitude changed": tiles[3].value_text,
                      "Reoffended within a year (CARA)": tiles[4].value_text})
     return pd.DataFrame(rows)
+
+
+def headline_table_notes(table: pd.DataFrame, root: Path | None = None) -> tuple[str, ...]:
+    """Why each hidden cell of :func:`headline_table` is hidden (the table shows no group sizes)."""
+    return hidden_notes(table, "Area", {"Completion rate": (None, "completed both workshops", "closed cases"),
+                                        "Said their attitude changed": (None, "agreed", "respondents"),
+                                        "Reoffended within a year (CARA)": (None, "reoffended", "people")},
+                        policy(release_info(root)))

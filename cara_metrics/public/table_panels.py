@@ -9,6 +9,7 @@ shows the others when one fails. Charts plot the released values; a withheld val
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .. import charts, registry
 from ..panels import NoData, Panel
 from .figures import Figure, cell_text, ci_text, comparison_period, diff_words, dp_for, figure, missing, pct_text, pooled_period
 from .headlines import HEADLINE_QUESTION, reoffending_sentence
+from .reasons import hidden_notes, policy, symbol_notes
 from .release import area_name, release_info, table
 
 
@@ -60,17 +62,61 @@ def crime_panel(area_code: str, root: Path | None = None) -> Panel:
                                       "da_share": "Domestic-abuse share (%)", "da_per_1000": "Per 1,000 residents"})
     table_ = table_.rename(columns={"period": "Financial year"})
     share = years[years["measure"] == "da_share"]
-    fig_df = pd.DataFrame({"period": share["period"].to_numpy(), "share": (share["shown"] / 100).to_numpy()})
-    fig = charts.line_chart(fig_df, "period", ["share"], names=[name], percent=True, y_title="Share of recorded crime", events=False)
-    fig.update_xaxes(type="category")
-    first, last = _first_last(years, "da_share")
-    title = (f"Domestic abuse was {last['shown']:.1f}% of recorded crime in {name} in {last['period']}, "
-             f"{'up' if last['shown'] > first['shown'] else 'down'} from {first['shown']:.1f}% in {first['period']}")
+    # A date axis (each year drawn at 1 April, labelled as a financial year), so a break in
+    # the series is marked on the date it happened, as on the staff charts.
+    starts = [_fy_start(p) for p in share["period"]]
+    fig_df = pd.DataFrame({"start": starts, "share": (share["shown"] / 100).to_numpy(),
+                           "provisional": ["[p]" in str(s).split() for s in share["symbol"]]})
+    breaks = release_info(root).breaks
+    crime_breaks = breaks[breaks["series"] == "crime"] if "series" in breaks else breaks
+    events = [charts.Event(pd.Timestamp(d).date(), f"Break in series [b] ({pd.Timestamp(d):%B %Y})", breaks_series=True)
+              for d in crime_breaks["break_date"]]
+    fig = charts.line_chart(fig_df, "start", ["share"], names=[name], percent=True, y_title="Share of recorded crime",
+                            events=events or False, tick_text=list(share["period"]), provisional="provisional",
+                            xaxis=dict(title_text="Financial year"))
+    title = _crime_title(share, name)
+    last = _first_last(years, "da_share")[1]
     n_last = years[(years["measure"] == "all_crimes") & (years["period"] == last["period"])]["shown"].iloc[0]
-    brk = [f"[b] Break in series: {r}" for r in release_info(root).breaks["description"]]
+    brk = _break_notes(table_, root)
     return Panel(m.id, title, f"{name}, financial years {years['period'].iloc[0]} to {years['period'].iloc[-1]}; "
                  f"n = {n_last:,.0f} recorded crimes in {last['period']}", table_, fig,
-                 f"{title}. Counts of offences are published exactly.", tuple(brk))
+                 f"{title}. Counts of offences are published exactly.", brk)
+
+
+def _break_notes(table_: pd.DataFrame, root: Path | None) -> tuple[str, ...]:
+    """The crime series' breaks, described, when the table shows a [b] (and only then)."""
+    if "[b]" not in table_.to_string():
+        return ()
+    b = release_info(root).breaks
+    b = b[b["series"] == "crime"] if "series" in b else b
+    return tuple(f"[b] Break in series: {r}" for r in b["description"])
+
+
+def _fy_start(label: str) -> dt.date:
+    """1 April of a financial year label such as '2019/20'."""
+    return dt.date(int(str(label)[:4]), 4, 1)
+
+
+def _crime_title(share: pd.DataFrame, name: str) -> str:
+    """The latest published final share, compared only like with like: with the first year of
+    the same series (the year a break in series starts, marked [b], or later), never with a
+    provisional year ([p]), and not at all when there is no earlier year in that series."""
+    rows = share[share["shown"].notna()].reset_index(drop=True)
+    marks = [str(s).split() for s in rows["symbol"]]
+    final = [i for i, m in enumerate(marks) if "[p]" not in m]
+    last_i = final[-1] if final else len(rows) - 1
+    last = rows.iloc[last_i]
+    head = f"Domestic abuse was {last['shown']:.1f}% of recorded crime in {name} in {last['period']}"
+    if "[p]" in marks[last_i]:
+        return head + " (provisional [p])"
+    starts = [i for i in final if "[b]" in marks[i] and i <= last_i]
+    first_i = starts[-1] if starts else (final[0] if final else last_i)
+    if first_i >= last_i:
+        return head
+    first = rows.iloc[first_i]
+    way = "up" if last["shown"] > first["shown"] else "down" if last["shown"] < first["shown"] else "the same as"
+    since = " (the first year after the break in series [b])" if starts else ""
+    return head + f", {way}{' from' if way != 'the same as' else ''} {first['shown']:.1f}% in {first['period']}{since}"
 
 
 def crime_quarters_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
@@ -83,7 +129,7 @@ def crime_quarters_panel(area_code: str, fy: str, root: Path | None = None) -> P
     top = da.loc[da["shown"].idxmax()]
     title = f"The most domestic-abuse crimes in {fy} in {name} were recorded in {top['period'][-2:]} ({top['shown']:,.0f})"
     return Panel(m.id, title, f"{name}, quarters of {fy} (Q1 is April to June); n = {da['shown'].sum():,.0f} domestic-abuse crimes",
-                 table_, None, title + ".")
+                 table_, None, title + ".", _break_notes(table_, root))
 
 
 def referrals_panel(area_code: str, root: Path | None = None) -> Panel:
@@ -116,7 +162,8 @@ def referrals_panel(area_code: str, root: Path | None = None) -> Panel:
     return Panel(m.id, title, f"{name}, by quarter and financial year of caution, {years['period'].iloc[0]} to "
                  f"{years['period'].iloc[-1]}; n = {last['shown']:,.0f} people referred in {last['period']}",
                  table_, fig, title + ".",
-                 ("[z]: CARA had not started in that quarter.",))
+                 hidden_notes(table_, "Financial year", {}, policy(release_info(root)))
+                 + symbol_notes(table_, {"[z]": "[z]: CARA had not started in that quarter."}))
 
 
 def outcomes_panel(area_code: str, root: Path | None = None) -> Panel:
@@ -140,8 +187,10 @@ def outcomes_panel(area_code: str, root: Path | None = None) -> Panel:
                      "Closed cases": get("closed_cases"), "Completion rate": get("completion_rate", pct=True)})
     table_ = pd.DataFrame(rows)
     rate = df[df["measure"] == "completion_rate"]
-    fig_df = pd.DataFrame({"period": rate["period"].to_numpy(), "rate": (rate["shown"] / 100).to_numpy()})
-    fig = charts.line_chart(fig_df, "period", ["rate"], names=[name], percent=True, y_title="Completed, % of closed cases", events=False)
+    fig_df = pd.DataFrame({"period": rate["period"].to_numpy(), "rate": (rate["shown"] / 100).to_numpy(),
+                           "provisional": ["[p]" in str(s).split() for s in rate["symbol"]]})
+    fig = charts.line_chart(fig_df, "period", ["rate"], names=[name], percent=True, y_title="Completed, % of closed cases",
+                            events=False, provisional="provisional")
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 1])
     shown = rate[rate["shown"].notna()]
@@ -149,13 +198,20 @@ def outcomes_panel(area_code: str, root: Path | None = None) -> Panel:
         title = f"Completion rates for {name} are not published ([c]): the numbers are too small"
         n_text = "n not published"
     else:
-        last = shown.iloc[-1]
+        # The headline is the latest final year: a provisional one ([p]) can still change.
+        final = shown[["[p]" not in str(s).split() for s in shown["symbol"]]]
+        last = final.iloc[-1] if len(final) else shown.iloc[-1]
         closed = df[(df["measure"] == "closed_cases") & (df["period"] == last["period"])].iloc[0]
-        title = f"{pct_text(last['shown'], '', dp)} of closed cases in {name} in {last['period']} completed both workshops"
+        mark = "" if len(final) else " [p]"
+        title = f"{pct_text(last['shown'], '', dp)}{mark} of closed cases in {name} in {last['period']} completed both workshops"
         n_text = f"n = {cell_text(closed['shown'], 'people', closed['symbol'])} closed cases in {last['period']}"
     return Panel(m.id, title, f"{name}, by financial year of caution, {years[0]} to {years[-1]}; {n_text}", table_, fig,
                  title + ". Breached means the person did not attend and the case went back to the police.",
-                 ("[p]: provisional, some cases are still in progress and the figures will change as they close.",))
+                 hidden_notes(table_, "Financial year of caution",
+                              {"Completion rate": ("Closed cases", "completed both workshops", "closed cases")},
+                              policy(release_info(root)))
+                 + symbol_notes(table_, {"[p]": "[p]: provisional, some cases are still in progress and the figures will "
+                                                "change as they close."}))
 
 
 def survey_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
@@ -190,7 +246,9 @@ def survey_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
     resp = _values(year[year["category"] == HEADLINE_QUESTION], "respondents")
     n_text = f"n = {resp.iloc[0]:,.0f} respondents" if len(resp) and not missing(resp.iloc[0]) else "n not published"
     return Panel(m.id, title, f"{name}, surveys in {fy}; {n_text} to the first statement", table_, fig,
-                 title + ". The survey is answered by people who completed both workshops.")
+                 title + ". The survey is answered by people who completed both workshops.",
+                 hidden_notes(table_, "Statement", {"Agreed or strongly agreed": ("Respondents", "agreed", "respondents")},
+                              policy(release_info(root))) + symbol_notes(table_))
 
 
 def reoffending_panel(area_code: str, root: Path | None = None) -> Panel:
@@ -240,8 +298,12 @@ def reoffending_panel(area_code: str, root: Path | None = None) -> Panel:
     return Panel(m.id, title, f"{name}; cautions {pooled} (cohorts with a complete 18-month follow-up); n = {n.text} "
                  f"referred and {cn.text} in the comparison group (cautioned {comparison_period(root)})",
                  table_, fig, sentence,
-                 ("Everyone referred is counted, whether or not they completed (intention to treat).",
-                  "[x]: no comparison is made when a group has fewer than 60 people."))
+                 ("Everyone referred is counted, whether or not they completed (intention to treat).",)
+                 + hidden_notes(table_, "Group", {"Reoffended within a year": ("People", "reoffended", "people")},
+                                policy(release_info(root)))
+                 + symbol_notes(table_, {"[x]": "[x]: no comparison is made: a group has fewer than 60 people, or a rate "
+                                                "the comparison needs is not published.",
+                                         "[z]": "[z]: not applicable (the comparison group is not compared with itself)."}))
 
 
 def panels(area_code: str, fy: str, root: Path | None = None) -> dict[str, list]:

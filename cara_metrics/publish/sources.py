@@ -335,9 +335,11 @@ def reoffending_rows(cells: Cells, force: Force, co: Cohorts) -> pd.DataFrame:
             rate = _rate_row(rows, cells, force, area, x_id, (n_id,), "reoffending_rate", "reoffending_rate", rate_label,
                              period, category="cara", category_label=GROUP_LABELS["cara"])
             # The difference, with its 95% interval: only when both rates are published and
-            # both groups have at least MIN_GROUP people (Justice Data Lab guidance).
+            # both groups have at least MIN_GROUP people (Justice Data Lab guidance), counted
+            # on the true sizes: a group of 58 is published as 60 but is still too small.
             diff = None
-            if rate is not None and c_rate is not None and n_shown >= MIN_GROUP and cn_shown >= MIN_GROUP:
+            if rate is not None and c_rate is not None and cells.get(n_id)[0] >= MIN_GROUP \
+                    and cells.get(cn)[0] >= MIN_GROUP:
                 pick = 0 if top else 1  # exact counts at force level, published ones below
                 diff = stats.newcombe_difference(cells.get(x_id)[pick], cells.get(n_id)[pick],
                                                  cells.get(cx)[pick], cells.get(cn)[pick])

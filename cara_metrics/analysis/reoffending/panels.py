@@ -18,6 +18,7 @@ from ...areas import areas_frame, fill_periods, force_of, cached_on_version as c
 from ...periods import Filters
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km, by_area, compare,
     compare_means, from_counts, last_complete_index)
+from ..area_level import level_for, level_words, one_level
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
 
@@ -274,13 +275,22 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
                             xaxis=dict(title_text="Quarter of caution"),
                             # the comparison is a reference level, not quarterly data: a plain dashed line
                             reference=("comparison",))
-    if c.enough:
-        below = int((shown["rate"] < c.comparison_rate).sum())
-        title = (f"In {below} of {len(shown)} quarters people referred to CARA reoffended less often than the comparison "
-                 f"group's {fmt.pct(c.comparison_rate, 0)}")
+    # A quarter is compared only when it, like the comparison group, has at least MIN_GROUP
+    # people (true counts): a quarter of 20 people says little about CARA either way.
+    big = shown[shown["n"] >= MIN_GROUP]
+    small = len(shown) - len(big)
+    few = (f"{small} {'quarter has' if small == 1 else 'quarters have'} fewer than {MIN_GROUP} people referred "
+           f"and {'is' if small == 1 else 'are'} not compared") if small else ""
+    if c.enough and len(big):
+        below = int((big["rate"] < c.comparison_rate).sum())
+        title = (f"In {below} of {len(big)} {'quarter' if len(big) == 1 else 'quarters'} with at least {MIN_GROUP} people "
+                 f"referred, people referred to CARA reoffended less often than the comparison group's "
+                 f"{fmt.pct(c.comparison_rate, 0)}" + (f"; {few}" if few else ""))
     else:
         title = (f"Reoffending of people referred to CARA ranged from {fmt.pct(shown['rate'].min(), 0)} to "
                  f"{fmt.pct(shown['rate'].max(), 0)} a quarter")
+        if c.enough:
+            title += f"; no quarter has {MIN_GROUP} people referred, so none is compared with the comparison group"
     table = pd.DataFrame({
         "Quarter of caution": q["period"], "People referred": q["n"], "Reoffended within a year": q["x"],
         "Rate (%)": (100 * q["rate"]).round(1), "Lower 95% limit (%)": (100 * q["low"]).round(1),
@@ -294,15 +304,17 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
 
 
 @cached_panel
-def area_panel(f: Filters, root: Path | None = None) -> Panel:
-    """Reoffending of people referred to CARA in each area of the force, with its comparison group."""
+def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -> Panel:
+    """Reoffending of people referred to CARA in the force and the areas of one level (councils
+    or partnerships, never both), each with its own comparison group."""
     m = registry.get("reoffending_rate")
     force = force_of(f.area_code, root)
+    lvl = level_for(f, level, root)
     ff = f.with_area(force)
     counts = by_area(ff, root).set_index("area_code")
     if int(counts["cara_n"].sum()) == 0:
         _cohort(ff, root)  # raises NoData saying why no one can be counted
-    areas = areas_frame(root)
+    areas = one_level(areas_frame(root), force, lvl)
     rows = []
     for code, name, kind in zip(areas["area_code"], areas["area_name"], areas["area_type"]):
         if code not in counts.index or int(counts.at[code, "cara_n"]) == 0:
@@ -349,7 +361,7 @@ def area_panel(f: Filters, root: Path | None = None) -> Panel:
         "What it shows": [_verdict(d, e) for d, e in zip(t["d"], t["enough"])],
     })
     return Panel(metric_id=m.id, title=title,
-                 subtitle=f"Areas in the force; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
+                 subtitle=f"The force and its {level_words(lvl)}; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
                           "Each area is compared with the comparison group from the same area. Lines show 95% confidence intervals.",
                  table=table, figure=fig, summary=title + ".")
 

@@ -1,0 +1,61 @@
+"""Comparing areas fairly: one level of area at a time, and no "highest" that the
+intervals cannot carry (issue 14 item 5).
+
+A force's community safety partnerships and its councils can cover the same ground (in
+Dorset each partnership is one council), so a chart that mixes them shows the same people
+twice and invites "X had the highest share" when X and its own council are identical. Area
+charts therefore show the force (as the reference) and the areas of one chosen level.
+
+:func:`stands_out` is the rule for naming a top area: its 95% interval must lie wholly above
+every other area's interval; otherwise the title gives the range and says no area stands out.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from ..areas import areas_frame
+from ..periods import Filters
+
+#: The levels below the force a reader can choose, in words (plural, for titles and pickers).
+LEVELS: dict[str, str] = {"local_authority": "councils", "community_safety_partnership": "community safety partnerships"}
+DEFAULT_LEVEL = "local_authority"
+
+
+def level_for(f: Filters, level: str | None, root: Path | None = None) -> str:
+    """The level asked for; otherwise the level of the selected area; otherwise councils."""
+    if level in LEVELS:
+        return level
+    a = areas_frame(root)
+    kind = a.loc[a["area_code"] == f.area_code, "area_type"]
+    return str(kind.iloc[0]) if len(kind) and str(kind.iloc[0]) in LEVELS else DEFAULT_LEVEL
+
+
+def one_level(df: pd.DataFrame, force: str, level: str, type_col: str = "area_type",
+              code_col: str = "area_code") -> pd.DataFrame:
+    """The force's row first, then the areas of ``level`` (never two levels together)."""
+    top = df[df[code_col] == force]
+    return pd.concat([top, df[(df[type_col] == level) & (df[code_col] != force)]], ignore_index=True)
+
+
+def stands_out(parts: pd.DataFrame, value: str = "value", low: str = "low", high: str = "high") -> pd.Series | None:
+    """The area with the highest ``value`` when its interval lies wholly above every other
+    area's interval; None when they overlap (or there are fewer than two areas)."""
+    if len(parts) < 2:
+        return None
+    ranked = parts.sort_values(value, ascending=False, kind="stable")
+    top, rest = ranked.iloc[0], ranked.iloc[1:]
+    return top if bool((rest[high] < top[low]).all()) else None
+
+
+def level_words(level: str) -> str:
+    return LEVELS.get(level, level.replace("_", " "))
+
+
+def chart_label(name: str, width: int = 22) -> str:
+    """An area name broken over lines for a bar chart's axis, so a phone never cuts it
+    ("Bournemouth, Christchurch<br>and Poole Council")."""
+    return "<br>".join(textwrap.wrap(str(name), width))

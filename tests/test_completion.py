@@ -151,7 +151,10 @@ def test_rate_title_says_rose_only_when_the_interval_excludes_no_change(two_coho
     same = completion.rate_period_panel(Filters.financial_years(2023, 2024, FORCE), "year", root=two_cohorts)
     assert not stats.newcombe_difference(17, 20, 18, 20).significant
     assert same.title == "Completion was 85.0% in 2024/25 against 90.0% in 2023/24: not a clear change"
-    assert any(n.startswith("Change from 2023/24 to 2024/25: -5.0 points (95% CI") for n in same.notes)
+    # a true minus sign, and the interval in words (issue 14 items 8 and 9)
+    assert any(n.startswith("Change from 2023/24 to 2024/25: \u22125.0 points; the true change is likely between ")
+               and "points higher (95% confidence interval)." in n
+               for n in same.notes), same.notes
 
 
 # --- time to completion and repeats ------------------------------------------------------------

@@ -185,7 +185,7 @@ def registry_warning() -> None:
 
 
 def page_header(title: str, question: str | None = None) -> None:
-    """Title, the question the page answers, and the banner every commissioner page carries.
+    """Title, the question the page answers, the banner every commissioner page carries and the glossary.
 
     Also pins the live warehouse version for this page run (see page_run.pin).
     """
@@ -195,6 +195,15 @@ def page_header(title: str, question: str | None = None) -> None:
     if question:
         st.markdown(f"**{question}**")
     synthetic_banner()
+    glossary()
+
+
+def glossary() -> None:
+    """The glossary (:mod:`cara_metrics.glossary`) a click away, under every staff page's title."""
+    from . import glossary as words
+
+    with st.expander("What the words mean: n, 95% CI, p, intention to treat and others"):
+        st.markdown(words.markdown())
 
 
 def tiles(items: list[Tile], columns: int = 3) -> None:

@@ -183,6 +183,13 @@ def bullets(lines: list[str]) -> None:
     st.markdown("\n".join(f"- {line}" for line in lines))
 
 
+def glossary() -> None:
+    """The glossary (:mod:`cara_metrics.glossary`): the same words the staff pages explain."""
+    from . import glossary as words
+
+    st.markdown(words.markdown())
+
+
 def symbols_key() -> None:
     table(public.symbols_table(), alt="Symbols used in the tables and their meanings")
 

@@ -194,6 +194,7 @@ def page_header(title: str, question: str | None = None) -> None:
     Also pins the live warehouse version for this page run (see page_run.pin).
     """
     page_run.pin()
+    common.phone_styles()
     st.session_state.pop(_SELECTION, None)
     registry_warning()
     st.title(title)

@@ -25,7 +25,8 @@ with ui_public.guard("the headline figures in words"):
 
 st.header(f"Every area, {year}")
 with ui_public.guard("the headline figures for every area"):
-    ui_public.table(public.headline_table(year), alt=f"Headline figures for every area in {year}")
+    ui_public.tables_by_column(public.headline_table(year), ("Area", "Kind of area"),
+                               alt=f"Headline figures for every area in {year}")
 st.caption("Figures about people below force level are rounded to the nearest 5, and 1 to 4 people are shown as [c]. "
            "The full tables, with downloads, are on the tables page; the symbols are explained below.")
 

@@ -129,7 +129,7 @@ SEPARATORS = ".,"
 #: a longer label takes the plot's width, squeezing bars to a sliver or cutting the label off.
 LABEL_WIDTH = 22
 #: Axis titles are wrapped at this many characters, so a centred title never runs off the edge.
-TITLE_WIDTH = 34
+TITLE_WIDTH = 24
 _LINE_PX = 17  # one line of a 14 px tick label
 
 

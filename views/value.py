@@ -16,7 +16,7 @@ with ui.guard("the value-for-money estimate"):
     with st.sidebar:
         st.header("Assumptions")
         unit_cost = st.number_input("Cost per victim of domestic abuse (£, 2016/17 prices)", min_value=0.0,
-                                    value=value.HOME_OFFICE_COST_PER_VICTIM, step=1000.0,
+                                    value=value.HOME_OFFICE_COST_PER_VICTIM, step=1000.0, format="%.0f",
                                     help="Home Office Research Report 107 (Oliver et al. 2019): £34,015 per victim, year ending March 2017.")
         index = st.number_input("Price index to today's prices (1.00 = 2016/17)", min_value=0.5, max_value=3.0, value=1.0, step=0.01,
                                 help="Multiply 2016/17 prices by this to reach the prices you report in, e.g. from the GDP deflator.")

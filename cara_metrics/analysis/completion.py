@@ -84,7 +84,8 @@ def totals(f: Filters, root: Path | None = None) -> dict:
 
 
 def _ci(lo: float, hi: float, dp: int = 1) -> str:
-    return f"95% CI {fmt.pct(lo, dp)} to {fmt.pct(hi, dp)}"
+    """A rate's 95% confidence interval in the public pages' plain words (the glossary explains it)."""
+    return f"likely between {fmt.pct(lo, dp)} and {fmt.pct(hi, dp)}"
 
 
 @cached_panel

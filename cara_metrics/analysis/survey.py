@@ -178,14 +178,14 @@ def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
         r = hit.iloc[0]
         out.append(Tile(m.id, SHORT_LABELS.get(qid, qid.replace("_", " ").capitalize()), float(r["share"]), fmt.pct(r["share"], 0), None,
                         f"agreed “{str(r['text']).rstrip('.')}”: {int(r['agree']):,} of {int(r['n']):,} respondents "
-                        f"(95% CI {fmt.pct(r['low'], 0)} to {fmt.pct(r['high'], 0)})",
+                        f"(likely between {fmt.pct(r['low'], 0)} and {fmt.pct(r['high'], 0)})",
                         f.label, m.definition))
     rm = registry.get("survey_response_rate")
     resp, comp = response_rate(f, root)
     if comp:
         lo, hi = stats.wilson_interval(resp, comp)
         out.append(Tile(rm.id, "Response rate", resp / comp, fmt.pct(resp / comp, 0), None,
-                        f"answered the survey: {resp:,} of {comp:,} who completed (95% CI {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)})", f.label, rm.definition))
+                        f"answered the survey: {resp:,} of {comp:,} who completed (likely between {fmt.pct(lo, 0)} and {fmt.pct(hi, 0)})", f.label, rm.definition))
     else:
         out.append(Tile(rm.id, "Response rate", None, "–", None, "no one completed in the period", f.label, rm.definition))
     return out

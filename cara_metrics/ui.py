@@ -221,9 +221,20 @@ def footer(metric) -> None:
 
 
 def dataframe(df: pd.DataFrame) -> None:
-    """A table with numbers shown the British way (55,028); the CSV keeps the plain values."""
-    config = {c: st.column_config.NumberColumn(format="localized") for c in df.columns
-              if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+    """A table with numbers and dates shown the British way (55,028; 31 March 2025, as
+    format_date writes them); the CSV keeps the plain values."""
+    config = {}
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            times = s.dropna()
+            midnight = bool((times == times.dt.normalize()).all()) if len(times) else True
+            config[c] = (st.column_config.DateColumn(format="D MMMM YYYY") if midnight
+                         else st.column_config.DatetimeColumn(format="D MMMM YYYY, HH:mm"))
+        elif pd.api.types.is_object_dtype(s) and len(s.dropna()) and all(isinstance(v, dt.date) for v in s.dropna()):
+            config[c] = st.column_config.DateColumn(format="D MMMM YYYY")
+        elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            config[c] = st.column_config.NumberColumn(format="localized")
     st.dataframe(df, hide_index=True, width="stretch", column_config=config)
 
 

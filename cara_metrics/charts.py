@@ -130,7 +130,7 @@ SEPARATORS = ".,"
 LABEL_WIDTH = 22
 #: Axis titles are wrapped at this many characters, so a centred title never runs off the edge.
 TITLE_WIDTH = 24
-_LINE_PX = 17  # one line of a 14 px tick label
+_LINE_PX = 20  # one line of a 14 px tick label, with leading
 
 
 def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
@@ -184,7 +184,7 @@ def british(lay: Dict, data: Sequence[Any]) -> None:
                 axis.update(tickvals=cats, ticktext=wrapped)
                 lines = max(w.count("<br>") + 1 for w in wrapped)
                 if name.startswith("yaxis") and lines > 2:  # horizontal bars: room for every line
-                    lay["height"] = max(int(lay.get("height") or 0), 100 + len(cats) * (_LINE_PX * lines + 12))
+                    lay["height"] = max(int(lay.get("height") or 0), 100 + len(cats) * (_LINE_PX * lines + 16))
         elif "tickformat" not in axis and all(isinstance(v, numbers.Real) and not isinstance(v, bool)
                                               for v in values if v is not None):
             axis["tickformat"] = ","

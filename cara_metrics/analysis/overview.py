@@ -60,11 +60,14 @@ def _sentence(t: Tile) -> str:
 def summary(f: Filters, root: Path | None = None) -> list[str]:
     """The tiles' figures said in everyday words (used by the page and the board pack): natural
     frequencies, what each figure is about, and what cannot be concluded from it."""
-    out = []
+    out, reoffended = [], None
     for t in tiles(f, root):
         if t.metric_id == "reoffending_rate":
-            continue  # said below, as the Justice Data Lab sentence
+            reoffended = t  # said below, with the Justice Data Lab sentence
+            continue
         out.append(f"{t.label}: no data for {t.period_text}." if t.value is None else _sentence(t))
     c = reoffending.compare(f, root=root)
-    out.append(c.sentence() + (" " + reoffending.NOT_A_TRIAL if c.enough else ""))
+    lead = (f"Reoffending ({reoffended.period_text}: {reoffended.value_text} of people referred reoffended within a "
+            "year). " if reoffended is not None and reoffended.value is not None else "")
+    out.append(lead + c.sentence() + (" " + reoffending.NOT_A_TRIAL if c.enough else ""))
     return out

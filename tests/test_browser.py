@@ -107,9 +107,11 @@ def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_pat
         srv.stop()
 
 
-#: Pages checked at phone width: every public page, the sign-in page, and the staff pages whose
-#: charts have long labels (areas, survey statements) or whose tables are wide.
-PHONE_PAGES = ("", "survey", "reoffending", "value-for-money", "public", "public-tables", "methodology", "sign-in")
+#: Pages checked at phone width (few, to keep the suite fast): the public pages with tables and
+#: charts, the sign-in page, the Overview, and the staff pages with the longest chart labels
+#: (survey statements, areas) and the widest tables (reoffending). test_accessibility.py runs
+#: axe on every public page at desktop width.
+PHONE_PAGES = ("", "survey", "reoffending", "public", "public-tables", "sign-in")
 
 #: Tables (Streamlit's HTML tables) and charts whose content is wider than their box, and chart
 #: labels (ticks, axis titles) drawn outside the chart: each as a short description.

@@ -35,19 +35,6 @@ def _missing(x: object) -> bool:
 MINUS = "\u2212"
 
 
-def minus(text: str) -> str:
-    """``text`` with every hyphen that starts a number (``-4``, ``-£3``, ``-0.5``) as a true minus sign."""
-    out = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        prev = text[i - 1] if i else " "
-        if ch == "-" and (nxt.isdigit() or nxt in "£.") and not (prev.isalnum() or prev in ".-"):
-            out.append(MINUS)
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def count(x: float | int | None) -> str:
     if _missing(x):
         return "–"

@@ -16,6 +16,7 @@ docs/performance.md.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -109,11 +110,84 @@ def _nest(axis: Dict) -> Dict:
 
 def figure(data: Sequence[Any], base: Dict, *, xaxis: Dict | None = None, yaxis: Dict | None = None,
            extra: Dict | None = None) -> go.Figure:
-    """One validated figure from traces and a layout dict with the caller's overrides."""
+    """One validated figure from traces and a layout dict with the caller's overrides, its
+    numbers and labels set the house way (:func:`british`)."""
     lay = merge(base, extra)
     for name in [k for k in lay if k.startswith(("xaxis", "yaxis"))]:
-        lay[name] = _nest(merge(lay[name], xaxis if name == "xaxis" else yaxis if name == "yaxis" else None))
+        lay[name] = merge(lay[name], xaxis if name == "xaxis" else yaxis if name == "yaxis" else None)
+    british(lay, data)
+    for name in [k for k in lay if k.startswith(("xaxis", "yaxis"))]:
+        lay[name] = _nest(lay[name])
     return go.Figure(data=list(data), layout=lay)
+
+
+# --- numbers the British way, and labels that fit a phone --------------------------------------
+
+#: Plotly's ``separators``: the decimal point, then the thousands separator (1,200.5).
+SEPARATORS = ".,"
+#: Category labels (areas, survey statements) are wrapped at this many characters: at 390 px
+#: a longer label takes the plot's width, squeezing bars to a sliver or cutting the label off.
+LABEL_WIDTH = 22
+#: Axis titles are wrapped at this many characters, so a centred title never runs off the edge.
+TITLE_WIDTH = 24
+_LINE_PX = 20  # one line of a 14 px tick label, with leading
+
+
+def wrap_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """``text`` (any ``<br>`` in it ignored) broken into lines of at most ``width`` characters with ``<br>``."""
+    import textwrap
+
+    plain = " ".join(str(text).replace("<br>", " ").split())
+    return "<br>".join(textwrap.wrap(plain, width)) or plain
+
+
+def _axis_values(data: Sequence[Any], axis: str) -> tuple[list[Any], bool]:
+    """The values the traces put on layout axis ``axis`` ('xaxis', 'yaxis2' ...), and
+    whether they are categories (text) drawn by bars."""
+    letter, suffix = axis[0], axis[5:]
+    values: list[Any] = []
+    bars = False
+    for t in data:
+        if (getattr(t, f"{letter}axis", None) or letter) != f"{letter}{suffix}":
+            continue
+        v = getattr(t, letter, None)
+        if v is not None:
+            values.extend(list(v))
+            bars = bars or getattr(t, "type", "") == "bar"
+    return values, bars
+
+
+def british(lay: Dict, data: Sequence[Any]) -> None:
+    """The one place numbers and labels on a chart are set the house way (changes ``lay``):
+
+    * thousands separators on every numeric axis (1,200, not 1200) and in hover text
+      (``separators``); Plotly draws negative ticks with a true minus sign itself;
+    * bar categories longer than :data:`LABEL_WIDTH` characters wrapped onto lines (the data
+      and hover text keep the full label), with room for the extra lines;
+    * axis titles wrapped at :data:`TITLE_WIDTH` characters.
+    """
+    lay["separators"] = SEPARATORS
+    for name in [k for k in lay if k.startswith(("xaxis", "yaxis"))]:
+        axis = lay[name]
+        title = axis.get("title_text")
+        if isinstance(title, str) and len(title.replace("<br>", " ")) > TITLE_WIDTH:
+            axis["title_text"] = wrap_label(title, TITLE_WIDTH)
+        values, bars = _axis_values(data, name)
+        if not values or axis.get("type") == "date":
+            continue
+        if all(isinstance(v, str) for v in values if v is not None):
+            if not bars or "tickvals" in axis:
+                continue
+            cats = list(dict.fromkeys(v for v in values if v is not None))
+            wrapped = [wrap_label(c) for c in cats]
+            if wrapped != cats:
+                axis.update(tickvals=cats, ticktext=wrapped)
+                lines = max(w.count("<br>") + 1 for w in wrapped)
+                if name.startswith("yaxis") and lines > 2:  # horizontal bars: room for every line
+                    lay["height"] = max(int(lay.get("height") or 0), 100 + len(cats) * (_LINE_PX * lines + 16))
+        elif "tickformat" not in axis and all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                                              for v in values if v is not None):
+            axis["tickformat"] = ","
 
 
 def event_marks(x_min: dt.date, x_max: dt.date, events: Sequence[Event] = EVENTS) -> Dict:
@@ -149,9 +223,10 @@ def fy_axis(dates: Sequence[Any], grain: str) -> Dict:
 
 
 def category_axis(labels: Sequence[str], dates: Sequence[Any], grain: str) -> Dict:
-    """Columns per month or quarter: label only the first period of each financial year, flat,
-    instead of every long period name turned on its side (hovering still names each period)."""
-    out: Dict = dict(type="category", tickangle=0)
+    """Columns per month or quarter: label only the first period of each financial year
+    instead of every long period name (hovering still names each period). The labels are
+    flat where they fit; Plotly turns them only on a narrow screen, where flat ones overlap."""
+    out: Dict = dict(type="category")
     if grain == "year" or len(dates) == 0:
         return out
     starts = _dates(dates)
@@ -398,6 +473,7 @@ def forest(rows: Sequence[Estimate], *, empty_text: str = "") -> go.Figure:
         titles.append(dict(text=r.title, x=0.5, xref="paper", xanchor="center", y=top, yref="paper", yanchor="bottom",
                            showarrow=False, font=dict(size=13)))
     lay["annotations"] = titles
+    british(lay, traces)
     for name in [k for k in lay if k.startswith(("xaxis", "yaxis"))]:
         lay[name] = _nest(lay[name])
     return go.Figure(data=traces, layout=lay)

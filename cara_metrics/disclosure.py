@@ -645,7 +645,10 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             out[col] = s.cat.rename_categories([neutralise_formula(c) for c in s.cat.categories])
         elif pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
-            out[col] = s.map(neutralise_formula, na_action="ignore")
+            # Built with the column's own dtype: ``map`` would infer float64 for a column of
+            # whole and decimal numbers and write a count 137 as 137.0.
+            out[col] = pd.Series([v if v is None or v is pd.NA else neutralise_formula(v) for v in s],
+                                 index=s.index, dtype=s.dtype)
     out.columns = [neutralise_formula(c) for c in out.columns]
     return out
 

@@ -1,4 +1,12 @@
-"""Downloads of every public table: CSV and ODS, symbols kept, with a metadata sheet.
+"""Every download's content and file name: the public tables (CSV and ODS, symbols kept, with
+a metadata sheet) and the staff pages' tables (CSV).
+
+Every file carries its context, and is named after it (:class:`Context`,
+:func:`file_name`): the selection (area and period), the source, the data-as-at date and
+whether the data are synthetic. A staff table gets them as columns after its own
+(:func:`staff_csv`); a public table, whose rows already name their area and period, gets
+``source``, ``data_as_at`` and ``synthetic`` columns and a "Selection" line on its metadata
+sheet. Counts (people, offences) are written as whole numbers (``137``, not ``137.0``).
 
 Read from the public release only (through :mod:`cara_metrics.public`). A download is the
 whole release table, long (one figure a row): the figure's ``value`` (empty where it is
@@ -14,7 +22,9 @@ cannot run as a formula when the file is opened in a spreadsheet.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,22 +72,120 @@ COLUMN_MEANINGS = {
 }
 
 
+#: Context columns after :data:`DOWNLOAD_COLUMNS` in a public download: the same on every row.
+CONTEXT_COLUMNS = {
+    "source": "Where the figure comes from (the metric's source).",
+    "data_as_at": "The date the data run to.",
+    "synthetic": "yes when these are synthetic demonstration data (made up, describing no real person), else no.",
+}
+COLUMN_MEANINGS.update(CONTEXT_COLUMNS)
+
+#: Units whose figures are counts, written as whole numbers.
+COUNT_UNITS = frozenset({"people", "offences"})
+
+
+# --- what a file is about, inside it and in its name -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a downloaded file holds: the selection (``area``, ``period``), where the figures
+    come from, the date the data run to and whether they are synthetic."""
+
+    area: str
+    period: str
+    source: str
+    data_as_at: dt.date
+    synthetic: bool
+
+    def columns(self) -> dict[str, str]:
+        """The context as columns added to a staff table (names that no table column uses)."""
+        return {"Area chosen": self.area, "Period chosen": self.period, "Source": self.source,
+                "Data as at": format_date(self.data_as_at), "Synthetic data": synthetic_text(self.synthetic)}
+
+
+def synthetic_text(synthetic: bool) -> str:
+    return "yes: made-up demonstration data, not about real people" if synthetic else "no"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def file_name(what: str, ctx: Context, ext: str) -> str:
+    """'cara-<what>-<area>-<period>-data-to-<date>[-synthetic].<ext>': the name changes with the
+    selection, so two downloads for different areas or periods never share a name."""
+    parts = ["cara", what, ctx.area, ctx.period, f"data to {ctx.data_as_at.isoformat()}"]
+    stem = "-".join(p for p in (_slug(x) for x in parts) if p)[:150]
+    return f"{stem}{'-synthetic' if ctx.synthetic else ''}.{ext}"
+
+
+def staff_frame(table: pd.DataFrame, ctx: Context) -> pd.DataFrame:
+    """A staff page's table with its context columns (the same on every row) after its own."""
+    out = table.reset_index(drop=True).copy()
+    for k, v in ctx.columns().items():
+        out[k] = pd.Series([v] * len(out), dtype="string")
+    return out
+
+
+def staff_csv(table: pd.DataFrame, ctx: Context) -> bytes:
+    """The CSV a staff page offers for ``table``: its rows, then the context columns."""
+    return csv_bytes(staff_frame(table, ctx))
+
+
+# --- the public release's tables -----------------------------------------------------------------
+
+
+def public_context(name: str, root: Path | None = None) -> Context:
+    """A public table's context: every area and every financial year of the release."""
+    info = public.release_info(root)
+    covered = info.manifest.get("period_covered", {})
+    period = (f"{covered['from']} to {covered['to']}" if covered.get("from") and covered.get("to") else info.period_text)
+    spec = public.table_specs(root).get(name, {})
+    sources = list(dict.fromkeys(registry.get(m).source for m in spec.get("metric_ids", ())))
+    return Context("every area", period, "; ".join(sources), info.data_as_at, info.synthetic)
+
+
+def _value_column(values: pd.Series, units: pd.Series) -> pd.Series:
+    """Counts as whole numbers (137, never 137.0), other figures as published; empty where not published."""
+    out = []
+    for v, u in zip(values.tolist(), units.tolist()):
+        if v is None or pd.isna(v):
+            out.append(None)
+        elif u in COUNT_UNITS and float(v).is_integer():
+            out.append(int(v))
+        else:
+            out.append(float(v))
+    return pd.Series(out, index=values.index, dtype="object")
+
+
 def data_frame(name: str, root: Path | None = None) -> pd.DataFrame:
-    """The download of release table ``name``: every row, columns as :data:`DOWNLOAD_COLUMNS`."""
+    """The download of release table ``name``: every row, columns as :data:`DOWNLOAD_COLUMNS`
+    then :data:`CONTEXT_COLUMNS`."""
     t = public.table(name, root)
-    out = t[list(DOWNLOAD_COLUMNS)].rename(columns=DOWNLOAD_COLUMNS)
+    out = t[list(DOWNLOAD_COLUMNS)].rename(columns=DOWNLOAD_COLUMNS).reset_index(drop=True)
     out["quarter"] = out["quarter"].astype("Int64")
     out["symbol"] = out["symbol"].fillna("")
-    return out.reset_index(drop=True)
+    out["value"] = _value_column(out["value"], out["unit"])
+    info = public.release_info(root)
+    out["source"] = pd.Series([registry.get(m).source for m in out["metric_id"]], dtype="string")
+    out["data_as_at"] = pd.Series([format_date(info.data_as_at)] * len(out), dtype="string")
+    out["synthetic"] = pd.Series(["yes" if info.synthetic else "no"] * len(out), dtype="string")
+    return out
 
 
 def metadata_frame(name: str, root: Path | None = None) -> pd.DataFrame:
     """The metadata sheet of a download: two columns, Field and Value."""
     info = public.release_info(root)
     spec = public.table_specs(root).get(name, {})
+    ctx = public_context(name, root)
     rows: list[tuple[str, str]] = [
         ("Title", spec.get("title", name)),
         ("Description", spec.get("description", "")),
+        ("Selection", f"Every area (police force area, community safety partnerships, local authorities), "
+                      f"financial years {ctx.period}"),
+        ("Source", ctx.source),
+        ("Synthetic", synthetic_text(info.synthetic)),
     ]
     if info.synthetic:
         rows.append(("Synthetic data", "These are synthetic demonstration data: made up at random and calibrated to "
@@ -128,7 +236,7 @@ def ods_bytes(data: pd.DataFrame, metadata: pd.DataFrame) -> bytes:
         d = neutralise_frame(data)
         for c in d.columns:
             if isinstance(d[c].dtype, pd.Int64Dtype):
-                d[c] = d[c].astype("float64")  # odf writes numbers; empty where missing
+                d[c] = d[c].astype("object").where(d[c].notna(), None)  # odf writes numbers; empty where missing
         d.to_excel(xw, sheet_name="Data", index=False)
     return buf.getvalue()
 
@@ -143,13 +251,12 @@ class Download:
 
 def downloads(name: str, root: Path | None = None) -> list[Download]:
     """The files offered for one public table: data as CSV, data and metadata as ODS, metadata as CSV."""
-    info = public.release_info(root)
     data, meta = data_frame(name, root), metadata_frame(name, root)
-    stem = f"cara-{name}-{info.release_date.isoformat()}"
+    ctx = public_context(name, root)
     what = name.replace("_", " ")
     return [
-        Download(f"Download {what} data (CSV)", f"{stem}.csv", "text/csv", csv_bytes(data)),
-        Download(f"Download {what} data and metadata (ODS)", f"{stem}.ods",
+        Download(f"Download {what} data (CSV)", file_name(name, ctx, "csv"), "text/csv", csv_bytes(data)),
+        Download(f"Download {what} data and metadata (ODS)", file_name(name, ctx, "ods"),
                  "application/vnd.oasis.opendocument.spreadsheet", ods_bytes(data, meta)),
-        Download(f"Download {what} metadata (CSV)", f"{stem}-metadata.csv", "text/csv", csv_bytes(meta)),
+        Download(f"Download {what} metadata (CSV)", file_name(f"{name}-metadata", ctx, "csv"), "text/csv", csv_bytes(meta)),
     ]

@@ -1,6 +1,18 @@
-"""Numbers the British way: 55,028 · 12.5% · £34,015 · 8.4 days.
+"""Numbers the British way: 55,028 · 12.5% · £34,015 · 8.4 days · −3.2 (a true minus sign).
 
 Pages never round or format numbers themselves; they call these.
+
+One rule for decimals, on staff pages, the board pack and the public pages alike:
+
+* counts and money: whole numbers with thousands separators (55,028; £34,015);
+* a percentage or a difference in percentage points calculated from exact counts: one
+  decimal place (12.5%, 4.1 points); a percentage calculated from rounded counts (public
+  figures below force level) is a whole number, as the methodology page says, because a
+  decimal would claim a precision the rounded counts do not have;
+* an interval's ends take the decimals of the figure they belong to; an interval given in
+  words for people ("likely between 2 and 11 fewer per 100") is in whole numbers;
+* a ratio: two decimal places in tables, one in words;
+* negative numbers carry a true minus sign (U+2212), never a hyphen.
 """
 
 from __future__ import annotations
@@ -19,13 +31,28 @@ def _missing(x: object) -> bool:
         return False
 
 
+#: The true minus sign (U+2212): a hyphen is too short to read as one, and screen readers say "hyphen".
+MINUS = "\u2212"
+
+
 def count(x: float | int | None) -> str:
-    return "–" if _missing(x) else f"{round(float(x)):,}"
+    if _missing(x):
+        return "–"
+    v = round(float(x))
+    return f"{MINUS if v < 0 else ''}{abs(v):,}"
 
 
 def pct(fraction: float | None, dp: int = 1) -> str:
-    """0.125 -> '12.5%'."""
-    return "–" if _missing(fraction) else f"{100 * float(fraction):.{dp}f}%"
+    """0.125 -> '12.5%'; -0.02 -> '−2.0%'."""
+    return "–" if _missing(fraction) else number(100 * float(fraction), dp) + "%"
+
+
+def signed(x: float | None, dp: int = 1) -> str:
+    """A change with its sign always shown: '+4.1', '−0.3', '0.0'."""
+    if _missing(x):
+        return "–"
+    text = number(x, dp)
+    return text if text.startswith(MINUS) or float(text.replace(",", "")) == 0 else f"+{text}"
 
 
 def points(fraction_diff: float | None, dp: int = 1) -> str:
@@ -39,12 +66,36 @@ def points(fraction_diff: float | None, dp: int = 1) -> str:
 def gbp(x: float | None, dp: int = 0) -> str:
     if _missing(x):
         return "–"
-    sign = "-" if float(x) < 0 else ""
-    return f"{sign}£{abs(float(x)):,.{dp}f}"
+    text = f"{abs(float(x)):,.{dp}f}"
+    negative = float(x) < 0 and text.strip("0.,") != ""
+    return f"{MINUS if negative else ''}£{text}"
 
 
 def number(x: float | None, dp: int = 1) -> str:
-    return "–" if _missing(x) else f"{float(x):,.{dp}f}"
+    """55028.4 -> '55,028.4'; a negative number with a true minus sign (never '−0.0')."""
+    if _missing(x):
+        return "–"
+    text = f"{abs(float(x)):,.{dp}f}"
+    negative = float(x) < 0 and text.strip("0.,") != ""
+    return f"{MINUS if negative else ''}{text}"
+
+
+def likely_between(low: float, high: float, *, fewer: str = "fewer", more: str = "more", unit: str = "per 100",
+                   dp: int = 0) -> str:
+    """A difference's 95% interval in the public pages' plain words, from its ``low`` and
+    ``high`` ends (CARA minus comparison, already in the unit of ``unit``).
+
+    'likely between 2 and 11 fewer per 100' when the whole interval is below zero, '... more
+    per 100' when it is above; when it spans zero, 'likely between 4 fewer and 18 more per
+    100' (never a negative number of 'fewer', as in '-4 to 18 fewer'). Reads after "is".
+    """
+    n = lambda v: number(abs(v), dp)  # noqa: E731
+    tail = f" {unit}" if unit else ""
+    if round(high, dp) < 0:
+        return f"likely between {n(high)} and {n(low)} {fewer}{tail}"
+    if round(low, dp) > 0:
+        return f"likely between {n(low)} and {n(high)} {more}{tail}"
+    return f"likely between {n(low)} {fewer} and {n(high)} {more}{tail}"
 
 
 def value(metric: Metric, x: float | None) -> str:

@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from . import page_run, ui_common as common
+from . import export, page_run, ui_common as common
 from .analysis import checks, choices
 from .contract import financial_year_label, parse_financial_year
 from .dataroot import DataRootError
@@ -86,6 +86,9 @@ def _qp(name: str) -> str | None:
 
 
 _FILTER_KEYS = ("f_area", "f_from", "f_to", "f_custom", "f_dates")
+#: Session key: (area name, period) of this page run's filters, which every download names.
+#: Cleared by page_header, so a page without filters never names another page's selection.
+_SELECTION = "_cara_download_selection"
 
 
 def _save(key: str) -> None:
@@ -165,6 +168,7 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
         a, b = sorted((parse_financial_year(ss.f_from), parse_financial_year(ss.f_to)))
         f = Filters.financial_years(a, b, ss.f_area)
         st.query_params.from_dict({"area": f.area_code, "from": financial_year_label(a), "to": financial_year_label(b)})
+    ss[_SELECTION] = (names[f.area_code], f.label)  # what this page run's downloads hold
     return f
 
 
@@ -196,16 +200,27 @@ def registry_warning() -> None:
 
 
 def page_header(title: str, question: str | None = None) -> None:
-    """Title, the question the page answers, and the banner every commissioner page carries.
+    """Title, the question the page answers, the banner every commissioner page carries and the glossary.
 
     Also pins the live warehouse version for this page run (see page_run.pin).
     """
     page_run.pin()
+    common.phone_styles()
+    st.session_state.pop(_SELECTION, None)
     registry_warning()
     st.title(title)
     if question:
         st.markdown(f"**{question}**")
     synthetic_banner()
+    glossary()
+
+
+def glossary() -> None:
+    """The glossary (:mod:`cara_metrics.glossary`) a click away, under every staff page's title."""
+    from . import glossary as words
+
+    with st.expander("What the words mean: n, 95% CI, p, intention to treat and others"):
+        st.markdown(words.markdown())
 
 
 def tiles(items: list[Tile], columns: int = 3) -> None:
@@ -217,9 +232,20 @@ def footer(metric) -> None:
 
 
 def dataframe(df: pd.DataFrame) -> None:
-    """A table with numbers shown the British way (55,028); the CSV keeps the plain values."""
-    config = {c: st.column_config.NumberColumn(format="localized") for c in df.columns
-              if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+    """A table with numbers and dates shown the British way (55,028; 31 March 2025, as
+    format_date writes them); the CSV keeps the plain values."""
+    config = {}
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            times = s.dropna()
+            midnight = bool((times == times.dt.normalize()).all()) if len(times) else True
+            config[c] = (st.column_config.DateColumn(format="D MMMM YYYY") if midnight
+                         else st.column_config.DatetimeColumn(format="D MMMM YYYY, HH:mm"))
+        elif pd.api.types.is_object_dtype(s) and len(s.dropna()) and all(isinstance(v, dt.date) for v in s.dropna()):
+            config[c] = st.column_config.DateColumn(format="D MMMM YYYY")
+        elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            config[c] = st.column_config.NumberColumn(format="localized")
     st.dataframe(df, hide_index=True, width="stretch", column_config=config)
 
 
@@ -232,9 +258,18 @@ def panel(p: Panel, key: str) -> None:
         st.markdown(f"*{note}*")
     with st.expander("Table view of this chart" if p.has_figure else "Table"):
         dataframe(p.table)
-    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{common.slug(p.metric.title)}-{key}.csv",
-                       mime="text/csv", key=f"dl-{key}")
+    download(p.table, p.metric, key)
     footer(p.metric)
+
+
+def download(df: pd.DataFrame, metric, key: str) -> None:
+    """The table as CSV, carrying and named after its selection, source, data date and
+    synthetic flag (:func:`cara_metrics.export.staff_csv`, :func:`cara_metrics.export.file_name`)."""
+    area, period = st.session_state.get(_SELECTION, ("every area", "every period in the data"))
+    ctx = export.Context(area, period, metric.source, page_run.data_as_at(), page_run.is_synthetic())
+    st.download_button("Download this table (CSV)", export.staff_csv(df, ctx),
+                       file_name=export.file_name(f"{common.slug(metric.title)}-{key}", ctx, "csv"),
+                       mime="text/csv", key=f"dl-{key}")
 
 
 def show(build: Callable[[], Panel], key: str, what: str = "this chart") -> None:
@@ -247,10 +282,10 @@ def table(title: str, df: pd.DataFrame, metric_id: str, key: str, caption: str |
     """A titled table with its CSV download and the metric's footer (for tables without a chart)."""
     from . import registry
 
-    p = Panel(metric_id=metric_id, title=title, subtitle=caption or "", table=df, figure=None, summary=title)
+    metric = registry.get(metric_id)
     st.subheader(title)
     if caption:
         st.caption(caption)
     dataframe(df)
-    st.download_button("Download this table (CSV)", p.csv_bytes(), file_name=f"{common.slug(title)}-{key}.csv", mime="text/csv", key=f"dl-{key}")
-    footer(registry.get(metric_id))
+    download(df, metric, key)
+    footer(metric)

@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import re
+from pathlib import Path
 from typing import Callable, Iterator
 
 import streamlit as st
 
 from .errors import NoData
 from .panels import Panel, Tile
+
+
+#: Styles for narrow screens (tables that fit a phone), the app's only CSS.
+PHONE_CSS = Path(__file__).with_name("static") / "phone.css"
+
+
+def phone_styles() -> None:
+    """Add :data:`PHONE_CSS` to the page (a style-only ``st.html`` takes no space on the page)."""
+    st.html(PHONE_CSS)
 
 
 @contextlib.contextmanager

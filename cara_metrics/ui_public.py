@@ -34,6 +34,7 @@ log = logging.getLogger("cara_metrics")
 def start(title: str, lead: str | None = None) -> public.ReleaseInfo:
     """Page title (the only h1), synthetic banner, release status. Stops the page when
     there is no readable release, with a message saying so."""
+    common.phone_styles()
     st.title(title)
     try:
         # One page run reads one release, even if a publish switches CURRENT meanwhile.
@@ -135,6 +136,29 @@ def table(df: pd.DataFrame, alt: str) -> None:
     st.table(df, hide_index=True, alt=alt)
 
 
+def tables_by_column(df: pd.DataFrame, keys: tuple[str, ...], alt: str, columns: int = 3) -> None:
+    """A wide table (one row per area, a column per figure) as one small table per figure:
+    the row's name (``keys`` joined, e.g. "Dorset Council (local authority)") and that figure.
+
+    Why: at phone width a table of seven columns does not fit, and Streamlit hides the
+    columns that do not fit behind a sideways scroll with no cue (and no keyboard focus).
+    Two columns always fit; side by side on a wide screen, one under another on a phone."""
+    keys = tuple(k for k in keys if k in df.columns)
+    if not keys:
+        table(df, alt)
+        return
+    names = df[keys[0]].astype(str)
+    for k in keys[1:]:
+        names = names + " (" + df[k].astype(str).str.lower() + ")"
+    figures = [c for c in df.columns if c not in keys]
+    for start in range(0, len(figures), columns):
+        cols = st.columns(columns)
+        for col, name in zip(cols, figures[start:start + columns]):
+            with col:
+                st.subheader(name)
+                table(pd.DataFrame({keys[0]: names.tolist(), name: df[name].tolist()}), alt=f"{alt}: {name.lower()}")
+
+
 def panel(p: Panel, key: str, heading: Callable[[str], object] = st.subheader) -> None:
     """Title (a heading), subtitle, chart, summary sentence, table, notes, footer."""
     heading(p.title)
@@ -163,9 +187,9 @@ def downloads(name: str) -> None:
     with guard("the downloads for this table"):
         files = public.downloads(name)
         with st.container(horizontal=True):
-            for f in files:
+            for i, f in enumerate(files):  # keyed by position: long file names share their first characters
                 st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime,
-                                   key=f"dl-{name}-{common.slug(f.file_name)}", on_click="ignore")
+                                   key=f"dl-{name}-{i}", on_click="ignore")
 
 
 def table_section(name: str, builds: list[Callable[[], Panel]], what: str) -> None:
@@ -181,6 +205,13 @@ def table_section(name: str, builds: list[Callable[[], Panel]], what: str) -> No
 
 def bullets(lines: list[str]) -> None:
     st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def glossary() -> None:
+    """The glossary (:mod:`cara_metrics.glossary`): the same words the staff pages explain."""
+    from . import glossary as words
+
+    st.markdown(words.markdown())
 
 
 def symbols_key() -> None:

@@ -38,6 +38,12 @@ def test_page_runs_without_exception(page):
     assert not at.error, [e.value for e in at.error]
     # Every page is fed by the synthetic demo and must say so.
     assert any("Synthetic demonstration data" in w.value for w in at.warning), page
+    # The glossary is a click away on every staff page (issue 14 item 8).
+    assert any(e.label.startswith("What the words mean") for e in at.expander), page
+    # Downloads name the selection of this page run (issue 14 item 10); a page without filters names none.
+    uses_filters = "ui.filters(" in (REPO / page).read_text(encoding="utf-8")
+    selection = at.session_state["_cara_download_selection"] if "_cara_download_selection" in at.session_state else None
+    assert selection == (("Dorset police force area", "2019/20 to 2024/25") if uses_filters else None), page
 
 
 @pytest.mark.parametrize("area", ALL_AREAS)

@@ -105,3 +105,62 @@ def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_pat
     finally:
         page.close()
         srv.stop()
+
+
+#: Pages checked at phone width (few, to keep the suite fast): the public pages with tables and
+#: charts, the sign-in page, the Overview, and the staff pages with the longest chart labels
+#: (survey statements, areas) and the widest tables (reoffending). test_accessibility.py runs
+#: axe on every public page at desktop width.
+PHONE_PAGES = ("", "survey", "reoffending", "public", "public-tables", "sign-in")
+
+#: Tables (Streamlit's HTML tables) and charts whose content is wider than their box, and chart
+#: labels (ticks, axis titles) drawn outside the chart: each as a short description.
+OVERFLOWS = """() => {
+  const out = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > page.clientWidth + 1) out.push(`page ${page.scrollWidth} > ${page.clientWidth}`);
+  for (const box of document.querySelectorAll("[data-testid='stTable'] > div")) {
+    if (box.scrollWidth > box.clientWidth + 1)
+      out.push(`table "${box.innerText.slice(0, 40)}" ${box.scrollWidth} > ${box.clientWidth}`);
+  }
+  for (const chart of document.querySelectorAll("[data-testid='stPlotlyChart']")) {
+    const c = chart.getBoundingClientRect();
+    if (c.right > page.clientWidth + 1) out.push(`chart right edge ${c.right} > ${page.clientWidth}`);
+    for (const t of chart.querySelectorAll(".xtick text, .ytick text, .g-xtitle text, .g-ytitle text")) {
+      const r = t.getBoundingClientRect();
+      if (r.width && (r.left < c.left - 1 || r.right > c.right + 1))
+        out.push(`chart label "${t.textContent.slice(0, 30)}" cut (${Math.round(r.left)}..${Math.round(r.right)} outside ${Math.round(c.left)}..${Math.round(c.right)})`);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_phone_width_passes_axe_and_nothing_overflows(browser, server, path):
+    """Issue 14 items 12 and 14: at 390 x 844 no serious or critical axe-core violation (the
+    sign-in page's colour contrast among them), no table scrolling sideways, no chart or chart
+    label running past its box. Full-page screenshots go to artifacts/phone-*.png."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page.goto(f"{server}/{path}?area=E23000039&from=2019%2F20&to=2024%2F25")
+        wait_for_page(page, timeout_ms=90_000)
+        page.wait_for_function("""() => Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']"))
+                                         .every(c => c.querySelector('.main-svg'))""", timeout=90_000)
+        page.wait_for_timeout(1000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "Page not found" not in page.inner_text("body")
+        violations = Axe().run(page).response["violations"]
+        blocking = [f"{v['impact']} {v['id']}: {v['help']} (e.g. {v['nodes'][0]['target']})"
+                    for v in violations if v.get("impact") in ("serious", "critical")]
+        overflows = page.evaluate(OVERFLOWS)
+        height = page.evaluate("() => Math.max(...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))")
+        page.set_viewport_size({"width": 390, "height": min(int(height) + 40, 16_000)})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / f"phone-{path or 'overview'}.png"), full_page=True)
+        assert not blocking, blocking
+        assert not overflows, overflows
+    finally:
+        page.close()

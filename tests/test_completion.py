@@ -100,7 +100,7 @@ def test_rate_by_cohort_year(tiny):
     assert t.loc["2024/25 [p]"].tolist() == [6, 4, 2, 50.0, 15.0, 85.0]
     assert stats.wilson_interval(2, 4) == pytest.approx((0.1500, 0.8500), abs=5e-5)
     # 2024/25 still has 2 of 6 cases open, so the headline uses 2023/24 alone
-    assert p.title == "Completion was 80.0% in 2023/24 (95% CI 37.6% to 96.4%)"
+    assert p.title == "Completion was 80.0% in 2023/24 (likely between 37.6% and 96.4%)"
     # ... and the chart draws 2024/25 apart: an open marker on a trace of its own, never on the solid line
     solid, prov = [tr for tr in p.figure.data if tr.mode == "lines+markers"]
     assert solid.y[-1] is None and list(prov.y) == [0.5]
@@ -159,7 +159,10 @@ def test_rate_title_says_rose_only_when_the_interval_excludes_no_change(two_coho
     same = completion.rate_period_panel(Filters.financial_years(2023, 2024, FORCE), "year", root=two_cohorts)
     assert not stats.newcombe_difference(17, 20, 18, 20).significant
     assert same.title == "Completion was 85.0% in 2024/25 against 90.0% in 2023/24: not a clear change"
-    assert any(n.startswith("Change from 2023/24 to 2024/25: -5.0 points (95% CI") for n in same.notes)
+    # a true minus sign, and the interval in words (issue 14 items 8 and 9)
+    assert any(n.startswith("Change from 2023/24 to 2024/25: \u22125.0 points; the true change is likely between ")
+               and "points higher (95% confidence interval)." in n
+               for n in same.notes), same.notes
 
 
 # --- time to completion and repeats ------------------------------------------------------------

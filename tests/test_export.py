@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -33,13 +34,20 @@ def _files(root: Path, name: str) -> dict[str, export.Download]:
 @pytest.mark.parametrize("name", list(publish.TABLES))
 def test_csv_round_trip_keeps_values_and_symbols(root, name):
     f = _files(root, name)["csv"]
-    assert f.mime == "text/csv" and f.file_name == f"cara-{name}-2025-06-30.csv"
+    # named after what it holds (issue 14 item 10): every area, the release's years, data date, synthetic
+    assert f.mime == "text/csv" and f.file_name == f"cara-{name}-every-area-2016-17-to-2024-25-data-to-2025-03-31-synthetic.csv"
     assert f.data.startswith(b"\xef\xbb\xbf")  # BOM, so spreadsheets read UTF-8
     back = pd.read_csv(io.BytesIO(f.data), encoding="utf-8-sig", keep_default_na=False, na_values=[""],
                        dtype={"symbol": "string"})
     rel = _release(root, name)
     assert len(back) == len(rel)
-    assert list(back.columns) == list(export.DOWNLOAD_COLUMNS.values())
+    assert list(back.columns) == list(export.DOWNLOAD_COLUMNS.values()) + list(export.CONTEXT_COLUMNS)
+    # every row carries its source, data date and synthetic flag
+    assert set(back["data_as_at"]) == {"31 March 2025"} and set(back["synthetic"]) == {"yes"} and back["source"].all()
+    # counts are whole numbers in the file: 137, never 137.0
+    text = f.data.decode("utf-8-sig")
+    counts = back.loc[back["unit"].isin(["people", "offences"]) & back["value"].notna(), "value"]
+    assert len(counts) and not any(re.search(rf",{int(v)}\.0,", text) for v in counts.head(20))
     assert back["symbol"].fillna("").tolist() == rel["symbol"].tolist()
     pd.testing.assert_series_equal(back["value"].astype(float), rel["shown"].astype(float), check_names=False)
     suppressed = back["symbol"].fillna("").str.contains(r"\[c\]", regex=True)
@@ -59,6 +67,8 @@ def test_ods_round_trip_keeps_values_symbols_and_has_a_metadata_sheet(root, name
     meta = dict(zip(sheets["Metadata"]["Field"], sheets["Metadata"]["Value"]))
     spec = publish.TABLES[name]
     assert meta["Title"] == spec.title
+    assert meta["Selection"].startswith("Every area") and "2016/17 to 2024/25" in meta["Selection"]
+    assert meta["Source"] and meta["Synthetic"].startswith("yes")
     assert meta["Release date"] == "30 June 2025"
     assert meta["Data as at"] == "31 March 2025"
     assert meta["Next update"] == "30 September 2025"

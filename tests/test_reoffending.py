@@ -336,8 +336,9 @@ def test_area_breakdown_and_per_area_60_rule(big):
 def test_headline_tiles(big):
     tiles = reo.headline_tiles(ALL_YEARS, big)
     assert [t.value_text for t in tiles] == ["20.0%", "40.0%", "−20.0"]
-    assert tiles[2].n_text == "lower for CARA; 95% CI 6.5 to 32.2 points lower; p = 0.004"
-    assert tiles[2].period_text == "statistically significant"
+    # the public pages' plain words (issue 14 item 8): no "95% CI", no p, no negative "fewer"
+    assert tiles[2].n_text == "lower for CARA: the true difference is likely between 6 and 32 fewer per 100 people"
+    assert tiles[2].period_text == "a clear difference"
 
 
 def test_comparison_panel_title_follows_significance(big):

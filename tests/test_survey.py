@@ -102,8 +102,8 @@ def test_agree_panel_table_title_and_chart(root):
     assert first["Statement"] == QUESTIONS[0]["text"]
     assert (first["Respondents"], first["Agreeing"], first["Agreeing (%)"]) == (10, 7, 70.0)
     assert (first["Lower 95% limit (%)"], first["Upper 95% limit (%)"]) == (39.7, 89.2)
-    assert p.title == ("70% of respondents agreed that “the workshops changed my attitude towards my partner”; "
-                       "agreement with the 2 statements ranged from 50% to 70%")
+    assert p.title == ("70.0% of respondents agreed that “the workshops changed my attitude towards my partner”; "
+                       "agreement with the 2 statements ranged from 50.0% to 70.0%")
     assert "n = 8 to 10 respondents per statement" in p.subtitle and "2019/20 to 2024/25" in p.subtitle
     bar = p.figure.data[0]
     assert list(bar.x) == [0.7, 0.5]
@@ -119,7 +119,7 @@ def test_distribution_panel_counts_and_shares(root):
     assert [row[f"{lvl} (%)"] for lvl in survey.LEVELS] == [10.0, 10.0, 10.0, 30.0, 40.0]
     # relationship: 1 strongly disagree, 1 disagree, 2 neither, 1 agree, 3 strongly agree of 8
     assert [p.table.iloc[1][lvl] for lvl in survey.LEVELS] == [1, 1, 2, 1, 3]
-    assert p.title == "“Strongly agree” was the most common answer to every statement; no more than 25% disagreed with any"
+    assert p.title == "“Strongly agree” was the most common answer to every statement; no more than 25.0% disagreed with any"
     # the diverging chart puts disagreement left of zero
     strongly_disagree = next(t for t in p.figure.data if t.name == "Strongly disagree")
     assert list(strongly_disagree.x)[0] == pytest.approx(-0.1)
@@ -128,7 +128,7 @@ def test_distribution_panel_counts_and_shares(root):
 def test_response_rate_panel(root):
     assert survey.response_rate(ALL_YEARS, root) == (10, 12)
     p = survey.response_panel(ALL_YEARS, "year", root)
-    assert p.title == "83% of people who completed the workshops answered the survey (10 of 12)"
+    assert p.title == "83.3% of people who completed the workshops answered the survey (10 of 12)"
     rows = p.table.set_index("Period of completion")
     assert (rows.loc["2021/22", "People who completed"], rows.loc["2021/22", "Answered the survey"]) == (5, 5)
     assert (rows.loc["2022/23", "People who completed"], rows.loc["2022/23", "Answered the survey"]) == (7, 5)
@@ -176,9 +176,9 @@ def test_area_selection_cuts_every_figure(root):
 
 def test_headline_tiles(root):
     tiles = survey.headline_tiles(ALL_YEARS, root)
-    assert [t.value_text for t in tiles] == ["70%", "50%", "83%"]
+    assert [t.value_text for t in tiles] == ["70.0%", "50.0%", "83.3%"]  # one decimal, as everywhere (formatting.py)
     assert [t.label for t in tiles] == ["Attitude changed", "Helped relationship", "Response rate"]
-    assert tiles[0].n_text == "agreed “The workshops changed my attitude towards my partner”: 7 of 10 respondents (95% CI 40% to 89%)"
+    assert tiles[0].n_text == "agreed “The workshops changed my attitude towards my partner”: 7 of 10 respondents (likely between 39.7% and 89.2%)"
     assert tiles[2].n_text.startswith("answered the survey: 10 of 12 who completed")
 
 

@@ -16,6 +16,9 @@ with ui_public.guard("the methodology"):
         st.subheader(title)
         st.markdown(body)
 
+st.header("What the words mean")
+ui_public.glossary()
+
 st.header("Protecting the people in the figures")
 ui_public.bullets(public.policy_lines(info))
 st.markdown(public.suppression_text(info))

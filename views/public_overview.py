@@ -26,7 +26,7 @@ with ui_public.guard("the headline figures in words"):
 st.header(f"Every area, {year}")
 with ui_public.guard("the headline figures for every area"):
     every = public.headline_table(year)
-    ui_public.table(every, alt=f"Headline figures for every area in {year}")
+    ui_public.tables_by_column(every, ("Area", "Kind of area"), alt=f"Headline figures for every area in {year}")
     for note in public.headline_table_notes(every):
         st.markdown(f"*{note}*")
 st.caption("Figures about people below force level are rounded to the nearest 5. A count of 1 to 4 people is shown as "

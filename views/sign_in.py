@@ -32,6 +32,7 @@ else:
         ui_auth.demo_open_banner()
     ui_auth.sign_in_form()
     if ui_auth.local_accounts_exist() is False:
-        st.caption("No staff accounts are set up on this server yet. An administrator adds one with "
-                   "`python -m cara_metrics users add EMAIL`.")
+        # Body text, not a caption: code inside Streamlit's dimmed caption fails colour contrast (2.98:1).
+        st.markdown("No staff accounts are set up on this server yet. An administrator adds one with "
+                    "`python -m cara_metrics users add EMAIL`.")
 

@@ -86,7 +86,8 @@ def totals(f: Filters, root: Path | None = None) -> dict:
 
 
 def _ci(lo: float, hi: float, dp: int = 1) -> str:
-    return f"95% CI {fmt.pct(lo, dp)} to {fmt.pct(hi, dp)}"
+    """A rate's 95% confidence interval in the public pages' plain words (the glossary explains it)."""
+    return f"likely between {fmt.pct(lo, dp)} and {fmt.pct(hi, dp)}"
 
 
 @cached_panel
@@ -180,8 +181,9 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
         else:
             title = (f"Completion was {fmt.pct(last['rate'])} in {last['period']} against {fmt.pct(first['rate'])} in "
                      f"{first['period']}: not a clear change")
-        notes.append(f"Change from {first['period']} to {last['period']}: {'+' if d.estimate > 0 else '-' if d.estimate < 0 else ''}"
-                     f"{fmt.points(d.estimate)} (95% CI {100 * d.low:+.1f} to {100 * d.high:+.1f} points).")
+        notes.append(f"Change from {first['period']} to {last['period']}: {fmt.signed(100 * d.estimate)} points; the true "
+                     f"change is {fmt.likely_between(100 * d.low, 100 * d.high, fewer='points lower', more='points higher', unit='', dp=1)} "
+                     "(95% confidence interval).")
     open_periods = df[df["in_progress"] > 0]
     if len(open_periods):
         notes.append(f"Cases are still in progress in {and_list(list(open_periods['period']))}: "

@@ -42,8 +42,8 @@ def _history(root: Path) -> pd.DataFrame:
             m = json.loads((root / "warehouse" / name / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             m = {}
-        rows.append({"Version": name, "Live": "yes" if name == live else "", "Created": m.get("created_at", ""),
-                     "Data as at": m.get("data_as_at", ""), "Synthetic": "yes" if m.get("synthetic") else "no",
+        rows.append({"Version": name, "Live": "yes" if name == live else "", "Created": _date_text(m.get("created_at", "")),
+                     "Data as at": _date_text(m.get("data_as_at", "")), "Synthetic": "yes" if m.get("synthetic") else "no",
                      "Source files": len(m.get("sources", []))})
     return pd.DataFrame(rows)
 
@@ -106,13 +106,26 @@ def reoffending_end(quarter_start: dt.date) -> dt.date:
     return add_months(quarter_start, 3 + reoffending.FOLLOW_UP_MONTHS + reoffending.WAITING_MONTHS) - dt.timedelta(days=1)
 
 
+def _date_text(iso: object) -> object:
+    """'2025-03-31' -> '31 March 2025', '2025-04-02T09:15:00+00:00' -> '2 April 2025, 09:15';
+    anything else unchanged (a damaged manifest or a note such as 'synthetic' shows as it is)."""
+    text = str(iso)
+    try:
+        if len(text) == 10:
+            return format_date(dt.date.fromisoformat(text))
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return f"{format_date(stamp.date())}, {stamp:%H:%M}"
+    except ValueError:
+        return iso
+
+
 def sources_table(q: Quality) -> pd.DataFrame:
     if q.sources.empty:
         return pd.DataFrame({"Source file": [], "Table": [], "Rows": [], "Loaded": [], "SHA-256": []})
     s = q.sources
     return pd.DataFrame({
         "Source file": s.get("file", ""), "Table": s.get("table", ""), "Rows": s.get("rows", ""),
-        "Loaded": s.get("loaded_at", "") if "loaded_at" in s else "", "SHA-256": s.get("sha256", ""),
+        "Loaded": [_date_text(v) if v else v for v in s["loaded_at"]] if "loaded_at" in s else "", "SHA-256": s.get("sha256", ""),
     })
 
 

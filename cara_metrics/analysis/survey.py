@@ -181,16 +181,16 @@ def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
         if hit.empty:
             continue
         r = hit.iloc[0]
-        out.append(Tile(m.id, SHORT_LABELS.get(qid, qid.replace("_", " ").capitalize()), float(r["share"]), fmt.pct(r["share"], 0), None,
+        out.append(Tile(m.id, SHORT_LABELS.get(qid, qid.replace("_", " ").capitalize()), float(r["share"]), fmt.pct(r["share"]), None,
                         f"agreed “{str(r['text']).rstrip('.')}”: {int(r['agree']):,} of {int(r['n']):,} respondents "
-                        f"(95% CI {fmt.pct(r['low'], 0)} to {fmt.pct(r['high'], 0)})",
+                        f"(likely between {fmt.pct(r['low'])} and {fmt.pct(r['high'])})",
                         f.label, m.definition))
     rm = registry.get("survey_response_rate")
     resp, comp = response_rate(f, root)
     if comp:
         lo, hi = stats.wilson_interval(resp, comp)
-        out.append(Tile(rm.id, "Response rate", resp / comp, fmt.pct(resp / comp, 0), None,
-                        f"answered the survey: {resp:,} of {comp:,} who completed (95% CI {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)})", f.label, rm.definition))
+        out.append(Tile(rm.id, "Response rate", resp / comp, fmt.pct(resp / comp), None,
+                        f"answered the survey: {resp:,} of {comp:,} who completed (likely between {fmt.pct(lo)} and {fmt.pct(hi)})", f.label, rm.definition))
     else:
         out.append(Tile(rm.id, "Response rate", None, "–", None, "no one completed in the period", f.label, rm.definition))
     return out
@@ -205,13 +205,13 @@ def agree_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("survey_agree")
     df = agreement(f, root)
     df["label"] = [_wrap(t) for t in df["text"]]
-    df["value_text"] = [fmt.pct(s, 0) for s in df["share"]]
+    df["value_text"] = [fmt.pct(s) for s in df["share"]]
     fig = partial(charts.bar_chart, df, "label", "share", percent=True, text="value_text", error=("low", "high"), inside="middle",
                            value_title="Respondents agreeing (Agree or Strongly agree), with 95% interval", xaxis=dict(range=[0, 1.02]))
     first = df.iloc[0]
-    title = f"{fmt.pct(first['share'], 0)} of respondents agreed that “{statement(first['text'])}”"
+    title = f"{fmt.pct(first['share'])} of respondents agreed that “{statement(first['text'])}”"
     if len(df) > 1:
-        title += f"; agreement with the {len(df)} statements ranged from {fmt.pct(df['share'].min(), 0)} to {fmt.pct(df['share'].max(), 0)}"
+        title += f"; agreement with the {len(df)} statements ranged from {fmt.pct(df['share'].min())} to {fmt.pct(df['share'].max())}"
     table = pd.DataFrame({
         "Statement": df["text"],
         "Respondents": df["n"],
@@ -224,7 +224,7 @@ def agree_panel(f: Filters, root: Path | None = None) -> Panel:
         metric_id=m.id, title=title,
         subtitle=f"{_area(f, root)}, surveys {during(f)}; {_n_text(df['n'])}. Lines show the 95% confidence interval.",
         table=table, figure=fig,
-        summary=f"{title}. " + " ".join(f"{r.text} {fmt.pct(r.share, 0)} agreed ({r.agree:,} of {r.n:,})." for r in df.itertuples()),
+        summary=f"{title}. " + " ".join(f"{r.text} {fmt.pct(r.share)} agreed ({r.agree:,} of {r.n:,})." for r in df.itertuples()),
     )
 
 
@@ -249,7 +249,7 @@ def distribution_panel(f: Filters, root: Path | None = None) -> Panel:
         title = f"“{modes[0]}” was the most common answer to {'every statement' if len(modes) > 1 else 'the statement'}"
     else:
         title = f"The most common answer was “{modes[0]}” for “{statement(counts.iloc[0]['text'])}”"
-    title += f"; no more than {fmt.pct(disagree.max(), 0)} disagreed with any" if len(modes) > 1 else f"; {fmt.pct(disagree.max(), 0)} disagreed"
+    title += f"; no more than {fmt.pct(disagree.max())} disagreed with any" if len(modes) > 1 else f"; {fmt.pct(disagree.max())} disagreed"
     table = pd.DataFrame({"Statement": counts["text"], "Respondents": total.astype("int64")})
     for code, lvl in contract.AGREE5_LABELS.items():
         table[lvl] = counts[code].astype("int64").to_numpy()
@@ -278,13 +278,13 @@ def response_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     shown = df[df["completers"] > 0]
     fig = partial(_trend_chart, shown, grain, "Completers who answered", "Share of completers who answered")
     lo, hi = stats.wilson_interval(resp, comp)
-    title = f"{fmt.pct(resp / comp, 0)} of people who completed the workshops answered the survey ({resp:,} of {comp:,})"
+    title = f"{fmt.pct(resp / comp)} of people who completed the workshops answered the survey ({resp:,} of {comp:,})"
     table = _trend_table(df, {"period": "Period of completion", "completers": "People who completed",
                               "respondents": "Answered the survey"}, "Response rate (%)")
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"{_area(f, root)}, completions {during(f)}, by {GRAIN_WORDS[grain]}; n = {comp:,} people who completed. "
-                 f"95% interval for the whole period {fmt.pct(lo, 0)} to {fmt.pct(hi, 0)}; the band shows it for each {GRAIN_WORDS[grain]}.",
+                 f"95% interval for the whole period {fmt.pct(lo)} to {fmt.pct(hi)}; the band shows it for each {GRAIN_WORDS[grain]}.",
         table=table, figure=fig, summary=title + ".",
     )
 

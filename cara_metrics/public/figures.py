@@ -120,7 +120,7 @@ def comparison_period(root: Path | None) -> str | None:
 
 
 def ci_text(low: Figure, high: Figure) -> str:
-    """A difference interval in points: '11.4 to 1.8 points lower'."""
+    """A difference interval in points, smaller end first: '1.8 to 11.4 points lower'."""
     t = lambda f: number_text(abs(f.value), "percentage points", f.dp)  # noqa: E731
     if high.value <= 0:
         return f"{t(high)} to {t(low)} points lower"

@@ -153,7 +153,7 @@ def reoffending_tile(area_code: str, root: Path | None = None) -> Tile:
         way = "lower" if d[0].value < 0 else "higher"
         delta = f"{number_text(abs(d[0].value), 'percentage points', d[0].dp)} points {way}"
         arrow = "down" if d[0].value < 0 else "up" if d[0].value > 0 else "off"
-        ci = f"; comparison group {comp.text}, difference 95% CI {ci_text(d[1], d[2])}"
+        ci = f"; comparison group {comp.text}; the true difference is likely {ci_text(d[1], d[2])}"
     return Tile(m.id, "Reoffended within a year", cara.value, cara.text, delta,
                 f"of {n.text} people referred, against the comparison group{ci}", f"cautions {pooled}", m.definition, None, arrow)
 

@@ -149,10 +149,10 @@ def referrals_panel(area_code: str, root: Path | None = None) -> Panel:
         rows.append(row)
     table_ = pd.DataFrame(rows)
     fig_df = pd.DataFrame({"period": quarters["period"].to_numpy(), "people": quarters["shown"].to_numpy()})
-    fig = charts.line_chart(fig_df, "period", ["people"], names=[name], y_title="People referred in the quarter", events=False)
     q1 = [p for p in fig_df["period"] if str(p).endswith("Q1")]
-    fig.update_xaxes(type="category", tickvals=q1, ticktext=[p[:7] for p in q1], automargin=True,
-                     title_text="Financial year (one point per quarter)")
+    fig = charts.line_chart(fig_df, "period", ["people"], names=[name], y_title="People referred in the quarter", events=False,
+                            xaxis=dict(type="category", tickvals=q1, ticktext=[p[:7] for p in q1], automargin=True,
+                                       title_text="Financial year (one point per quarter)"))
     first, last = _first_last(years, "referrals")
     if last is None:
         raise NoData(f"No referral figures are published for {name}.")
@@ -234,9 +234,8 @@ def survey_panel(area_code: str, fy: str, root: Path | None = None) -> Panel:
                      "label": pct_text(pct["shown"], pct["symbol"], dp)})
     table_ = pd.DataFrame(rows)
     pdf = pd.DataFrame(plot)
-    fig = charts.bar_chart(pdf, "statement", "share", percent=True, text="label")
-    fig.update_xaxes(title_text="Agreed or strongly agreed", range=[0, 1])
-    fig.update_yaxes(automargin=True)
+    fig = charts.bar_chart(pdf, "statement", "share", percent=True, text="label", value_title="Agreed or strongly agreed",
+                           xaxis=dict(range=[0, 1]))
     head = year[(year["category"] == HEADLINE_QUESTION) & (year["measure"] == "agree_pct")]
     if len(head) and not missing(head["shown"].iloc[0]):
         title = (f"{pct_text(head['shown'].iloc[0], head['symbol'].iloc[0], dp)} of respondents in {name} in {fy} said the "
@@ -283,10 +282,8 @@ def reoffending_panel(area_code: str, root: Path | None = None) -> Panel:
                              "label": pct_text(rate["shown"], rate["symbol"], dp), "cara": group == "cara"})
     table_ = pd.DataFrame(rows)
     pdf = pd.DataFrame(plot)
-    fig = charts.bar_chart(pdf, "group", "rate", percent=True, text="label",
+    fig = charts.bar_chart(pdf, "group", "rate", percent=True, text="label", value_title="Proven reoffence within a year",
                            highlight=pdf.loc[pdf["cara"], "group"].iloc[0] if pdf["cara"].any() else None)
-    fig.update_xaxes(title_text="Proven reoffence within a year")
-    fig.update_yaxes(automargin=True)
     sentence = reoffending_sentence(area_code, root)
     pooled = pooled_period(root)
     cara = figure("reoffending", "reoffending_rate", area_code, pooled, "cara", root=root)

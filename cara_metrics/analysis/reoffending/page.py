@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import formatting as fmt, metrics, registry, stats
+from ... import formatting as fmt, metrics, registry
 from ...metrics import lookups
 from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
 from ...panels import NoData, Tile
 from ...areas import data_as_at
 from ...periods import Filters, format_date, period_label
-from .wording import _area, _ci_words, _cohort, _why_not, comparison_text, during, period_text, persons
+from .wording import _area, _cohort, _why_not, comparison_text, during, period_text, persons
 
 
 # --- what the page says about follow-up, and its headline tiles ----------------------------------
@@ -56,9 +56,12 @@ def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
     if c.enough:
         d = c.difference
         way = "lower" if d.estimate < 0 else "higher"
-        tiles.append(Tile(m.id, "Difference (points)", d.estimate, f"{100 * d.estimate:+.1f}".replace("-", "−"), None,
-                          f"{way} for CARA; 95% CI {_ci_words(d, 'points', 100)}; {stats.format_p(d.p_value)}",
-                          "statistically significant" if d.significant else "not statistically significant", m.definition))
+        # The public pages' plain words, not "95% CI ... ; p = ...": the glossary and the
+        # comparison table below carry the interval and p-value for those who want them.
+        tiles.append(Tile(m.id, "Difference (points)", d.estimate, fmt.signed(100 * d.estimate), None,
+                          f"{way} for CARA: the true difference is "
+                          f"{fmt.likely_between(100 * d.low, 100 * d.high, unit='per 100 people')}",
+                          "a clear difference" if d.significant else "no clear difference: it could be chance", m.definition))
     else:
         tiles.append(Tile(m.id, "Difference (points)", None, "Not compared", None,
                           _why_not(c.cara_n, c.comparison_n), f"at least {MIN_GROUP} people needed in each group", m.definition))
@@ -88,8 +91,7 @@ def tile(f: Filters, root: Path | None = None) -> Tile:
     if diff is not None and not pd.isna(diff["value"]):
         d = diff["value"]
         delta = f"{fmt.points(abs(d))} {'lower' if d < 0 else 'higher'} than the comparison group"
-        interval = (f"; the difference is likely between {fmt.number(-100 * diff['ci_high'], 0)} and "
-                    f"{fmt.number(-100 * diff['ci_low'], 0)} fewer per 100")
+        interval = f"; the true difference is {fmt.likely_between(100 * diff['ci_low'], 100 * diff['ci_high'])}"
     return Tile(
         m.id, "Reoffended within a year", cara["value"], fmt.pct(cara["value"]), delta,
         f"{fmt.count(cara['numerator'])} of {fmt.count(cara['denominator'])} referred; comparison group "

@@ -1,0 +1,114 @@
+"""Issue 14 items 8, 9 and 10: how figures read. Numbers the British way (true minus sign,
+one decimal rule), intervals in plain words, the glossary, chart axes and labels, and the
+context every download carries. All fast: no browser, no Streamlit run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pandas as pd
+import pytest
+
+from cara_metrics import charts, export, formatting as fmt, glossary
+from cara_metrics.analysis import overview, reoffending
+from cara_metrics.periods import Filters
+
+from .conftest import FORCE
+
+MINUS = "\u2212"
+HYPHEN_NUMBER = re.compile(r"(?<![\w.])-\d")  # '-4', not '2019-20' or 'x-1'
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+
+def test_negative_numbers_carry_a_true_minus_sign():
+    assert fmt.count(-1234) == f"{MINUS}1,234"
+    assert fmt.pct(-0.021) == f"{MINUS}2.1%"
+    assert fmt.number(-3.26, 1) == f"{MINUS}3.3"
+    assert fmt.gbp(-806315) == f"{MINUS}£806,315"
+    assert fmt.signed(-0.31) == f"{MINUS}0.3" and fmt.signed(4.1) == "+4.1"
+    # a figure that rounds to zero has no sign at all
+    assert fmt.number(-0.04, 1) == "0.0" and fmt.gbp(-0.2) == "£0" and fmt.signed(-0.01) == "0.0"
+
+
+@pytest.mark.parametrize("low, high, words", [
+    (-11.2, -2.1, "likely between 2 and 11 fewer per 100"),
+    (2.4, 11.8, "likely between 2 and 12 more per 100"),
+    (-4.0, 18.0, "likely between 4 fewer and 18 more per 100"),
+])
+def test_an_interval_in_plain_words_never_has_a_negative_fewer(low, high, words):
+    assert fmt.likely_between(low, high) == words
+
+
+def test_staff_tiles_use_plain_words_not_ci_or_hyphen_minus():
+    """The issue's tile read '95% CI -4 to 18 fewer per 100'."""
+    f = Filters.financial_years(2019, 2024, FORCE)
+    for t in overview.tiles(f) + reoffending.headline_tiles(f):
+        for text in (t.value_text, t.delta_text or "", t.n_text, t.period_text):
+            assert "95% CI" not in text and "p = " not in text, text
+            assert not HYPHEN_NUMBER.search(text), text
+
+
+# --- the glossary and the plain-English summary ------------------------------------------------
+
+
+def test_glossary_explains_the_jargon_the_pages_use():
+    terms = " ".join(glossary.TERMS).lower()
+    for word in ("n", "95% confidence interval", "p-value", "wilson", "newcombe", "intention to treat", "dash",
+                 "percentage points", "comparison group", "[p]", "[c]"):
+        assert word in terms, word
+    assert all(len(text) > 40 for text in glossary.TERMS.values())
+    assert glossary.markdown().count("\n- **") == len(glossary.TERMS) - 1
+
+
+def test_plain_english_says_what_the_tiles_do_not():
+    f = Filters.financial_years(2019, 2024, FORCE)
+    tiles, lines = overview.tiles(f), overview.summary(f)
+    assert len(lines) == len(tiles)  # four tiles in words, then the reoffending sentence
+    for t, line in zip(tiles[:4], lines[:4]):
+        assert "in 10" in line or "a month" in line, line  # natural frequencies, not the tile again
+        assert t.n_text not in line
+    assert "not a trial" in lines[-1]
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+
+def test_chart_axes_have_thousands_separators_and_labels_that_fit():
+    long = "Bournemouth, Christchurch and Poole Council"
+    df = pd.DataFrame({"area": [long, "Dorset Council"], "people": [1200.0, 950.0]})
+    fig = charts.bar_chart(df, "area", "people", value_title="People referred to CARA in the year, all areas")
+    assert fig.layout.separators == ".,"
+    assert fig.layout.xaxis.tickformat == ","  # 1,200 not 1200
+    assert list(fig.data[0].y) == [long, "Dorset Council"]  # the data and hover keep the full name
+    wrapped = fig.layout.yaxis.ticktext[0]
+    assert wrapped.replace("<br>", " ") == long and all(len(p) <= charts.LABEL_WIDTH for p in wrapped.split("<br>"))
+    assert all(len(p) <= charts.TITLE_WIDTH for p in fig.layout.xaxis.title.text.split("<br>"))
+    # a date axis keeps its dates: only numeric axes get the number format
+    line = charts.line_chart(pd.DataFrame({"d": pd.to_datetime(["2019-04-01", "2020-04-01"]), "n": [1000, 1200]}), "d", ["n"])
+    assert line.layout.xaxis.tickformat is None and line.layout.yaxis.tickformat == ","
+
+
+# --- downloads --------------------------------------------------------------------------------------
+
+
+def _ctx(area: str = "Dorset Council", period: str = "2021/22 to 2023/24") -> export.Context:
+    return export.Context(area, period, "CARA referral records", dt.date(2025, 3, 31), True)
+
+
+def test_a_staff_download_carries_and_is_named_after_its_selection():
+    table = pd.DataFrame({"Period": ["2021/22", "2022/23"], "People referred": [118, 124]})
+    back = pd.read_csv(io.BytesIO(export.staff_csv(table, _ctx())), encoding="utf-8-sig")
+    assert list(back.columns) == ["Period", "People referred", "Area chosen", "Period chosen", "Source", "Data as at",
+                                  "Synthetic data"]
+    assert back["People referred"].tolist() == [118, 124]
+    row = back.iloc[0]
+    assert (row["Area chosen"], row["Period chosen"], row["Data as at"]) == ("Dorset Council", "2021/22 to 2023/24", "31 March 2025")
+    assert row["Source"] == "CARA referral records" and row["Synthetic data"].startswith("yes")
+    name = export.file_name("referrals-volume", _ctx(), "csv")
+    assert name == "cara-referrals-volume-dorset-council-2021-22-to-2023-24-data-to-2025-03-31-synthetic.csv"
+    assert export.file_name("referrals-volume", _ctx("Dorset police force area"), "csv") != name
+    assert export.file_name("referrals-volume", _ctx(period="2023/24"), "csv") != name

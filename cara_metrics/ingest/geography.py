@@ -41,6 +41,24 @@ _FILLER = {"council", "borough", "district", "county", "city", "of", "the", "com
            "partnership", "csp", "safer", "police", "force", "area", "unitary", "authority", "metropolitan"}
 
 
+def official_key(name: object) -> str:
+    """An official name ignoring case, spacing and punctuation ("Weymouth & Portland" = "weymouth and portland")."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(name).lower().replace("&", " and ")).split())
+
+
+#: What may follow a force area's name in a police force's own name (longest first).
+FORCE_SUFFIXES = ("police force area", "police service", "constabulary", "police")
+
+
+def force_stem(name: object) -> str:
+    """A force's official name without a trailing "Police", "Constabulary"... ("Dorset Police" -> "dorset")."""
+    key = official_key(name)
+    for suffix in FORCE_SUFFIXES:
+        if key.endswith(" " + suffix):
+            return key[: -len(suffix) - 1]
+    return key
+
+
 def name_key(name: object) -> str:
     words = re.sub(r"[^0-9a-z]+", " ", str(name).lower().replace("&", " and ")).split()
     return " ".join(w for w in words if w not in _FILLER)
@@ -86,6 +104,41 @@ class Geography:
             seen.add(nxt)
             code = nxt
         return code
+
+    def force_of(self, code: str) -> str | None:
+        """The force area a current area lies in (walking up parents), or None."""
+        seen = set()
+        while code in self.areas and code not in seen:
+            seen.add(code)
+            a = self.areas[code]
+            if a.type == "force":
+                return code
+            if not a.parent:
+                return None
+            code = a.parent
+        return None
+
+    def force_named(self, name: str) -> str | None:
+        """The force area a police force's name means: its ONS name exactly (ignoring case, spacing
+        and punctuation), either of them perhaps followed by "Police", "Constabulary", "Police
+        Service" or "police force area" (data.police.uk writes "Dorset Police" for the force area
+        ONS names "Dorset"). Only force areas are considered, so a force's name never finds a council."""
+        code = name.strip().upper()
+        if code in self.areas and self.areas[code].type == "force":
+            return code
+        forces: dict[str, set[str]] = {}
+        for a in self.areas.values():
+            if a.type == "force":
+                forces.setdefault(force_stem(a.name), set()).add(a.code)
+        hits = forces.get(force_stem(name), set())
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    def district_named(self, name: str) -> str | None:
+        """The council (current or former) an exact official name means, or None."""
+        key = official_key(name)
+        hits = {a.code for a in self.areas.values() if a.type == "local_authority" and official_key(a.name) == key}
+        hits |= {code for n, code in DORSET_FORMER_NAMES.items() if official_key(n) == key}
+        return hits.pop() if len(hits) == 1 else None
 
     def _pick(self, codes: list[str], prefer: str) -> list[str]:
         typed = [c for c in codes if c in self.areas and self.areas[c].type == prefer]

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from .. import contract as C
 from ..dataroot import DataRootError, Version, clean_incoming, has_version, live_version
 from . import commit as commit_mod
-from . import crosscheck
+from . import crosscheck, public
 from .formats import BadFile, FileInfo, PartRefused, inspect, open_sheets
 from .geography import Geography
 from .headers import detect
@@ -81,6 +81,9 @@ def _peek_table(info: FileInfo, kind: str | None) -> str | None:
     """The table of a file's first sheet, from its header (for ordering only)."""
     try:
         for sheet in open_sheets(info, ProblemLog(None)):
+            published = public.find(sheet, kind)
+            if published is not None:
+                return public.TABLE_OF[published[1]]
             found = [detect(cells, kind) for _r, cells in sheet.candidates]
             return next((d.shape.table for d in found if d.complete), None)
     except Exception:  # any problem is reported when the file is read for real

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import contract as C
-from . import pii, records
+from . import pii, public, records
 from .crime import CrimeCounter
 from .formats import RawBatch, Sheet
 from .geography import Geography
@@ -108,6 +108,9 @@ class Stager:
 
     def add_sheet(self, sheet: Sheet, kind: str | None) -> str | None:
         """Validate and stage one sheet; returns its table (None if it could not be read)."""
+        published = public.find(sheet, kind)
+        if published is not None:  # a public series as published (ONS lookup, police.uk)
+            return public.stage(self, sheet, *published)
         chosen = self._choose_header(sheet, kind)
         if chosen is None:
             return None

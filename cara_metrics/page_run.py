@@ -34,6 +34,22 @@ def coverage_years(root: Path | None = None) -> tuple[int, int]:
     return fy_of(pd.Timestamp(firsts.min()).date()), fy_of(pd.Timestamp(lasts.max()).date())
 
 
+#: What each programme table holds, in the words a page uses when it is not loaded yet.
+PROGRAMME_TABLES = {
+    "referrals": "the CARA referral records (from The Hampton Trust and the force)",
+    "survey_responses": "the participant survey answers (from The Hampton Trust)",
+    "cohort": "the reoffending cohort (the force's pseudonymised Police National Computer extract)",
+    "costs": "the programme costs (from the PCC office's finance records)",
+}
+
+
+def not_loaded(tables: tuple[str, ...], root: Path | None = None) -> list[str]:
+    """The programme tables among ``tables`` that hold no rows at all (never loaded)."""
+    df = warehouse.query("table_rows", root=root)
+    held = dict(zip(df["table_name"], df["n"]))
+    return [t for t in tables if not held.get(t)]
+
+
 def is_synthetic() -> bool | None:
     """Whether the live warehouse is labelled synthetic (None when there is none)."""
     try:

@@ -26,7 +26,9 @@ totals AS (
     SELECT sum(offences)::BIGINT AS offences,
            coalesce(sum(offences) FILTER (WHERE location = 'not_located'), 0)::BIGINT AS not_located,
            coalesce(sum(offences) FILTER (WHERE location = 'outside_force'), 0)::BIGINT AS outside_force,
-           string_agg(DISTINCT source, '; ' ORDER BY source) AS source
+           string_agg(DISTINCT source, '; ' ORDER BY source) AS source,
+           min(period_date) AS first_month,
+           max(CASE span WHEN 'quarter' THEN (period_date + INTERVAL 2 MONTH)::DATE ELSE period_date END) AS last_month
     FROM rows
 )
 SELECT ai.area_code, ai.area_name, ai.area_type,
@@ -34,7 +36,7 @@ SELECT ai.area_code, ai.area_name, ai.area_type,
        CASE WHEN ai.area_code = $force THEN t.not_located END AS not_located,
        CASE WHEN ai.area_code = $force THEN t.outside_force END AS outside_force,
        coalesce(u.unsplit, 0)::BIGINT AS unsplit,
-       t.source
+       t.source, t.first_month, t.last_month
 FROM areas_in ai
 CROSS JOIN totals t
 LEFT JOIN per_area p ON p.area_code = ai.area_code

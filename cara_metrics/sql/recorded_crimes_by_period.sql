@@ -3,6 +3,8 @@
 -- _setup_recorded.sql). Home Office quarters are left out at month grain (they have no months).
 -- not_located / outside_force: police.uk crimes in the force's figure with no location, or
 -- located outside the force's area (NULL for any other area: they count for the force only).
+-- first_month / last_month: the first and last month the sources hold in the period (a period
+-- may be covered in part).
 -- unsplit: crimes held only by a council that lies partly in this CSP (so the CSP's figure
 -- would be incomplete).
 WITH rows AS (
@@ -20,7 +22,9 @@ SELECT period_start(period_date, $grain) AS period_start,
        CASE WHEN $area = $force THEN coalesce(sum(offences) FILTER (WHERE location = 'not_located'), 0) END::BIGINT AS not_located,
        CASE WHEN $area = $force THEN coalesce(sum(offences) FILTER (WHERE location = 'outside_force'), 0) END::BIGINT AS outside_force,
        coalesce(sum(offences) FILTER (WHERE unit_code IN (SELECT area_code FROM split)), 0)::BIGINT AS unsplit,
-       string_agg(DISTINCT source, '; ' ORDER BY source) AS source
+       string_agg(DISTINCT source, '; ' ORDER BY source) AS source,
+       min(period_date) AS first_month,
+       max(CASE span WHEN 'quarter' THEN (period_date + INTERVAL 2 MONTH)::DATE ELSE period_date END) AS last_month
 FROM rows
 GROUP BY 1
 ORDER BY 1;

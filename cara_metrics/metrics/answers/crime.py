@@ -95,6 +95,9 @@ def _recorded(r: dict) -> dict:
            "outside_force": count(r.get("outside_force")), "unsplit": unsplit}
     if unsplit:
         out["symbol"] = "[x]"
+    for c in ("first_month", "last_month"):  # the months the figure covers (a period may be covered in part)
+        if r.get(c) is not None and not pd.isna(r.get(c)):
+            out[c] = as_date(r[c])
     return out
 
 
@@ -107,7 +110,7 @@ def recorded_total(a: Ask) -> pd.DataFrame:
         return frame([])
     sources = sorted({s for v in df["source"].dropna() for s in str(v).split("; ")})
     row = {"offences": float(df["offences"].fillna(0).sum()), "source": "; ".join(sources),
-           "unsplit": float(df["unsplit"].sum())}
+           "unsplit": float(df["unsplit"].sum()), "first_month": df["first_month"].min(), "last_month": df["last_month"].max()}
     for c in ("not_located", "outside_force"):
         row[c] = None if df[c].isna().all() else float(df[c].fillna(0).sum())
     return frame([{"area_code": f.area_code, "period": f.label, "period_start": None, **_recorded(row),

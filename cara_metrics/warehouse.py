@@ -295,5 +295,7 @@ def as_of(version: Version) -> dt.date:
     """The date the data is complete to (manifest ``data_as_at``)."""
     value = version.manifest.get("data_as_at")
     if not value:
-        raise QueryError("The data manifest does not say what date the data runs to (data_as_at).")
+        raise QueryError(f"The data manifest of {version.kind} version {version.name} does not say what date the data runs to "
+                         "(data_as_at). To fix it, load the data again with the date it is complete to: "
+                         "python -m cara_metrics ingest --data-dir DIR --as-at YYYY-MM-DD FILES")
     return dt.date.fromisoformat(str(value)[:10])

@@ -220,3 +220,151 @@ def test_a_shared_csp_has_no_figure_from_council_level_crime(public_root, tmp_pa
     assert june[BCP]["value"] == july["bcp"] and june[DORSET_COUNCIL]["value"] == july["dorset"]
     for csp in (CSP_BOURNEMOUTH, CSP_POOLE, CSP_DORSET):
         assert june[csp]["value"] is None and june[csp]["symbol"] == "[x]" and june[csp]["unsplit"] == july["bcp"]
+
+
+# --- 5. pages fed only by public files -------------------------------------------------------
+
+
+def _signed_in_app(monkeypatch, root: Path, tmp_path: Path):
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from cara_metrics.auth import UserStore
+
+    monkeypatch.setenv("CARA_DATA_DIR", str(root))
+    monkeypatch.setenv("CARA_USERS_FILE", str(tmp_path / "users" / "users.json"))
+    UserStore().add("analyst@pcc.example.gov.uk", "correct horse battery staple")
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=90)
+    now = dt.datetime.now(dt.timezone.utc)
+    at.session_state["cara_auth_email"] = "analyst@pcc.example.gov.uk"
+    at.session_state["cara_auth_signed_in_at"] = now
+    at.session_state["cara_auth_last_activity"] = now
+    return at.run()
+
+
+def test_pages_on_public_data_alone(public_root, monkeypatch, tmp_path):
+    """The crime page shows recorded crime by area and month, with how many had no location or
+    lay outside the force; the programme pages say their data is not loaded (no empty charts)."""
+    at = _signed_in_app(monkeypatch, public_root, tmp_path)
+    assert not at.exception
+    at.switch_page("views/crime.py").run()
+    assert not at.exception
+    at.segmented_control[0].set_value("Month").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
+    july, august = hand_count(STREET[0]), hand_count(STREET[1])
+    assert f"{august['force']:,} crimes were recorded in Dorset in Aug 2019" in text
+    assert f"{july['no_location'] + august['no_location']:,} had no location" in text
+    assert f"{july['outside'] + august['outside']:,} were located in a neighbouring force's area" in text
+    assert any("extract is not loaded yet" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 2  # recorded crime by month and by area; no empty DA charts
+    for page in ("views/referrals.py", "views/overview.py", "views/reoffending.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert any("data is not loaded yet" in i.value for i in at.info), page
+        assert not at.get("plotly_chart") and not at.metric, page
+    at.switch_page("views/data_quality.py").run()
+    assert not at.exception
+    assert "Councils in more than one community safety partnership" in [s.value for s in at.subheader]
+    assert any("Bournemouth, Christchurch and Poole" in str(df.value) for df in at.dataframe)
+
+
+# --- 6. no silent matching -------------------------------------------------------------------
+
+
+def _demo_geography():
+    import pyarrow.parquet as pq
+
+    from cara_metrics.dataroot import DEFAULT_DATA_DIR
+    from cara_metrics.ingest.geography import Geography
+
+    return Geography(pq.read_table(live_version(DEFAULT_DATA_DIR).table_path("areas")))
+
+
+@pytest.mark.parametrize("name", ["Dorset Police", "Dorset police force area", "DORSET POLICE", "Dorset Constabulary"])
+def test_a_force_name_is_never_a_council(public_root, name):
+    from cara_metrics.ingest.geography import Geography
+
+    ons = Geography(duckdb.read_parquet(str(live_version(public_root).table_path("areas"))).to_arrow_table())
+    for geo in (ons, _demo_geography()):
+        original, current, problem = geo.resolve(name, "la")
+        assert (original, current) == (None, None)
+        assert "E23000039" in problem and "not a council" in problem
+
+
+def test_names_match_only_official_names_exactly():
+    geo = _demo_geography()
+    assert geo.resolve("bournemouth,  christchurch & poole COUNCIL", "la")[:2] == ("E06000058", "E06000058")
+    _o, _c, problem = geo.resolve("Bournemouth, Christchurch and Poole", "la")
+    assert _c is None and "did you mean 'Bournemouth, Christchurch and Poole Council'?" in problem
+    # A hint proposes only councils, and a code only for a code.
+    near_force = geo.resolve("E23000038", "la")[2]
+    assert "unknown area 'E23000038'" in near_force and "did you mean 'E2" not in near_force
+    assert "did you mean 'E07000050'?" in geo.resolve("E06000050", "la")[2]  # a council code
+    assert "did you mean 'Dorset Council'?" in geo.resolve("Dorset Counci", "la")[2]
+
+
+def test_crime_rows_naming_the_force_are_refused_not_loaded_as_the_council(tmp_path, capsys):
+    root = tmp_path / "root"
+    f = tmp_path / "crime.csv"
+    f.write_text("recorded_date,area_code,offence_code,offence_group,da_flag\n"
+                 "13/08/2019,Dorset Council,8N,Violence against the person,yes\n"
+                 "14/08/2019,Dorset Police,8N,Violence against the person,yes\n", encoding="utf-8")
+    shutil.copytree(Path(__file__).parent.parent / "data" / "demo", root)
+    assert ingest(root, f) == 1
+    err = capsys.readouterr().err
+    assert "crime.csv:3: column 'area_code': unknown area 'Dorset Police'" in err and "not a council" in err
+
+
+def test_header_hints_propose_only_compatible_columns(tmp_path, capsys):
+    root = tmp_path / "root"
+    f = tmp_path / "crime.csv"
+    f.write_text("recorded_date,LSOA code,offence_code,offence_group,da_flag\n"
+                 "13/08/2019,E01015301,8N,Violence against the person,yes\n", encoding="utf-8")
+    assert ingest(root, f) == 1
+    err = capsys.readouterr().err
+    assert "missing column for the crime (records) table" in err and "LSOA code" not in err.split("missing column")[1]
+    g = tmp_path / "colours.csv"
+    g.write_text("colour,size,weight\nred,1,2\n", encoding="utf-8")
+    assert ingest(root, g) == 1
+    err = capsys.readouterr().err
+    assert "cannot tell which table" in err and "header is in the first row but matches no table" in err
+    assert "check the header is the first row" not in err
+
+
+# --- 7. reports in the data root; refusals say how to fix them ---------------------------------
+
+
+def test_ingest_report_goes_to_the_data_root_never_the_working_folder(public_root, tmp_path, monkeypatch, capsys):
+    root = tmp_path / "root"
+    shutil.copytree(public_root, root)
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    bad = tmp_path / "colours.csv"
+    bad.write_text("colour,size\nred,1\n", encoding="utf-8")
+    assert main(["ingest", "--data-dir", str(root), str(bad)]) == 1
+    assert not list(cwd.iterdir())
+    (report,) = (root / "ingest-reports").iterdir()
+    assert str(report) in capsys.readouterr().err and "colours.csv" in report.read_text(encoding="utf-8")
+    # A data root that does not exist yet is not created for a refused load.
+    assert main(["ingest", "--data-dir", str(tmp_path / "new"), str(bad)]) == 1
+    assert not (tmp_path / "new").exists() and not list(cwd.iterdir())
+
+
+def test_publish_refusals_say_how_to_fix_them(public_root, tmp_path, capsys):
+    import json
+
+    from cara_metrics.cli import main as cli_main
+
+    root = tmp_path / "root"
+    shutil.copytree(public_root, root)
+    warehouse.clear_cache()
+    assert cli_main(["publish", "--data-dir", str(root)]) != 0
+    assert "python -m cara_metrics ingest --data-dir DIR FILES, then publish again" in capsys.readouterr().err
+    manifest = live_version(root).path / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text(encoding="utf-8")), "data_as_at": None}), encoding="utf-8")
+    warehouse.clear_cache()
+    assert cli_main(["publish", "--data-dir", str(root)]) != 0
+    assert "ingest --data-dir DIR --as-at YYYY-MM-DD" in capsys.readouterr().err

@@ -138,8 +138,20 @@ def _read_file(info: FileInfo, stager: Stager, opts: Options, log: ProblemLog) -
     return sum(stager.rows.values()) - before, tables
 
 
+#: Folder of the data root the problem reports go to (beside the warehouse, never inside it).
+REPORTS_DIR = "ingest-reports"
+
+
 def _report_path(opts: Options, now: dt.datetime) -> Path:
-    return opts.report or Path.cwd() / f"ingest-report-{now:%Y%m%dT%H%M%S}.csv"
+    """``--report FILE``, else DATA_ROOT/ingest-reports/ingest-report-<time>.csv; never the
+    working folder. A data root that does not exist yet is not created for a refused load: its
+    report goes to the system's temporary folder instead (the message prints the path)."""
+    if opts.report is not None:
+        return opts.report
+    name = f"ingest-report-{now:%Y%m%dT%H%M%S}.csv"
+    if opts.root.is_dir():
+        return opts.root / REPORTS_DIR / name
+    return Path(tempfile.gettempdir()) / "cara-ingest-reports" / name
 
 
 def run(opts: Options) -> int:

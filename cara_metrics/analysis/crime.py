@@ -188,6 +188,15 @@ def _partial(r: dict, start, end) -> str:
     return f" ({_months(first, last)} only)"
 
 
+def _wrap(text: str, width: int = 22) -> str:
+    """Break a long chart label once, at the space nearest its middle."""
+    if len(text) <= width or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    i = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:i] + "<br>" + text[i + 1:]
+
+
 _TYPE_LABELS = {"force": "force area", "community_safety_partnership": "CSP", "local_authority": "council"}
 
 
@@ -220,7 +229,8 @@ def recorded_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
                      "holds that council's crime only by council, so no figure can be given for it.")
     last = shown.iloc[-1]
     fig = partial(charts.bar_chart, shown.assign(label=[fmt.count(v) for v in shown["value"]]), "period", "value",
-                  horizontal=False, text="label", y_title="Recorded crimes", highlight=None)
+                  horizontal=False, text="label", y_title="Recorded crimes", highlight=None,
+                  yaxis=dict(tickformat=","))  # 5,000, never 5000 or 5k
     from ..metrics.rules import period_end
 
     end = period_end(pd.Timestamp(last["period_start"]).date(), grain)
@@ -251,9 +261,11 @@ def recorded_area_panel(f: Filters, root: Path | None = None) -> Panel:
     # The force, a CSP and a council may share a name ("Dorset"): say which is which.
     df = df.assign(area_label=[f"{n} ({_TYPE_LABELS.get(t, t)})" for n, t in zip(df["area_name"], df["area_type"])])
     shown = df[df["value"].notna()]
-    fig = partial(charts.bar_chart, shown.assign(label=[fmt.count(v) for v in shown["value"]]), "area_label", "value",
-                  text="label", value_title="Recorded crimes",
-                  highlight=shown.loc[shown["area_code"] == f.area_code, "area_label"].squeeze()
+    # Long names on two lines, so a phone shows them whole ("Bournemouth, Christchurch<br>and Poole (council)").
+    shown = shown.assign(label=[fmt.count(v) for v in shown["value"]], axis_label=[_wrap(t) for t in shown["area_label"]])
+    fig = partial(charts.bar_chart, shown, "axis_label", "value",
+                  text="label", value_title="Recorded crimes", xaxis=dict(tickformat=","),
+                  highlight=shown.loc[shown["area_code"] == f.area_code, "axis_label"].squeeze()
                   if (shown["area_code"] == f.area_code).any() else None)
     top = df.iloc[0]
     title = (f"{fmt.count(top['value'])} crimes were recorded in {top['area_label']} in {f.label}"

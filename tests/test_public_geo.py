@@ -368,3 +368,28 @@ def test_publish_refusals_say_how_to_fix_them(public_root, tmp_path, capsys):
     warehouse.clear_cache()
     assert cli_main(["publish", "--data-dir", str(root)]) != 0
     assert "ingest --data-dir DIR --as-at YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_precedence_force_extract_then_home_office_then_police_uk(public_root, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(public_root, root)
+    extract = tmp_path / "crime.csv"
+    extract.write_text("month,area_code,offence_code,offence_group,da_flag,offences\n"
+                       "2019-08-01,E06000059,8N,Violence against the person,true,42\n"
+                       "2019-08-01,E06000059,8N,Violence against the person,false,100\n", encoding="utf-8")
+    home_office = tmp_path / "prc-csp.csv"
+    home_office.write_text("Financial Year,Financial Quarter,Police Force,CSP Name,Offence Description,Offence Group,"
+                           "Offence Subgroup,Offence Code,Offence Count\n"
+                           "2019/20,3,Dorset,Dorset,Assault without injury,Violence against the person,"
+                           "Violence without injury,105A,900\n", encoding="utf-8")
+    assert ingest(root, extract, home_office) == 0
+    warehouse.clear_cache()
+    by_month = {r["period"]: r for r in figures(root, FORCE, "2019-07-01", "2019-08-31", "--by", "period",
+                                                 "--grain", "month")["rows"]}
+    # August: the force's own extract wins over police.uk; July: police.uk, the only source.
+    assert (by_month["Aug 2019"]["value"], by_month["Aug 2019"]["crime_source"]) == (142, "force extract")
+    assert (by_month["Jul 2019"]["value"], by_month["Jul 2019"]["crime_source"]) == (hand_count(STREET[0])["force"], "police.uk")
+    # A whole Home Office quarter (October to December, by CSP) is used where no extract covers it.
+    q3 = figures(root, FORCE, "2019-10-01", "2019-12-31")["rows"]
+    assert (q3[0]["value"], q3[0]["crime_source"]) == (900, "Home Office")
+    assert figures(root, CSP_DORSET, "2019-10-01", "2019-12-31")["rows"][0]["value"] == 900

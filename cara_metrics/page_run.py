@@ -44,10 +44,17 @@ PROGRAMME_TABLES = {
 
 
 def not_loaded(tables: tuple[str, ...], root: Path | None = None) -> list[str]:
-    """The programme tables among ``tables`` that hold no rows at all (never loaded)."""
-    df = warehouse.query("table_rows", root=root)
-    held = dict(zip(df["table_name"], df["n"]))
-    return [t for t in tables if not held.get(t)]
+    """The programme tables among ``tables`` that hold no rows at all (never loaded).
+
+    Read from the version's manifest (rows per table, written by ingest and synth), not from
+    the tables: a damaged file must not take down a page that does not read it. A table the
+    manifest does not count is assumed loaded (its page then says what it finds).
+    """
+    manifest = warehouse.current_version(root, "warehouse").manifest
+    counts = manifest.get("tables")
+    if not isinstance(counts, dict) or not counts:
+        counts = {s.get("table"): s.get("rows") for s in manifest.get("sources", []) if isinstance(s, dict)}
+    return [t for t in tables if t in counts and not counts[t]]
 
 
 def is_synthetic() -> bool | None:

@@ -107,10 +107,10 @@ AREAS = Table(
         "are counted under today's areas."
     ),
     columns=(
-        Column("area_code", "string", "ONS code (e.g. E06000058) or a local code for a CSP.", example="E06000058"),
+        Column("area_code", "string", "ONS code: force area E23/W15, CSP E22 (W14 in Wales), council E06/E07/E08/E09/W06 (a local code only where ONS publishes none).", example="E06000058"),
         Column("area_name", "string", "Name as published.", example="Bournemouth, Christchurch and Poole"),
         Column("area_type", "string", "Kind of area.", allowed=AREA_TYPES, example="local_authority"),
-        Column("parent_code", "string", "The area this one sits in (a local authority's CSP, a CSP's force); empty for a force.", required=False, example="CSP-SAFER-BCP"),
+        Column("parent_code", "string", "The area this one sits in (a local authority's CSP, a CSP's force); empty for a force. A council that sits in several CSPs names its force here and lists its CSPs in `area_memberships`.", required=False, example="E22000367"),
         Column("successor_code", "string", "For a former area, the current area its records now count under.", required=False, example="E06000058"),
         Column("valid_from", "date", "First day the area existed (empty if before the data starts).", required=False, example="2019-04-01"),
         Column("valid_to", "date", "Last day the area existed; empty for a current area.", required=False, example="2019-03-31"),
@@ -346,6 +346,74 @@ DA_CRIME_ONS = Table(
     producer="Office for National Statistics, Domestic abuse in England and Wales data tool",
 )
 
+AREA_MEMBERSHIPS = Table(
+    name="area_memberships",
+    title="Councils in more than one CSP",
+    description=(
+        "A council that sits in several community safety partnerships, one row per (council, CSP) "
+        "as the ONS LAD to CSP to PFA lookup lists it (Bournemouth, Christchurch and Poole is in "
+        "three: Bournemouth, Poole and Dorset, because Christchurch was in the Dorset CSP). Such a "
+        "council's `parent_code` in `areas` is its force, never one of its CSPs picked silently. "
+        "Figures held only by council are shown for the council and the force, not for these "
+        "CSPs; figures held by former district or LSOA (police.uk street-level crime) are split."
+    ),
+    columns=(
+        Column("area_code", "string", "The council (local authority) code.", example="E06000058"),
+        Column("parent_code", "string", "A CSP the council sits in (partly).", example="E22000367"),
+    ),
+    key=("area_code", "parent_code"),
+    producer="ONS LAD to CSP to PFA lookup",
+)
+
+STREET_LOCATIONS = ("in_force", "outside_force", "not_located")
+
+STREET_CRIME = Table(
+    name="street_crime",
+    title="Recorded crime from data.police.uk (street-level, monthly)",
+    description=(
+        "The data.police.uk street-level crime files, counted by month, reporting force, LSOA "
+        "and police.uk crime category. Anti-social behaviour is not crime and is left out. A "
+        "crime with no location counts for the force that reported it (`location` "
+        "`not_located`); a crime located in an LSOA outside the reporting force's area (a "
+        "neighbouring force's district) also counts for the reporting force (`outside_force`)."
+    ),
+    columns=(
+        Column("month", "date", "First day of the month.", example="2019-07-01"),
+        Column("force_code", "string", "ONS code of the force that reported the crime (police.uk 'Reported by').", example="E23000039"),
+        Column("area_code", "string", "Current council the LSOA lies in (empty with no location, or a district not in the areas table).", required=False, example="E06000058"),
+        Column("area_code_original", "string", "District the LSOA name gives, as named then (a pre-2019 district for older files).", required=False, example="E06000028"),
+        Column("lsoa_code", "string", "LSOA code (E01/W01); empty when the crime has no location.", required=False, example="E01015301"),
+        Column("crime_type", "string", "Police.uk crime category as published.", example="Criminal damage and arson"),
+        Column("offence_group", "string", "Home Office offence group the category maps to; empty where it spans several (see docs/data-contract.md).", required=False, example="Criminal damage and arson"),
+        Column("location", "string", "in_force, outside_force (an LSOA of another force's area) or not_located.", allowed=STREET_LOCATIONS, example="in_force"),
+        Column("offences", "int", "Number of crimes.", minimum=0, maximum=10_000_000, example="3"),
+    ),
+    key=("month", "force_code", "lsoa_code", "crime_type"),
+    producer="data.police.uk street-level crime files",
+)
+
+#: Police.uk crime categories -> Home Office offence group (the groups the ``crime`` table
+#: uses). None: the category spans several groups (violence and sexual offences are two Home
+#: Office groups; "other crime" mixes miscellaneous crimes against society with others), so
+#: no group is claimed.
+POLICE_UK_OFFENCE_GROUPS: dict[str, str | None] = {
+    "Bicycle theft": "Theft offences",
+    "Burglary": "Burglary",
+    "Criminal damage and arson": "Criminal damage and arson",
+    "Drugs": "Drug offences",
+    "Other crime": None,
+    "Other theft": "Theft offences",
+    "Possession of weapons": "Possession of weapons offences",
+    "Public order": "Public order offences",
+    "Robbery": "Robbery",
+    "Shoplifting": "Theft offences",
+    "Theft from the person": "Theft offences",
+    "Vehicle crime": "Vehicle offences",
+    "Violence and sexual offences": None,
+}
+#: The police.uk category that is not crime: left out of street_crime (counted in the load report).
+POLICE_UK_NOT_CRIME = "Anti-social behaviour"
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -362,11 +430,15 @@ TABLES: dict[str, Table] = {
         CRIME_CONTEXT,
         CRIME_CONTEXT_FORCE,
         DA_CRIME_ONS,
+        AREA_MEMBERSHIPS,
+        STREET_CRIME,
     )
 }
 
-#: Public context tables a warehouse may hold or not; a missing one reads as empty.
-OPTIONAL_TABLES = ("crime_context", "crime_context_force", "da_crime_ons")
+#: Tables a warehouse may lack: public context loaded only when its source is. A version
+#: without one reads it as empty (older versions were written before these existed), so pages
+#: say "not loaded" instead of "damaged".
+OPTIONAL_TABLES = ("crime_context", "crime_context_force", "da_crime_ons", "area_memberships", "street_crime")
 #: Tables a complete warehouse must have.
 REQUIRED_TABLES = tuple(t for t in TABLES if t not in OPTIONAL_TABLES)
 
@@ -380,6 +452,18 @@ DORSET_SUCCESSORS = {
     "E07000051": "E06000059",  # Purbeck -> Dorset
     "E07000052": "E06000059",  # West Dorset -> Dorset
     "E07000053": "E06000059",  # Weymouth and Portland -> Dorset
+}
+#: The CSP each former Dorset district was in, by the CSP's name in the ONS lookup: Bournemouth
+#: and Poole had their own; Christchurch and the Dorset districts were in the Dorset CSP.
+DORSET_FORMER_CSP_NAMES = {
+    "E06000028": "Bournemouth",
+    "E06000029": "Poole",
+    "E07000048": "Dorset",
+    "E07000049": "Dorset",
+    "E07000050": "Dorset",
+    "E07000051": "Dorset",
+    "E07000052": "Dorset",
+    "E07000053": "Dorset",
 }
 
 

@@ -42,6 +42,16 @@ data generator writes to them; every SQL query reads them.
   crime recorded in Weymouth and Portland in 2018 keeps `area_code_original = E07000053`
   while `area_code = E06000059` (Dorset Council) lets the 2016-2025 trend run continuously
   across the 1 April 2019 reorganisation.
+- **Official geography.** Areas use ONS codes (force area E23/W15, CSP E22, or W14 in
+  Wales, council E06/E07/E08/E09/W06, LSOA E01/W01). The ONS "LAD to CSP to PFA" lookup loads
+  as the areas table as published (any vintage). A council in several CSPs (Bournemouth,
+  Christchurch and Poole: Bournemouth, Poole and Dorset CSPs) has its force as `parent_code`
+  and one `area_memberships` row per CSP. Figures held only by council (force extracts,
+  referrals, population) are shown for such a council and its force, never for those CSPs;
+  figures held by former district or LSOA (data.police.uk) are split between them.
+- **Public series are loaded as published**, each recognised by its header: data.police.uk
+  street-level crime goes to `street_crime` (anti-social behaviour left out; crimes with no
+  location, or located outside the force's area, still count for the reporting force).
 - **People are pseudonymised.** `person_id` is an opaque token from the force or provider.
   Names, dates of birth, addresses, postcodes, phone numbers, email addresses, PNC and
   National Insurance numbers are refused at ingest (data minimisation).
@@ -88,6 +98,9 @@ def render() -> str:
         f"- Outcomes: {', '.join(C.OUTCOMES)}; closed outcomes: {', '.join(C.CLOSED_OUTCOMES)}.",
         f"- Reoffending groups: {', '.join(C.GROUPS)}.",
         "- Survey scale agree5: " + "; ".join(f"{k} = {v}" for k, v in C.AGREE5_LABELS.items()) + ".",
+        "- Police.uk crime categories -> Home Office offence group: "
+        + "; ".join(f"{k} -> {v or 'none (spans several groups)'}" for k, v in C.POLICE_UK_OFFENCE_GROUPS.items())
+        + f". {C.POLICE_UK_NOT_CRIME} is not crime and is not loaded.",
         "- Dorset reorganisation (1 April 2019), former code -> current: "
         + "; ".join(f"{a} -> {b}" for a, b in C.DORSET_SUCCESSORS.items()) + ".",
     ])

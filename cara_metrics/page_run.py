@@ -34,6 +34,29 @@ def coverage_years(root: Path | None = None) -> tuple[int, int]:
     return fy_of(pd.Timestamp(firsts.min()).date()), fy_of(pd.Timestamp(lasts.max()).date())
 
 
+#: What each programme table holds, in the words a page uses when it is not loaded yet.
+PROGRAMME_TABLES = {
+    "referrals": "the CARA referral records (from The Hampton Trust and the force)",
+    "survey_responses": "the participant survey answers (from The Hampton Trust)",
+    "cohort": "the reoffending cohort (the force's pseudonymised Police National Computer extract)",
+    "costs": "the programme costs (from the PCC office's finance records)",
+}
+
+
+def not_loaded(tables: tuple[str, ...], root: Path | None = None) -> list[str]:
+    """The programme tables among ``tables`` that hold no rows at all (never loaded).
+
+    Read from the version's manifest (rows per table, written by ingest and synth), not from
+    the tables: a damaged file must not take down a page that does not read it. A table the
+    manifest does not count is assumed loaded (its page then says what it finds).
+    """
+    manifest = warehouse.current_version(root, "warehouse").manifest
+    counts = manifest.get("tables")
+    if not isinstance(counts, dict) or not counts:
+        counts = {s.get("table"): s.get("rows") for s in manifest.get("sources", []) if isinstance(s, dict)}
+    return [t for t in tables if t in counts and not counts[t]]
+
+
 def is_synthetic() -> bool | None:
     """Whether the live warehouse is labelled synthetic (None when there is none)."""
     try:

@@ -166,6 +166,26 @@ _METRICS: tuple[Metric, ...] = (
         disclosure="crime_count",
         queries=q(category="crime_offence_mix"),
     ),
+    Metric(
+        id="recorded_crimes",
+        title="All recorded crime",
+        question="crime",
+        definition=("Police recorded crimes (offences) in the area and period, from whichever source covers each "
+                    "period: the force's own extract, then Home Office open data (whole quarters, by CSP), then "
+                    "data.police.uk street-level crime. The source is shown with every figure."),
+        unit="count",
+        numerator="Recorded crimes",
+        denominator="None (a count)",
+        caveats=(
+            "Sources differ: police.uk leaves out anti-social behaviour (not crime) and counts a crime with no "
+            "location, or located in a neighbouring force's area, for the force that reported it but for no area "
+            "inside it; Home Office figures are by CSP and quarter only. A CSP that shares a council with "
+            "another CSP gets no figure ([x]) from a source that holds that council's crimes only by council."),
+        source=("Force crime recording system extract; Home Office police recorded crime open data tables; "
+                "data.police.uk street-level crime."),
+        disclosure="crime_count",
+        queries=q(total="recorded_crimes_by_period", period="recorded_crimes_by_period", area="recorded_crimes_by_area"),
+    ),
     # 2. Referrals
     Metric(
         id="referrals",

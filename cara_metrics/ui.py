@@ -199,10 +199,12 @@ def registry_warning() -> None:
                    + "; ".join(problems), icon="⚠️")
 
 
-def page_header(title: str, question: str | None = None) -> None:
+def page_header(title: str, question: str | None = None, needs: tuple[str, ...] = ()) -> None:
     """Title, the question the page answers, the banner every commissioner page carries and the glossary.
 
-    Also pins the live warehouse version for this page run (see page_run.pin).
+    Also pins the live warehouse version for this page run (see page_run.pin). ``needs``: the
+    programme tables the page is about; if any has never been loaded (a data root fed only
+    public files), the page says so plainly and stops, rather than showing zeros or empty charts.
     """
     page_run.pin()
     common.phone_styles()
@@ -213,6 +215,15 @@ def page_header(title: str, question: str | None = None) -> None:
         st.markdown(f"**{question}**")
     synthetic_banner()
     glossary()
+    missing: list[str] = []
+    if needs:
+        with guard("this page"):
+            missing = page_run.not_loaded(needs)
+    if missing:
+        st.info("This page's data is not loaded yet: " + "; ".join(page_run.PROGRAMME_TABLES[t] for t in missing)
+                + ". Load it with `python -m cara_metrics ingest` (see docs/loading-data.md); the crime page "
+                "shows the public crime data that is loaded.")
+        st.stop()
 
 
 def glossary() -> None:

@@ -114,6 +114,15 @@ def _table_paths(version: Version) -> dict[str, Path]:
         name: version.path / f"{name}.parquet" for name in expected if isinstance(name, str)}
 
 
+_SQL_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE", "bool": "BOOLEAN"}
+
+
+def _empty_view(table: contract.Table) -> str:
+    """A view with the table's contract columns and no rows (names come from the contract, not from users)."""
+    cols = ", ".join(f'CAST(NULL AS {_SQL_TYPES[c.dtype]}) AS "{c.name}"' for c in table.columns)
+    return f"CREATE VIEW {table.name} AS SELECT {cols} WHERE false"
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -134,9 +143,8 @@ def _open(version: Version) -> _Database:
     for name, path in paths.items():
         if not path.exists():
             if version.kind == "warehouse" and name in contract.OPTIONAL_TABLES:
-                # Optional public context not loaded (or a version written before the table
-                # existed): an empty table, so pages say "not loaded" instead of "damaged".
-                con.from_arrow(contract.arrow_schema(contract.TABLES[name]).empty_table()).create_view(name)
+                # Optional context not loaded (or a version older than the table): empty, not broken.
+                con.execute(_empty_view(contract.TABLES[name]))
                 continue
             broken[name] = "missing"
             continue
@@ -287,5 +295,7 @@ def as_of(version: Version) -> dt.date:
     """The date the data is complete to (manifest ``data_as_at``)."""
     value = version.manifest.get("data_as_at")
     if not value:
-        raise QueryError("The data manifest does not say what date the data runs to (data_as_at).")
+        raise QueryError(f"The data manifest of {version.kind} version {version.name} does not say what date the data runs to "
+                         "(data_as_at). To fix it, load the data again with the date it is complete to: "
+                         "python -m cara_metrics ingest --data-dir DIR --as-at YYYY-MM-DD FILES")
     return dt.date.fromisoformat(str(value)[:10])

@@ -120,7 +120,8 @@ def test_geography_resolves_codes_names_and_former_areas():
     geo = Geography(pq.read_table(live_version(DEFAULT_DATA_DIR).table_path("areas")))
     assert geo.resolve("e06000028", "la")[:2] == ("E06000028", "E06000058")
     assert geo.resolve("Weymouth & Portland", "la")[:2] == ("E07000053", "E06000059")
-    assert geo.resolve("Bournemouth, Christchurch and Poole", "la")[:2] == ("E06000058", "E06000058")
+    assert geo.resolve("Bournemouth, Christchurch and Poole Council", "la")[:2] == ("E06000058", "E06000058")
+    assert geo.resolve("Bournemouth, Christchurch and Poole", "la")[1] is None  # official names only, exactly
     assert "unknown area" in geo.resolve("Gotham", "la")[2]
     assert "former area" in geo.resolve("E06000029", "la_current")[2]
     assert geo.csp_code("Bournemouth, Christchurch and Poole") == "CSP-SAFER-BCP"

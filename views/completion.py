@@ -5,7 +5,7 @@ from cara_metrics.analysis import completion, referrals
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
-ui.page_header("Workshop completion", QUESTIONS["completion"])
+ui.page_header("Workshop completion", QUESTIONS["completion"], needs=("referrals",))
 f = ui.filters()
 grain = ui.grain_picker(default="Quarter")
 with ui.guard("completion of the workshops"):

@@ -25,3 +25,9 @@ with ui.guard("the data quality report"):
         ui.table("Domestic-abuse crimes: force extract and ONS, by year", recon, "da_reconciliation", "reconciliation")
     st.subheader("Last ingest")
     st.markdown(quality.last_ingest_text(q))
+
+with ui.guard("the councils in more than one partnership"):
+    shared = quality.shared_councils()
+    if len(shared):
+        ui.table("Councils in more than one community safety partnership", shared, "recorded_crimes", "shared-councils",
+                 caption=quality.SHARED_COUNCILS_TEXT)

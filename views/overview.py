@@ -6,7 +6,7 @@ from cara_metrics import ui, ui_auth
 from cara_metrics.analysis import overview
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
-ui.page_header("CARA dashboard: overview", "Cautioning and Relationship Abuse (CARA) workshops: what they reach, who completes, and whether people reoffend less.")
+ui.page_header("CARA dashboard: overview", "Cautioning and Relationship Abuse (CARA) workshops: what they reach, who completes, and whether people reoffend less.", needs=("referrals",))
 f = ui.filters()
 st.caption(f"Latest financial year in your selection, against the year before. Area and years are chosen in the sidebar. Data as at {ui.data_as_at_text()}.")
 with ui.guard("the headline figures"):

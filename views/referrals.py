@@ -7,7 +7,7 @@ from cara_metrics.analysis import referrals
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
-ui.page_header("Referrals to CARA", QUESTIONS["referrals"])
+ui.page_header("Referrals to CARA", QUESTIONS["referrals"], needs=("referrals",))
 f = ui.filters()
 grain = ui.grain_picker()
 with ui.guard("the referrals"):

@@ -7,7 +7,7 @@ from cara_metrics.analysis import reoffending
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
-ui.page_header("Reoffending", QUESTIONS["reoffending"])
+ui.page_header("Reoffending", QUESTIONS["reoffending"], needs=("cohort",))
 f = ui.filters()
 with ui.guard("this page"):
     reason = reoffending.no_data_reason(f)

@@ -7,7 +7,7 @@ from cara_metrics.analysis import survey
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
-ui.page_header("Participant survey", QUESTIONS["survey"])
+ui.page_header("Participant survey", QUESTIONS["survey"], needs=("referrals", "survey_responses"))
 f = ui.filters()
 st.caption("People who completed both workshops answer a short survey at the end of the second one. "
            "Answers are self-reported: they show what participants say, not how they behave afterwards.")

@@ -7,7 +7,7 @@ from cara_metrics.analysis import reoffending, value
 from cara_metrics.registry import QUESTIONS
 
 ui_auth.require_commissioner(banner=False)  # also left out of the navigation unless allowed
-ui.page_header("Value for money", QUESTIONS["value"])
+ui.page_header("Value for money", QUESTIONS["value"], needs=("costs", "referrals"))
 f = ui.filters(allow_custom_dates=False)
 
 v = None

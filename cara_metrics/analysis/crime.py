@@ -24,7 +24,7 @@ def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.Da
     share = metrics.compute("da_share", f, "period", grain, root=root).table
     rate = metrics.compute("da_rate_per_1000", f, "period", grain, root=root).table
     if share.empty or float(share["denominator"].sum()) == 0:
-        raise NoData(f"There is no recorded crime data for this area in {f.label}.")
+        raise NoData(f"There is no domestic-abuse-flagged crime (the force's own extract) for this area in {f.label}.")
     return pd.DataFrame({
         "period_start": pd.to_datetime(share["period_start"]), "period": share["period"],
         "all_offences": share["denominator"].astype("int64"), "da_offences": share["numerator"].astype("int64"),
@@ -140,7 +140,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     share = metrics.compute("da_share", f.with_area(force), "area", root=root).table
     rate = metrics.compute("da_rate_per_1000", f.with_area(force), "area", root=root).table
     if share.empty:
-        raise NoData(f"There is no recorded crime data in {f.label}.")
+        raise NoData(f"There is no domestic-abuse-flagged crime (the force's own extract) in {f.label}.")
     df = pd.DataFrame({"area_code": share["area_code"], "area_name": share["area_name"], "area_type": share["area_type"],
                        "da_offences": share["numerator"].astype("int64"), "all_offences": share["denominator"].astype("int64"),
                        "share": share["value"], "rate": rate.set_index("area_code").loc[share["area_code"], "value"].to_numpy()})
@@ -182,3 +182,130 @@ def tile(f: Filters, root: Path | None = None) -> Tile:
     """DA share in the last financial year of the selection, against the year before (unless a break lies between)."""
     return year_tile("da_share", f, "Domestic-abuse share of crime",
                      lambda r: f"{fmt.count(r['numerator'])} of {fmt.count(r['denominator'])} recorded crimes", root=root)
+
+
+# --- all recorded crime, from whichever source is loaded -------------------------------------
+
+def _located_note(r: dict) -> str | None:
+    """The sentence about police.uk crimes that count for the force but no area inside it."""
+    nl, out = r.get("not_located"), r.get("outside_force")
+    if nl is None or pd.isna(nl) or (not nl and not out):
+        return None
+    return (f"Of these, {fmt.count(nl)} had no location and {fmt.count(out)} were located in a neighbouring force's "
+            "area (an LSOA outside the force); they count for the force that recorded them, not for any area inside it.")
+
+
+def _months(first, last) -> str:
+    """'July to August 2019', 'August 2019', 'December 2019 to January 2020'."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if first == last:
+        return f"{first:%B %Y}"
+    return f"{first:%B}{'' if first.year == last.year else f' {first.year}'} to {last:%B %Y}"
+
+
+def _partial(r: dict, start, end) -> str:
+    """', July to August 2019 only' when the sources cover only part of the period from start to end."""
+    first, last = r.get("first_month"), r.get("last_month")
+    if first is None or pd.isna(first) or last is None or pd.isna(last):
+        return ""
+    if pd.Timestamp(first) <= pd.Timestamp(start) and pd.Timestamp(last) >= pd.Timestamp(end).replace(day=1):
+        return ""
+    return f" ({_months(first, last)} only)"
+
+
+def _wrap(text: str, width: int = 22) -> str:
+    """Break a long chart label once, at the space nearest its middle."""
+    if len(text) <= width or " " not in text:
+        return text
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    i = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:i] + "<br>" + text[i + 1:]
+
+
+_TYPE_LABELS = {"force": "force area", "community_safety_partnership": "CSP", "local_authority": "council"}
+
+
+def has_force_extract(root: Path | None = None) -> bool:
+    """Whether the force's own (domestic-abuse-flagged) crime extract is loaded at all."""
+    return lookups.has_force_extract(root)
+
+
+@cached_panel
+def recorded_panel(f: Filters, grain: Grain = "year", root: Path | None = None) -> Panel:
+    """All recorded crime per period for the area, with the source of each figure."""
+    m = registry.get("recorded_crimes")
+    names = area_names(root)
+    r = metrics.compute("recorded_crimes", f, "period", grain, root=root)
+    df = r.table
+    if df.empty:
+        raise NoData(f"There is no recorded crime data for this area in {f.label}.")
+    shown = df[df["value"].notna()]
+    name = names.get(f.area_code, f.area_code)
+    table = pd.DataFrame({
+        "Period": df["period"],
+        "Recorded crimes": [fmt.count(v) if not pd.isna(v) else s for v, s in zip(df["value"], df["symbol"])],
+        "Source": df["crime_source"],
+        "No location": [fmt.count(v) if not pd.isna(v) else "" for v in df["not_located"]],
+        "In a neighbouring force's area": [fmt.count(v) if not pd.isna(v) else "" for v in df["outside_force"]],
+        "Status": df["symbol"],
+    })
+    if shown.empty:
+        raise NoData(f"{name} shares a council with another community safety partnership and the loaded source "
+                     "holds that council's crime only by council, so no figure can be given for it.")
+    last = shown.iloc[-1]
+    fig = partial(charts.bar_chart, shown.assign(label=[fmt.count(v) for v in shown["value"]]), "period", "value",
+                  horizontal=False, text="label", y_title="Recorded crimes", highlight=None,
+                  yaxis=dict(tickformat=","))  # 5,000, never 5000 or 5k
+    from ..metrics.rules import period_end
+
+    end = period_end(pd.Timestamp(last["period_start"]).date(), grain)
+    title = (f"{fmt.count(last['value'])} crimes were recorded in {name} in {last['period']}"
+             + _partial(dict(last), last["period_start"], end) + (" [p]" if last["provisional"] else ""))
+    total = float(shown["value"].sum())
+    sources = sorted({s for v in shown["crime_source"].dropna() for s in str(v).split("; ")})
+    located = _located_note({"not_located": df["not_located"].sum(min_count=1),
+                             "outside_force": df["outside_force"].sum(min_count=1)})
+    notes = tuple(n for n in (f"Source: {', '.join(sources)}.", located) if n)
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"{name}, {f.label}, by {grain if grain != 'year' else 'financial year'}; n = {fmt.count(total)} recorded crimes",
+        table=table, figure=fig,
+        summary=f"{title}. {fmt.count(total)} crimes were recorded in the periods shown." + (f" {located}" if located else ""),
+        notes=notes,
+    )
+
+
+@cached_panel
+def recorded_area_panel(f: Filters, root: Path | None = None) -> Panel:
+    """All recorded crime in every area of the force over the selection."""
+    m = registry.get("recorded_crimes")
+    force = force_of(f.area_code, root)
+    df = metrics.compute("recorded_crimes", f.with_area(force), "area", root=root).table
+    if df.empty:
+        raise NoData(f"There is no recorded crime data in {f.label}.")
+    # The force, a CSP and a council may share a name ("Dorset"): say which is which.
+    df = df.assign(area_label=[f"{n} ({_TYPE_LABELS.get(t, t)})" for n, t in zip(df["area_name"], df["area_type"])])
+    shown = df[df["value"].notna()]
+    # Long names on two lines, so a phone shows them whole ("Bournemouth, Christchurch<br>and Poole (council)").
+    shown = shown.assign(label=[fmt.count(v) for v in shown["value"]], axis_label=[_wrap(t) for t in shown["area_label"]])
+    fig = partial(charts.bar_chart, shown, "axis_label", "value",
+                  text="label", value_title="Recorded crimes", xaxis=dict(tickformat=","),
+                  highlight=shown.loc[shown["area_code"] == f.area_code, "axis_label"].squeeze()
+                  if (shown["area_code"] == f.area_code).any() else None)
+    top = df.iloc[0]
+    title = (f"{fmt.count(top['value'])} crimes were recorded in {top['area_label']} in {f.label}"
+             + _partial(dict(top), f.date_from, f.date_to))
+    located = _located_note(dict(top))
+    missing = df[df["value"].isna()]
+    notes = tuple(n for n in (
+        located,
+        ("No figure ([x]) for " + ", ".join(missing["area_label"]) + ": these partnerships share a council with another, "
+         "and the source holds that council's crime only by council.") if len(missing) else None) if n)
+    return Panel(
+        metric_id=m.id, title=title,
+        subtitle=f"Areas in the force, {f.label}; n = {fmt.count(top['value'])} recorded crimes in the force",
+        table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].map(_TYPE_LABELS),
+                            "Recorded crimes": [fmt.count(v) if not pd.isna(v) else s for v, s in zip(df["value"], df["symbol"])],
+                            "Source": df["crime_source"]}),
+        figure=fig, summary=title + "." + (f" {located}" if located else ""), notes=notes,
+    )

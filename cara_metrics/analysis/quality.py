@@ -142,3 +142,20 @@ def last_ingest_text(q: Quality) -> str:
     return (f"{li.get('time', 'Unknown time')}: {len(li.get('files', []))} file(s), {status}. "
             f"Rows rejected: **{int(li.get('rejected_rows', 0)):,}**; problems found: {int(li.get('problems', 0)):,}."
             + (f" Full report: `{li['report']}`." if li.get("report") else ""))
+
+
+#: What the split of a council between several CSPs means for the figures (also in docs/loading-data.md).
+SHARED_COUNCILS_TEXT = (
+    "These councils lie in more than one community safety partnership (CSP), as the ONS lookup lists them. "
+    "Figures held only by council (the force's crime extract, referrals, the reoffending cohort, population) "
+    "are shown for the council and the force, not for these CSPs: a CSP's figure would otherwise hold part of a "
+    "council. Crime held by former district or by LSOA (data.police.uk street-level crime) is split between them, "
+    "by the district each LSOA was in; where a source holds such a council's crime only by council, its CSPs show [x].")
+
+
+def shared_councils(root: Path | None = None) -> pd.DataFrame:
+    """Councils in several CSPs (area_memberships), for the data quality page."""
+    df = lookups.shared_councils(root)
+    return pd.DataFrame({"Council": df["council_name"].fillna(df["area_code"]), "Code": df["area_code"],
+                         "Community safety partnerships": df["csps"]})
+

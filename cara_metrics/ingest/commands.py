@@ -57,7 +57,7 @@ def register(subparsers) -> None:
     p.add_argument("--as-at", type=date_argument, metavar="YYYY-MM-DD",
                    help="the date the data is complete to (default: the latest date in the data)")
     p.add_argument("--report", type=Path, metavar="CSV",
-                   help="where to save the full list of problems (default: ./ingest-report-<time>.csv)")
+                   help="where to save the full list of problems (default: DIR/ingest-reports/ingest-report-<time>.csv)")
     p.add_argument("--config", type=Path, metavar="TOML",
                    help="ingest settings: the person_id token shape and the file limits "
                         "(default: $CARA_INGEST_CONFIG, else config/ingest.toml)")

@@ -58,10 +58,12 @@ def write_merged(v: Views, table: str, dest: Path) -> int:
 
 
 def data_as_at(v: Views) -> dt.date | None:
-    """The latest date the data speaks for: events, the end of the last crime month and quarter."""
+    """The latest date the data speaks for: events, the end of the last crime month (force extract or
+    police.uk) and quarter."""
     sql = """
         SELECT greatest(
             (SELECT last_day(max(month)) FROM merged_crime),
+            (SELECT last_day(max(month)) FROM merged_street_crime),
             (SELECT greatest(max(caution_date), max(workshop1_date), max(workshop2_date), max(outcome_date)) FROM merged_referrals),
             (SELECT max(response_date) FROM merged_survey_responses),
             (SELECT max(index_date) FROM merged_cohort),

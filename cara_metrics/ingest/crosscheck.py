@@ -125,3 +125,8 @@ def run(v: Views, stager: Stager, tables: list[str]) -> None:
     if "areas" in tables:
         _missing_parent(v, stager, "areas", "parent_code", "areas", "area_code", "is not a known area (parent_code)")
         _missing_parent(v, stager, "areas", "successor_code", "areas", "area_code", "is not a known area (successor_code)")
+    if "area_memberships" in tables:
+        _missing_parent(v, stager, "area_memberships", "area_code", "areas", "area_code",
+                        "is not a known area: load the areas (or the ONS lookup) first or in the same batch")
+        _missing_parent(v, stager, "area_memberships", "parent_code", "areas", "area_code",
+                        "is not a known area: load the areas (or the ONS lookup) first or in the same batch")

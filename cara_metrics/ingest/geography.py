@@ -2,8 +2,10 @@
 
 Every area a row names must be known: in the areas table of the warehouse being loaded into
 or in an areas file of the same batch. A row may name its area by ONS code (any case) or by
-name, matched loosely ("Bournemouth, Christchurch and Poole" finds "Bournemouth,
-Christchurch and Poole Council"). Records made before the 1 April 2019 Dorset
+its official name exactly, ignoring only case, spacing and punctuation ("Weymouth & Portland"
+is "Weymouth and Portland"; "Dorset Police" is never the council "Dorset"). Home Office CSP
+names (``csp_code``) are still matched ignoring words such as "Council" when no exact name fits,
+and only ever to a CSP or a council. Records made before the 1 April 2019 Dorset
 reorganisation carry former district codes or names; they are mapped to the current local
 authority through the areas table's ``successor_code`` or, failing that,
 ``contract.DORSET_SUCCESSORS``, and the code as supplied is kept in ``area_code_original``
@@ -36,9 +38,32 @@ DORSET_FORMER_NAMES = {
     "West Dorset": "E07000052",
     "Weymouth and Portland": "E07000053",
 }
-# Words that say what kind of body an area is, not which place: dropped before matching.
+# Words that say what kind of council or partnership an area is, not which place: dropped
+# before the loose matching of Home Office CSP names only. Never "police", "force" or "area":
+# a force's name must not find a council.
 _FILLER = {"council", "borough", "district", "county", "city", "of", "the", "community", "safety",
-           "partnership", "csp", "safer", "police", "force", "area", "unitary", "authority", "metropolitan"}
+           "partnership", "csp", "safer", "unitary", "authority", "metropolitan"}
+
+
+_CODE = re.compile(r"^[A-Za-z]\d{8}$")
+
+
+def official_key(name: object) -> str:
+    """An official name ignoring case, spacing and punctuation ("Weymouth & Portland" = "weymouth and portland")."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(name).lower().replace("&", " and ")).split())
+
+
+#: What may follow a force area's name in a police force's own name (longest first).
+FORCE_SUFFIXES = ("police force area", "police service", "constabulary", "police")
+
+
+def force_stem(name: object) -> str:
+    """A force's official name without a trailing "Police", "Constabulary"... ("Dorset Police" -> "dorset")."""
+    key = official_key(name)
+    for suffix in FORCE_SUFFIXES:
+        if key.endswith(" " + suffix):
+            return key[: -len(suffix) - 1]
+    return key
 
 
 def name_key(name: object) -> str:
@@ -64,13 +89,16 @@ class Geography:
             for r in areas.select(["area_code", "area_name", "area_type", "parent_code", "successor_code"]).to_pylist():
                 self.areas[r["area_code"]] = Area(r["area_code"], r["area_name"] or "", r["area_type"] or "",
                                                   r["parent_code"], r["successor_code"])
+        # Exact official names (ignoring case, spacing and punctuation), for rows' areas; and the
+        # looser key the Home Office CSP names are still matched by (csp_code).
         self._by_name: dict[str, list[str]] = {}
-        for a in self.areas.values():
-            self._by_name.setdefault(name_key(a.name), []).append(a.code)
-        for name, code in DORSET_FORMER_NAMES.items():
-            self._by_name.setdefault(name_key(name), [])
-            if code not in self._by_name[name_key(name)]:
-                self._by_name[name_key(name)].append(code)
+        self._by_loose_name: dict[str, list[str]] = {}
+        for index, key in ((self._by_name, official_key), (self._by_loose_name, name_key)):
+            for a in self.areas.values():
+                index.setdefault(key(a.name), []).append(a.code)
+            for name, code in DORSET_FORMER_NAMES.items():
+                if code not in index.setdefault(key(name), []):
+                    index[key(name)].append(code)
         self._cache: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
 
     def successor(self, code: str) -> str | None:
@@ -87,16 +115,77 @@ class Geography:
             code = nxt
         return code
 
+    def force_of(self, code: str) -> str | None:
+        """The force area a current area lies in (walking up parents), or None."""
+        seen = set()
+        while code in self.areas and code not in seen:
+            seen.add(code)
+            a = self.areas[code]
+            if a.type == "force":
+                return code
+            if not a.parent:
+                return None
+            code = a.parent
+        return None
+
+    def force_named(self, name: str) -> str | None:
+        """The force area a police force's name means: its ONS name exactly (ignoring case, spacing
+        and punctuation), either of them perhaps followed by "Police", "Constabulary", "Police
+        Service" or "police force area" (data.police.uk writes "Dorset Police" for the force area
+        ONS names "Dorset"). Only force areas are considered, so a force's name never finds a council."""
+        code = name.strip().upper()
+        if code in self.areas and self.areas[code].type == "force":
+            return code
+        forces: dict[str, set[str]] = {}
+        for a in self.areas.values():
+            if a.type == "force":
+                forces.setdefault(force_stem(a.name), set()).add(a.code)
+        hits = forces.get(force_stem(name), set())
+        return next(iter(hits)) if len(hits) == 1 else None
+
+    def district_named(self, name: str) -> str | None:
+        """The council (current or former) an exact official name means, or None."""
+        key = official_key(name)
+        hits = {a.code for a in self.areas.values() if a.type == "local_authority" and official_key(a.name) == key}
+        hits |= {code for n, code in DORSET_FORMER_NAMES.items() if official_key(n) == key}
+        return hits.pop() if len(hits) == 1 else None
+
     def _pick(self, codes: list[str], prefer: str) -> list[str]:
         typed = [c for c in codes if c in self.areas and self.areas[c].type == prefer]
         return typed or codes
 
-    def find(self, raw: str, prefer: str = "local_authority") -> list[str]:
-        """Codes that ``raw`` (a code or a name) may mean."""
+    def find(self, raw: str, prefer: str = "local_authority", loose: bool = False) -> list[str]:
+        """Codes that ``raw`` (a code, or an official name exactly) may mean; ``loose``: also
+        ignoring words like "council" (only for Home Office CSP names, see csp_code)."""
         code = raw.strip().upper()
         if code in self.areas or code in C.DORSET_SUCCESSORS:
             return [code]
-        return self._pick(self._by_name.get(name_key(raw), []), prefer)
+        if loose:
+            return self._pick(self._by_loose_name.get(name_key(raw), []), prefer)
+        return self._pick(self._by_name.get(official_key(raw), []), prefer)
+
+    def _hint(self, raw: str) -> str:
+        """A 'did you mean' for an unknown area, proposing only councils (a code for a code, a
+        name for a name), and saying so when the value names a police force."""
+        # Only a value with a force's word in it ("Dorset Police") is told it names a force:
+        # "Dorset" alone may as well be short for the council.
+        names_force = not _CODE.match(raw.strip()) and force_stem(raw) != official_key(raw)
+        force = self.force_named(raw) if names_force else None
+        if force is not None:
+            return (f": it names the police force area {force}, not a council; give the council (local authority) "
+                    "the row is about")
+        councils = [a for a in self.areas.values() if a.type == "local_authority"]
+        if _CODE.match(raw.strip()):
+            pool = {a.code: a.code for a in councils}
+        else:
+            pool = {official_key(a.name): a.name for a in councils}
+            pool.update({official_key(n): n for n in DORSET_FORMER_NAMES})
+        key = raw.strip().upper() if _CODE.match(raw.strip()) else official_key(raw)
+        near = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.8)
+        if not near and not _CODE.match(raw.strip()):  # "Dorset" for "Dorset Council": the one name it begins
+            near = [k for k in pool if k.startswith(key + " ")][:2]
+            near = near if len(near) == 1 else []
+        return f" (did you mean '{pool[near[0]]}'?)" if near else ""
 
     def resolve(self, raw: str, role: str) -> tuple[str | None, str | None, str | None]:
         """(original code, current code, problem) for a local-authority area in a row.
@@ -112,10 +201,10 @@ class Geography:
     def _resolve(self, raw: str, role: str) -> tuple[str | None, str | None, str | None]:
         found = self.find(raw)
         if not found:
-            near = difflib.get_close_matches(raw, list(self.areas) + [a.name for a in self.areas.values()], n=1, cutoff=0.7)
-            tip = f" (did you mean '{near[0]}'?)" if near else ""
             where = "the areas table" if self.areas else "the areas table (none loaded yet: load the areas file first or in the same batch)"
-            return None, None, f"unknown area {safe(raw)}: not a code or name in {where}{tip}"
+            tip = self._hint(raw) if self.areas else ""
+            return None, None, (f"unknown area {safe(raw)}: not a code or an official name in {where} (names must match "
+                                f"exactly, ignoring case, spacing and punctuation){tip}")
         if len(set(found)) > 1:
             return None, None, f"area {safe(raw)} is ambiguous: it could be {', '.join(sorted(set(found)))}; use the code"
         original = found[0]
@@ -125,7 +214,9 @@ class Geography:
                                 "load the areas file first or in the same batch")
         a = self.areas[current]
         if a.type != "local_authority":
-            return None, None, f"area {safe(raw)} is a {a.type.replace('_', ' ')}: give the local authority instead"
+            what = "police force area" if a.type == "force" else a.type.replace("_", " ")
+            return None, None, (f"area {safe(raw)} is the {what} {current}, not a council: give the council "
+                                "(local authority) the row is about")
         if role == "la_current" and original != current:
             return None, None, f"area {safe(raw)} is a former area (now {current}): give figures for current areas"
         return original, current, None
@@ -138,11 +229,13 @@ class Geography:
         has one. A former area is followed to its successor first.
         """
         codes = self.find(csp_name, prefer="community_safety_partnership")
+        if not codes:  # Home Office names, matched loosely for now (never a force: only CSPs and councils count below)
+            codes = self.find(csp_name, prefer="community_safety_partnership", loose=True)
         if len(set(codes)) != 1:
             return None
         code = self.current(codes[0])
         a = self.areas.get(code)
-        if a is None:
+        if a is None or a.type == "force":
             return None
         if a.type == "local_authority" and a.parent in self.areas and self.areas[a.parent].type == "community_safety_partnership":
             return a.parent

@@ -188,6 +188,24 @@ def plausible(d: Detection) -> bool:
     return (need - len(d.missing)) >= max(1, need // 2)
 
 
+#: Headers of the published layouts ingest reads whole (``ingest.public``): never proposed as
+#: one of a table's columns.
+PUBLIC_HEADERS = frozenset({"crimeid", "reportedby", "fallswithin", "longitude", "latitude", "location", "lsoacode",
+                            "lsoaname", "crimetype", "lastoutcomecategory", "context", "objectid"})
+#: Geographies finer than a council: a column of these is never an area_code.
+FINER_AREAS = ("lsoa", "msoa", "ward", "oa", "postcode")
+
+
+def compatible(field: str, header: str) -> bool:
+    """Whether ``header`` could hold ``field``: not a column another field (of any table) or a
+    published layout is known by, and for an area column not a finer geography (an LSOA code
+    is not an area_code). Only compatible headers are proposed in a "did you mean"."""
+    k = compact(header)
+    if k in PUBLIC_HEADERS or (field in ("area_code", "area_code_original") and k.startswith(FINER_AREAS)):
+        return False
+    return not any(k in aliases for s in SHAPES for f, aliases in s.fields.items() if f != field)
+
+
 def suggest(name: str, candidates: list[str], cutoff: float = 0.6) -> str | None:
     """The candidate closest to ``name`` when matched loosely, or None."""
     by_key = {compact(c): c for c in candidates if compact(c)}
@@ -200,7 +218,7 @@ def misspelt(d: Detection, headers: list[str], cutoff: float = 0.8) -> dict[int,
     absent = [f for f in d.shape.fields if f not in d.columns]
     out = {}
     for i in d.unknown:
-        hit = suggest(headers[i], absent, cutoff)
+        hit = suggest(headers[i], [f for f in absent if compatible(f, headers[i])], cutoff)
         if hit and compact(headers[i]):
             out[i] = hit
     return out

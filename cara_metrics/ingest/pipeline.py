@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from .. import contract as C
 from ..dataroot import DataRootError, Version, clean_incoming, has_version, live_version
 from . import commit as commit_mod
-from . import crosscheck
+from . import crosscheck, public
 from .formats import BadFile, FileInfo, PartRefused, inspect, open_sheets
 from .geography import Geography
 from .headers import detect
@@ -81,6 +81,9 @@ def _peek_table(info: FileInfo, kind: str | None) -> str | None:
     """The table of a file's first sheet, from its header (for ordering only)."""
     try:
         for sheet in open_sheets(info, ProblemLog(None)):
+            published = public.find(sheet, kind)
+            if published is not None:
+                return public.TABLE_OF[published[1]]
             found = [detect(cells, kind) for _r, cells in sheet.candidates]
             return next((d.shape.table for d in found if d.complete), None)
     except Exception:  # any problem is reported when the file is read for real
@@ -135,8 +138,20 @@ def _read_file(info: FileInfo, stager: Stager, opts: Options, log: ProblemLog) -
     return sum(stager.rows.values()) - before, tables
 
 
+#: Folder of the data root the problem reports go to (beside the warehouse, never inside it).
+REPORTS_DIR = "ingest-reports"
+
+
 def _report_path(opts: Options, now: dt.datetime) -> Path:
-    return opts.report or Path.cwd() / f"ingest-report-{now:%Y%m%dT%H%M%S}.csv"
+    """``--report FILE``, else DATA_ROOT/ingest-reports/ingest-report-<time>.csv; never the
+    working folder. A data root that does not exist yet is not created for a refused load: its
+    report goes to the system's temporary folder instead (the message prints the path)."""
+    if opts.report is not None:
+        return opts.report
+    name = f"ingest-report-{now:%Y%m%dT%H%M%S}.csv"
+    if opts.root.is_dir():
+        return opts.root / REPORTS_DIR / name
+    return Path(tempfile.gettempdir()) / "cara-ingest-reports" / name
 
 
 def run(opts: Options) -> int:

@@ -32,7 +32,7 @@ AREA_COLUMNS = {"crime": "la", "referrals": "la", "cohort": "la", "population": 
 FINANCIAL_YEAR = {("costs", "financial_year"), ("crime_context", "financial_year"),
                   ("crime_context_force", "financial_year"), ("da_crime_ons", "financial_year")}
 QUARTER = {("costs", "quarter"), ("crime_context", "quarter"), ("crime_context_force", "quarter")}
-CODES = {"offence_code", "area_code", "parent_code", "successor_code"}
+CODES = {"offence_code", "area_code", "parent_code", "successor_code", "force_code", "lsoa_code"}
 FUTURE_OK = {("areas", "valid_from"), ("areas", "valid_to")}
 #: Columns holding a pseudonymous token of the declared shape (``settings.Identifiers``).
 TOKENS = {"person_id"}

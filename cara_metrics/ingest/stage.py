@@ -27,11 +27,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import contract as C
-from . import pii, records
+from . import pii, public, records
 from .crime import CrimeCounter
 from .formats import RawBatch, Sheet
 from .geography import Geography
-from .headers import Detection, compact, detect, misspelt, plausible, suggest
+from .headers import Detection, compact, compatible, detect, misspelt, plausible, suggest
 from .problems import Location, ProblemLog
 from .rules import AREA_COLUMNS, ROW_RULES, spec_for
 from .spreadsheets import column_letter
@@ -107,12 +107,14 @@ class Stager:
         loc = sheet.location
         if kind is None and not plausible(det):
             shown = ", ".join(repr(c) for c in cells[:6]) + (", ..." if len(cells) > 6 else "")
-            self.log.add(loc, row, None, f"cannot tell which table this is from its header ({shown}); "
-                         "check the header is the first row, or name the table with --kind")
+            where = ("the header is in the first row but matches no table" if row == 1 else
+                     f"the nearest thing to a header is row {row}: if it is the header, delete the rows above it")
+            self.log.add(loc, row, None, f"cannot tell which table this is from its header ({shown}); {where}. "
+                         "Compare it with the headers in docs/loading-data.md section 7, or name the table with --kind TABLE")
             return None
         unknown = [cells[j] for j in det.unknown]
         for f in det.missing:
-            near = suggest(f, unknown)
+            near = suggest(f, [u for u in unknown if compatible(f, u)])
             tip = f" (did you mean '{near}'?)" if near else ""
             self.log.add(loc, row, f, f"missing column for the {det.shape.label} table{tip}")
         for f, idxs in det.duplicates:
@@ -122,6 +124,9 @@ class Stager:
 
     def add_sheet(self, sheet: Sheet, kind: str | None) -> str | None:
         """Validate and stage one sheet; returns its table (None if it could not be read)."""
+        published = public.find(sheet, kind)
+        if published is not None:  # a public series as published (ONS lookup, police.uk)
+            return public.stage(self, sheet, *published)
         chosen = self._choose_header(sheet, kind)
         if chosen is None:
             return None

@@ -40,3 +40,14 @@ def cohorts(area_code: str, root: Path | None = None) -> pd.DataFrame:
     """People per cohort quarter and group, and whether their follow-up has ended."""
     return warehouse.query("reoffending_cohorts", {"area": area_code, "last_complete_index": last_complete_index(root)},
                            root=root)
+
+
+def has_force_extract(root: Path | None = None) -> bool:
+    """Whether the force's own (domestic-abuse-flagged) crime extract is loaded at all."""
+    df = warehouse.query("data_coverage", root=root)
+    return bool(df.loc[df["source"] == "crime", "first_date"].notna().any())
+
+
+def shared_councils(root: Path | None = None) -> pd.DataFrame:
+    """Councils in more than one CSP (area_memberships): area_code, council_name, csps."""
+    return warehouse.query("shared_councils", root=root)

@@ -59,6 +59,10 @@ def methodology_sections(root: Path | None = None) -> list[tuple[str, str]]:
          "Figures are published for the police force area, its community safety partnerships and its local authorities, "
          "by financial year (April to March) and, for crime and referrals, by quarter (Q1 is April to June). Only whole "
          "financial years are published. Crime counts before April 2019 are counted under today's councils. "
+         "Areas carry their ONS codes. A council that lies in more than one community safety partnership (Bournemouth, "
+         "Christchurch and Poole lies in three) has its figures shown for the council and the force only, not for those "
+         "partnerships, unless the source holds them by former district or by neighbourhood (LSOA), when they are split "
+         "by the district each neighbourhood was in. "
          + " ".join(info.notes)),
         ("How reoffending is measured",
          f"We follow the Ministry of Justice proven reoffending measure: an offence committed within {FOLLOW_UP_MONTHS} "

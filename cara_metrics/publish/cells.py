@@ -136,7 +136,9 @@ class Cells:
             what = "narrowed to between {} and {} people".format(self.policy.suppress_min, self.policy.suppress_max) \
                 if narrow else "worked out"
             raise PublishError(f"Disclosure control could not protect {self.force.area.name}: suppressed cells "
-                               f"{', '.join(sorted(narrow or bad)[:5])} could still be {what}. Nothing was published.")
+                               f"{', '.join(sorted(narrow or bad)[:5])} could still be {what}. Nothing was published. "
+                               "Check the suppression settings in config/disclosure.toml, or report it to the "
+                               "dashboard's maintainers with this message.")
         self.frame["shown"] = self.frame["shown"].where(self.frame["suppression"] == "", pd.NA).astype("Int64")
         self.frame["symbol"] = np.where(self.frame["suppression"] == "", "", disclosure.SUPPRESSED)
         self._by_canon = {c: (int(v), None if pd.isna(s) else int(s), st)

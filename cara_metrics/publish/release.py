@@ -81,14 +81,20 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
     coverage = ctx.q("data_coverage").set_index("source")
     crime_first = coverage.loc["crime", "first_date"]
     if pd.isna(crime_first):
-        raise PublishError("The warehouse has no recorded crime, so there is nothing to publish.")
+        raise PublishError("The warehouse has no crime extract from the force (the domestic-abuse-flagged crime table "
+                           "the release is built from), so there is nothing to publish. Load it with "
+                           "python -m cara_metrics ingest --data-dir DIR FILES, then publish again; public crime data "
+                           "alone (police.uk, Home Office) is shown on the staff pages but not published.")
     first_crime_fy = fy_of(pd.Timestamp(crime_first).date())
     if first_crime_fy > last_fy:
-        raise PublishError(f"The data runs to {format_date(as_at)}: no complete financial year to publish yet.")
+        raise PublishError(f"The data runs to {format_date(as_at)}: no complete financial year to publish yet. Publish "
+                           "once a whole financial year (April to March) is loaded; if the data does run later than "
+                           "that, load it again with --as-at YYYY-MM-DD to record the date it is complete to.")
 
     forces = _forces(ctx.q("publish_areas"))
     if not forces:
-        raise PublishError("The warehouse has no police force area with local authorities in it.")
+        raise PublishError("The warehouse has no police force area with local authorities in it: load an areas file "
+                           "(or the ONS LAD to CSP to PFA lookup) with python -m cara_metrics ingest, then publish again.")
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     area_rows, notes = [], []
     supp: dict[str, int] = defaultdict(int)

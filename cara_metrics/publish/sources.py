@@ -243,7 +243,9 @@ def _check_shared_cells(cells: Cells) -> None:
     clash = f.groupby("canon")["value"].nunique()
     clash = clash[clash > 1]
     if len(clash):
-        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash.index[:5])}.")
+        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash.index[:5])}. Nothing was "
+                           "published: this is a fault in the release's tables, not in your data; report it to the "
+                           "dashboard's maintainers with this message.")
 
 
 # --- rows of the people tables ---------------------------------------------------------------

@@ -78,3 +78,64 @@ def offence_mix(a: Ask) -> pd.DataFrame:
     rows = [{"area_code": a.area, "period": a.selection.label, "period_start": None, "category": r["offence_group"],
              **share(float(r["da_offences"]), total_da)} for r in df.to_dict("records") if r["da_offences"] > 0]
     return frame(rows)
+
+
+# --- all recorded crime, whichever source covers the period ----------------------------------
+
+def _recorded(r: dict) -> dict:
+    """Value and the columns that say where it came from (source; crimes with no location or
+    located outside the force, in the force's figure; crimes held only by a shared council)."""
+    def count(x) -> float | None:
+        return None if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA else float(x)
+
+    unsplit = count(r.get("unsplit")) or 0.0
+    value = count(r.get("offences"))
+    out = {"value": value if not unsplit else math.nan, "numerator": value if not unsplit else math.nan,
+           "crime_source": r.get("source"), "not_located": count(r.get("not_located")),
+           "outside_force": count(r.get("outside_force")), "unsplit": unsplit}
+    if unsplit:
+        out["symbol"] = "[x]"
+    for c in ("first_month", "last_month"):  # the months the figure covers (a period may be covered in part)
+        if r.get(c) is not None and not pd.isna(r.get(c)):
+            out[c] = as_date(r[c])
+    return out
+
+
+@answers("recorded_crimes", "total")
+def recorded_total(a: Ask) -> pd.DataFrame:
+    """The whole selection: the periods' figures summed (sources listed once each)."""
+    df = a.query("recorded_crimes_by_period", grain="year")
+    f = a.selection
+    if not len(df) or df["offences"].isna().all():
+        return frame([])
+    sources = sorted({s for v in df["source"].dropna() for s in str(v).split("; ")})
+    row = {"offences": float(df["offences"].fillna(0).sum()), "source": "; ".join(sources),
+           "unsplit": float(df["unsplit"].sum()), "first_month": df["first_month"].min(), "last_month": df["last_month"].max()}
+    for c in ("not_located", "outside_force"):
+        row[c] = None if df[c].isna().all() else float(df[c].fillna(0).sum())
+    return frame([{"area_code": f.area_code, "period": f.label, "period_start": None, **_recorded(row),
+                   "provisional": f.date_to > a.as_at}])
+
+
+@answers("recorded_crimes", "period")
+def recorded_by_period(a: Ask) -> pd.DataFrame:
+    df = a.query("recorded_crimes_by_period")
+    rows = []
+    for r in df.to_dict("records"):
+        if r["offences"] is None or r["offences"] is pd.NA:
+            continue
+        start = as_date(r["period_start"])
+        rows.append({"area_code": a.area, "period": a.label(start), "period_start": start, **_recorded(r),
+                     "provisional": not_ended(start, a.grain, a.as_at)})
+    return frame(rows)
+
+
+@answers("recorded_crimes", "area")
+def recorded_by_area(a: Ask) -> pd.DataFrame:
+    """Every area of the force (the force, its partnerships and councils), over the selection."""
+    df = a.query("recorded_crimes_by_area")
+    f = a.selection
+    rows = [{"area_code": r["area_code"], "period": f.label, "period_start": None, **_recorded(r),
+             "area_name": r["area_name"], "area_type": r["area_type"], "provisional": f.date_to > a.as_at}
+            for r in df.to_dict("records")]
+    return frame(rows)

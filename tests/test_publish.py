@@ -576,3 +576,73 @@ def test_embedded_demo_release_is_what_publish_writes(released):
     assert names == sorted(p.name for p in fresh.path.glob("*.parquet"))
     for name in names:
         assert pq.read_table(demo.path / name).equals(pq.read_table(fresh.path / name)), name
+
+
+# ------------------------------------------------------------------------------------
+# The download files are part of the release
+# ------------------------------------------------------------------------------------
+
+
+def test_release_holds_the_download_files_export_makes(released):
+    """publish writes export.downloads of every table into the release, with an index in offer order."""
+    import io
+    import json
+
+    from cara_metrics import export
+
+    v = live_version(released, "release")
+    index = json.loads((v.path / "downloads.json").read_text(encoding="utf-8"))
+    assert list(index) == sorted(publish.TABLES)
+    for name in publish.TABLES:
+        made = export.downloads(name, released)
+        assert index[name] == [{"label": f.label, "file_name": f.file_name, "mime": f.mime} for f in made]
+        for f in made:
+            stored = (v.path / f.file_name).read_bytes()
+            if f.file_name.endswith(".ods"):  # same sheets; the zip is made deterministic
+                a = pd.read_excel(io.BytesIO(stored), engine="odf", sheet_name=None)
+                b = pd.read_excel(io.BytesIO(f.data), engine="odf", sheet_name=None)
+                assert list(a) == list(b) and all(a[s].equals(b[s]) for s in a), f.file_name
+            else:
+                assert stored == f.data, f.file_name
+
+
+def test_download_files_are_byte_reproducible(released, tmp_path):
+    """The same warehouse published with the same release date gives the same bytes (the demo is committed)."""
+    import json
+
+    root = tmp_path / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root, ignore=shutil.ignore_patterns("release"))
+    publish.build_release(root, RELEASE_DATE)
+    a, b = live_version(released, "release").path, live_version(root, "release").path
+    names = [f["file_name"] for files in json.loads((a / "downloads.json").read_text()).values() for f in files]
+    assert len(names) == 3 * len(publish.TABLES)
+    for name in [*names, "downloads.json"]:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    warehouse.clear_cache()
+
+
+def test_ods_made_deterministic_whatever_odfpy_wrote_before():
+    """odfpy dates zip entries now and declares the namespaces of every document written earlier in the process."""
+    import io
+    import zipfile
+
+    from odf.element import Element
+
+    from cara_metrics import export
+    from cara_metrics.publish.downloads import deterministic_ods
+
+    df = pd.DataFrame({"Field": ["a"], "Value": ["b"]})
+    saved = Element.namespaces
+    Element.namespaces = {}  # as in a fresh process
+    try:
+        first, later = export.ods_bytes(df, df), export.ods_bytes(df, df)
+    finally:
+        Element.namespaces = saved
+    assert first != later
+    a, b = deterministic_ods(first, RELEASE_DATE), deterministic_ods(later, RELEASE_DATE)
+    assert a == b
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        infos = z.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+        assert {i.date_time for i in infos} == {(2025, 6, 30, 0, 0, 0)}
+    assert pd.read_excel(io.BytesIO(a), engine="odf", sheet_name="Data").equals(df)

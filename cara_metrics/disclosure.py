@@ -645,7 +645,11 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             out[col] = s.cat.rename_categories([neutralise_formula(c) for c in s.cat.categories])
         elif pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
-            out[col] = s.map(neutralise_formula, na_action="ignore")
+            # Each distinct value once (a release table has a few hundred among 100,000 cells).
+            _, uniques = pd.factorize(s)
+            changed = {u: v for u in uniques if (v := neutralise_formula(u)) is not u}
+            if changed:
+                out[col] = s.mask(s.isin(list(changed)), s.map(changed))
     out.columns = [neutralise_formula(c) for c in out.columns]
     return out
 

@@ -47,21 +47,23 @@ def _text(value: object) -> str:
     return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 
+def _cell(v: object, numeric: bool) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) or v == "":
+        return _EMPTY
+    if isinstance(v, bool):
+        return _text("TRUE" if v else "FALSE")
+    if numeric:
+        x = float(v)
+        return f'<table:table-cell office:value-type="float" office:value="{x!r}"><text:p>{x!r}</text:p></table:table-cell>'
+    return _text(v)
+
+
 def _column(values: pd.Series) -> list[str]:
-    """The cells of one column, as XML."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return [_EMPTY if pd.isna(v) else _text("TRUE" if v else "FALSE") for v in values.tolist()]
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        out = []
-        for v in values.astype("float64").tolist():
-            if math.isnan(v):
-                out.append(_EMPTY)
-            else:
-                out.append(f'<table:table-cell office:value-type="float" office:value="{v!r}">'
-                           f"<text:p>{v!r}</text:p></table:table-cell>")
-        return out
-    return [_EMPTY if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v == "" else _text(v)
-            for v in values.astype("object").tolist()]
+    """The cells of one column, as XML: each distinct value written once (few per column)."""
+    numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    xml = [_cell(u, numeric) for u in uniques] + [_EMPTY]  # code -1 (missing) -> the last entry
+    return [xml[c] for c in codes.tolist()]
 
 
 def _sheet(name: str, df: pd.DataFrame) -> Iterable[str]:

@@ -348,18 +348,25 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
 
 def _determined(rows: np.ndarray, cols: np.ndarray, ri: np.ndarray, ci: np.ndarray, v: np.ndarray) -> list[int]:
     """Positions (in ``cols``) of the unknowns of one component that its equations pin down:
-    those at which every vector of the null space is zero."""
+    those at which every vector of the null space is zero.
+
+    Worked out from the row space instead of the null space (the two are orthogonal
+    complements): with V_r the right singular vectors of the non-zero singular values, the
+    null space's part at unknown j has squared norm 1 - |V_r[:, j]|^2, so unknown j is pinned
+    when that is (numerically) zero. This needs only the thin SVD (a component has more
+    unknowns than equations as a rule, and the full V of the old test was n x n); a tall
+    block is first reduced to its R factor (A = QR: Ax = 0 iff Rx = 0). The tolerance, a
+    null-space part under 1e-5, calls more cells pinned than the old entry-wise 1e-9, never
+    fewer, so the test proves at least what it proved.
+    """
     dense = np.zeros((len(rows), len(cols)))
     np.add.at(dense, (ri, ci), v)
     if dense.shape[0] > dense.shape[1]:
-        # A tall block (more equations than unknowns) has the null space of its R factor
-        # (A = QR, Q with orthonormal columns: Ax = 0 iff Rx = 0): the SVD of the small
-        # square R gives the same singular values and right vectors, without the full U.
         dense = np.linalg.qr(dense, mode="r")
-    _, s, vt = np.linalg.svd(dense, full_matrices=True)
+    _, s, vt = np.linalg.svd(dense, full_matrices=False)
     rank = int((s > 1e-9).sum())
-    null = vt[rank:].T
-    return [k for k in range(len(cols)) if null.shape[1] == 0 or np.all(np.abs(null[k]) < 1e-9)]
+    in_row_space = (vt[:rank] ** 2).sum(axis=0)
+    return [int(k) for k in np.flatnonzero(1.0 - in_row_space < 1e-10)]
 
 
 def _rows(rows: list[dict[int, float]], n: int) -> sparse.csr_matrix:

@@ -42,7 +42,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -263,6 +263,7 @@ def write_version(
     manifest: dict[str, Any],
     *,
     extra_files: dict[str, Path] | None = None,
+    before_live: Callable[[Version], None] | None = None,
 ) -> Version:
     """Write a complete new version and make it live atomically; returns it.
 
@@ -273,6 +274,10 @@ def write_version(
     passed is overwritten: only the live pointer knows). A first version keeps the caller's
     manifest as it is, so ``synth`` output, and the demo's committed hashes, stay unchanged.
     Callers that may race another writer must hold its lock (ingest, publish).
+
+    ``before_live`` is called with the complete version, under its final name but not yet
+    live, to add files made from it (publish writes the download files this way, reading the
+    release it just wrote); if it fails, the version is removed and nothing goes live.
     """
     base = root / kind
     base.mkdir(parents=True, exist_ok=True)
@@ -295,6 +300,13 @@ def write_version(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    if before_live is not None:
+        try:
+            before_live(Version(kind=kind, path=final, manifest=manifest))
+            _fsync_dir(final)
+        except BaseException:
+            shutil.rmtree(final, ignore_errors=True)
+            raise
     set_live(root, kind, name)
     return live_version(root, kind)
 

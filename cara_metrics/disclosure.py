@@ -645,10 +645,13 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.CategoricalDtype):
             out[col] = s.cat.rename_categories([neutralise_formula(c) for c in s.cat.categories])
         elif pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
-            # Built with the column's own dtype: ``map`` would infer float64 for a column of
-            # whole and decimal numbers and write a count 137 as 137.0.
-            out[col] = pd.Series([v if v is None or v is pd.NA else neutralise_formula(v) for v in s],
-                                 index=s.index, dtype=s.dtype)
+            # Each distinct value once (a release table has a few hundred among 100,000 cells).
+            _, uniques = pd.factorize(s)
+            changed = {u: v for u in uniques if (v := neutralise_formula(u)) is not u}
+            if changed:
+                # Only the changed values are mapped, and the column keeps its dtype (a mapped
+                # column of whole and decimal numbers would be inferred float: 137 written 137.0).
+                out[col] = s.mask(s.isin(list(changed)), s.map(changed)).astype(s.dtype)
     out.columns = [neutralise_formula(c) for c in out.columns]
     return out
 

@@ -23,14 +23,13 @@ cannot run as a formula when the file is opened in a spreadsheet.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import public, registry
+from . import ods, public, registry
 from .disclosure import SYMBOLS, neutralise_frame
 from .periods import format_date
 
@@ -229,16 +228,11 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 
 
 def ods_bytes(data: pd.DataFrame, metadata: pd.DataFrame) -> bytes:
-    """An OpenDocument spreadsheet: the Metadata sheet first, then Data; formulas neutralised."""
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="odf") as xw:
-        neutralise_frame(metadata).to_excel(xw, sheet_name="Metadata", index=False)
-        d = neutralise_frame(data)
-        for c in d.columns:
-            if isinstance(d[c].dtype, pd.Int64Dtype):
-                d[c] = d[c].astype("object").where(d[c].notna(), None)  # odf writes numbers; empty where missing
-        d.to_excel(xw, sheet_name="Data", index=False)
-    return buf.getvalue()
+    """An OpenDocument spreadsheet: the Metadata sheet first, then Data; formulas neutralised.
+
+    Written by :mod:`cara_metrics.ods` (numbers as numbers, empty where missing), whose bytes
+    depend only on the content, so a release's files are reproducible."""
+    return ods.ods_bytes([("Metadata", neutralise_frame(metadata)), ("Data", neutralise_frame(data))])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -19,7 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import duckdb
 import pandas as pd
@@ -184,6 +185,27 @@ def pin(root: Path | None = None, kind: Kind = "warehouse") -> Version:
 
 def unpin() -> None:
     _pins.versions = {}
+
+
+@contextlib.contextmanager
+def pinned(version: Version, root: Path | None = None) -> Iterator[Version]:
+    """Read ``version`` (live or not yet live) on this thread inside the block, then restore the
+    pins as they were. Publish uses it to build the download files from a release before it
+    goes live, with the same code that reads a live release."""
+    key = (str(root or data_root()), version.kind)
+    pins = getattr(_pins, "versions", None)
+    if pins is None:
+        pins = _pins.versions = {}
+    before = pins.get(key)
+    pins[key] = version
+    try:
+        yield version
+    finally:
+        pins = getattr(_pins, "versions", None) or {}
+        if before is None:
+            pins.pop(key, None)
+        else:
+            pins[key] = before
 
 
 def current_version(root: Path | None = None, kind: Kind = "warehouse") -> Version:

@@ -176,3 +176,14 @@ def test_the_product_never_imports_the_bench():
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else [])
             offenders += [f"{path.relative_to(REPO)}: {n}" for n in names if n == "bench" or n.startswith("bench.")]
     assert offenders == []
+
+
+def test_the_phone_table_judges_each_profile_against_its_targets():
+    """The phone bench's verdicts (issue 15): slow 4G needs the figure under 5 s and under 1.2 MB before it."""
+    from bench.browser.phone import PhoneBench, PhoneRun, format_phone
+
+    run = lambda tile, before: PhoneRun(tile, tile + 500, tile + 900, before, before + 10**6, before - 1000, 1000)  # noqa: E731
+    b = PhoneBench(runs=1, results={"phone, slow 4G": [run(4_000.0, 1_300_000)], "desktop": [run(1_200.0, 1_300_000)]})
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in format_phone(b).splitlines() if line.startswith("| ")}
+    assert rows["phone, slow 4G"].endswith("| MISSED |") and "1.30 MB" in rows["phone, slow 4G"]  # too many bytes
+    assert rows["desktop"].endswith("| met |") and "1.20 s" in rows["desktop"]

@@ -3,7 +3,7 @@
 Every page that needs the file says which published file is missing or damaged, in an
 error box, in place of the figures that need it (no exception, no traceback); the pages
 that do not need it show no error; and once the file is restored the next run is whole
-again (not the run after). Also: the downloads are built once per release.
+again (not the run after). Also: the downloads are served from the release, never built.
 """
 
 from __future__ import annotations
@@ -94,15 +94,30 @@ def test_a_missing_figures_file_leaves_the_rest_of_the_tables_page(env):
         path.write_bytes(backup)
 
 
-def test_downloads_are_built_once_per_release(env, monkeypatch):
-    calls: list[str] = []
-    build = export.downloads
-    monkeypatch.setattr(export, "downloads", lambda name, root=None: calls.append(name) or build(name, root))
+def test_tables_page_serves_the_release_download_files_and_builds_none(env, monkeypatch):
+    def build(name, root=None):
+        raise AssertionError(f"built the downloads of {name} while serving a page")
+
+    monkeypatch.setattr(export, "downloads", build)
     public.clear_downloads()
-    first = public.downloads("crime")
-    again = public.downloads("crime")
-    assert calls == ["crime"] and again is first
-    assert [f.file_name for f in first] == [f.file_name for f in build("crime")]
-    _run("tables")
-    _run("tables")
-    assert sorted(calls) == sorted(["crime", *(n for n in publish.TABLES if n != "crime")])  # each table once
+    at = _run("tables")
+    assert not at.exception and len(at.error) == 0
+    v = live_version(env, "release")
+    for name in publish.TABLES:
+        files = public.downloads(name)
+        assert len(files) == 3 and all(f.data == (v.path / f.file_name).read_bytes() for f in files)
+        assert public.downloads(name) is files  # read once per release
+
+
+def test_a_missing_download_file_is_named(env):
+    v = live_version(env, "release")
+    path = v.path / public.downloads("survey")[1].file_name
+    backup = path.read_bytes()
+    public.clear_downloads()
+    path.unlink()
+    try:
+        with pytest.raises(public.ReleaseFileError, match="survey downloads"):
+            public.downloads("survey")
+    finally:
+        path.write_bytes(backup)
+        public.clear_downloads()

@@ -619,3 +619,57 @@ def test_embedded_demo_release_is_what_publish_writes(released):
     assert names == sorted(p.name for p in fresh.path.glob("*.parquet"))
     for name in names:
         assert pq.read_table(demo.path / name).equals(pq.read_table(fresh.path / name)), name
+
+
+# ------------------------------------------------------------------------------------
+# The download files are part of the release
+# ------------------------------------------------------------------------------------
+
+
+def test_release_holds_the_download_files_export_makes(released):
+    """publish writes export.downloads of every table into the release, with an index in offer order."""
+    import json
+
+    from cara_metrics import export
+
+    v = live_version(released, "release")
+    index = json.loads((v.path / "downloads.json").read_text(encoding="utf-8"))
+    assert list(index) == sorted(publish.TABLES)
+    for name in publish.TABLES:
+        made = export.downloads(name, released)
+        assert index[name] == [{"label": f.label, "file_name": f.file_name, "mime": f.mime} for f in made]
+        for f in made:
+            assert (v.path / f.file_name).read_bytes() == f.data, f.file_name
+
+
+def test_download_files_are_byte_reproducible(released, tmp_path):
+    """The same warehouse published with the same release date gives the same bytes (the demo is committed)."""
+    import json
+
+    root = tmp_path / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root, ignore=shutil.ignore_patterns("release"))
+    publish.build_release(root, RELEASE_DATE)
+    a, b = live_version(released, "release").path, live_version(root, "release").path
+    names = [f["file_name"] for files in json.loads((a / "downloads.json").read_text()).values() for f in files]
+    assert len(names) == 3 * len(publish.TABLES)
+    for name in [*names, "downloads.json"]:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    warehouse.clear_cache()
+
+
+def test_ods_bytes_depend_only_on_the_content():
+    """No date or time of writing in the file, so a release's ODS files are reproducible."""
+    import io
+    import zipfile
+
+    from cara_metrics import export
+
+    df = pd.DataFrame({"Field": ["a", "=1+1"], "Value": [1.5, None]})
+    a = export.ods_bytes(df, df)
+    assert a == export.ods_bytes(df.copy(), df.copy())
+    with zipfile.ZipFile(io.BytesIO(a)) as z:
+        infos = z.infolist()
+        assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    back = pd.read_excel(io.BytesIO(a), engine="odf", sheet_name="Data")
+    assert back["Field"].tolist() == ["a", "'=1+1"] and back["Value"].tolist()[0] == 1.5 and pd.isna(back["Value"][1])

@@ -18,6 +18,10 @@ Three parts, each with an API returning a result dataclass and a ``format_*`` ta
   ``during_ingest`` an ingest + publish cycle runs on the same data root meanwhile and every
   page's headline tiles and release status are checked to be exactly one release's, never a
   mix of two.
+* :func:`.phone.run_phone_bench` (phone): the public home page through the nginx reverse
+  proxy of ``deploy/`` in Chromium, as a phone on slow 4G (390 px, throttled by the DevTools
+  protocol) and as an unthrottled desktop: bytes before the first headline figure, time to
+  it and to the first chart (issue 15).
 * :func:`run_faults` (faults): a warehouse Parquet file deleted, then one corrupted, under a
   running staff instance; a release file missing under the public instance; the server
   restarted mid-session; and ``warehouse.query`` from 32 threads over several SQL files and
@@ -82,7 +86,9 @@ def register(subparsers) -> None:
     p.add_argument("--browser-nice", type=int, default=0, metavar="N",
                    help="run the load's Chromium at niceness N (e.g. 19) so the server gets the CPU first, as if the "
                         "browsers were on other machines (default 0)")
-    p.add_argument("--skip", action="append", default=[], choices=("timings", "load", "faults"), help="leave a part out")
+    p.add_argument("--skip", action="append", default=[], choices=("timings", "phone", "load", "faults"),
+                   help="leave a part out")
+    p.add_argument("--only", choices=("timings", "phone", "load", "faults"), default=None, help="run only this part")
     p.add_argument("--workdir", type=Path, default=None, help="keep data roots and server logs here (default: a temp folder)")
     p.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write every figure as JSON")
     p.set_defaults(run=run_cli)
@@ -101,12 +107,22 @@ def run_cli(args) -> int:
     failed = False
     everything: dict[str, Any] = {}
     print(format_machine(machine_info(chromium)) + "\n", flush=True)
+    if args.only:
+        args.skip = [p for p in ("timings", "phone", "load", "faults") if p != args.only]
     if "timings" not in args.skip:
         log(f"timings: {runs} run(s) per page")
         b = run_browser_bench(runs, chromium=chromium, workdir=args.workdir and args.workdir / "timings", log=log)
         print(format_bench(b) + "\n", flush=True)
         failed |= bool(b.errors)
         everything["timings"] = dataclasses.asdict(b)
+    if "phone" not in args.skip:
+        from .phone import as_dict, format_phone, run_phone_bench
+
+        log(f"phone: the public page through the nginx proxy, slow 4G at 390 px and desktop, {runs} run(s) each")
+        ph = run_phone_bench(runs, chromium=chromium, workdir=args.workdir and args.workdir / "phone", log=log)
+        print(format_phone(ph) + "\n", flush=True)
+        failed |= any(r.error for rs in ph.results.values() for r in rs)
+        everything["phone"] = as_dict(ph)
     if "load" not in args.skip:
         for during in ((False, True) if args.during_ingest else (False,)):
             r = run_load(args.sessions, seconds, during_ingest=during, browsers=args.browsers, chromium=chromium,

@@ -4,14 +4,17 @@ comparisons (rates, means per person, time to first reoffence) with their interv
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from .. import stats, warehouse
-from ..areas import data_as_at
+from ..areas import cached_on_version, data_as_at
 from ..periods import Filters, add_months
 
 FOLLOW_UP_MONTHS = 12
@@ -33,6 +36,57 @@ def last_complete_index(root: Path | None = None) -> dt.date:
 def people(f: Filters, root: Path | None = None) -> pd.DataFrame:
     """One row per person with complete follow-up (CARA in the period; all comparison)."""
     return warehouse.query("reoffending_people", f.params(last_complete_index=last_complete_index(root)), root=root)
+
+
+@cached_on_version
+def cohort_frame(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """:func:`people`, evaluated once per selection and data version and shared (read-only):
+    every figure of the Reoffending page reads this one frame, so :func:`split` of it is
+    worked out once too."""
+    return people(f, root)
+
+
+@dataclass(frozen=True)
+class Split:
+    """The groups of one people() frame, each selected once."""
+
+    cara: pd.DataFrame
+    completers: pd.DataFrame
+    comparison: pd.DataFrame
+    _durations: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def group(self, group: Group) -> pd.DataFrame:
+        return self.completers if group == "completers" else self.cara
+
+    def durations(self, which: str, measure: Measure) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`durations` of the group ``which`` ("cara" or "comparison"), computed once."""
+        key = (which, measure)
+        if key not in self._durations:
+            self._durations[key] = durations(self.cara if which == "cara" else self.comparison, measure)
+        return self._durations[key]
+
+
+_splits: "OrderedDict[int, tuple[pd.DataFrame, Split]]" = OrderedDict()
+_splits_lock = threading.Lock()
+
+
+def split(df: pd.DataFrame) -> Split:
+    """The CARA, completer and comparison rows of a people() frame; computed once per frame
+    object (the page's builders share :func:`cohort_frame`'s frame, and used to filter it
+    again in every figure). The frame is kept with its split, so its id is not reused."""
+    with _splits_lock:
+        hit = _splits.get(id(df))
+        if hit is not None and hit[0] is df:
+            _splits.move_to_end(id(df))
+            return hit[1]
+    g = df["cohort_group"]
+    cara = df[g == "cara"]
+    out = Split(cara=cara, completers=cara[cara["completed"]], comparison=df[g == "comparison"])
+    with _splits_lock:
+        _splits[id(df)] = (df, out)
+        while len(_splits) > 16:
+            _splits.popitem(last=False)
+    return out
 
 
 @dataclass(frozen=True)
@@ -90,11 +144,8 @@ def flag(df: pd.DataFrame, measure: Measure) -> pd.Series:
 
 
 def compare(f: Filters, measure: Measure = "any", group: Group = "itt", root: Path | None = None, frame: pd.DataFrame | None = None) -> Comparison:
-    df = people(f, root) if frame is None else frame
-    cara = df[df["cohort_group"] == "cara"]
-    if group == "completers":
-        cara = cara[cara["completed"]]
-    comp = df[df["cohort_group"] == "comparison"]
+    parts = split(people(f, root) if frame is None else frame)
+    cara, comp = parts.group(group), parts.comparison
     return from_counts(measure, group, len(cara), int(flag(cara, measure).sum()), len(comp), int(flag(comp, measure).sum()))
 
 
@@ -137,11 +188,8 @@ def compare_means(f: Filters, measure: Literal["frequency", "harm"], group: Grou
     The difference uses stats.mean_difference (Welch standard error, normal approximation),
     which needs large groups: it is only reported when both have at least 60 people.
     """
-    df = people(f, root) if frame is None else frame
-    cara = df[df["cohort_group"] == "cara"]
-    if group == "completers":
-        cara = cara[cara["completed"]]
-    comp = df[df["cohort_group"] == "comparison"]
+    parts = split(people(f, root) if frame is None else frame)
+    cara, comp = parts.group(group), parts.comparison
     value = (lambda d: 100.0 * d["reoffences"].astype(float)) if measure == "frequency" else (lambda d: d["harm_days"].astype(float))
     a, b = value(cara), value(comp)
     diff = stats.mean_difference(a, b) if len(a) >= 2 and len(b) >= 2 else None
@@ -169,8 +217,16 @@ def km(part: pd.DataFrame, measure: Measure) -> pd.DataFrame:
 
 
 def groups(df: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    parts = ((GROUP_LABEL["itt"], df[df["cohort_group"] == "cara"]), (COMPARISON_LABEL, df[df["cohort_group"] == "comparison"]))
-    return [(label, part) for label, part in parts if len(part)]
+    s = split(df)
+    return [(label, part) for label, part in ((GROUP_LABEL["itt"], s.cara), (COMPARISON_LABEL, s.comparison)) if len(part)]
+
+
+def km_groups(df: pd.DataFrame, measure: Measure) -> dict[str, pd.DataFrame]:
+    """:func:`km` of each group of :func:`groups`, from durations worked out once per frame."""
+    s = split(df)
+    return {label: stats.kaplan_meier(*s.durations(which, measure))
+            for label, which, part in ((GROUP_LABEL["itt"], "cara", s.cara), (COMPARISON_LABEL, "comparison", s.comparison))
+            if len(part)}
 
 
 def cumulative(km: pd.DataFrame) -> pd.DataFrame:
@@ -188,6 +244,6 @@ def km_curves(f: Filters, measure: Measure = "any", root: Path | None = None, fr
     year and each curve ends at the group's binary rate.
     """
     df = people(f, root) if frame is None else frame
-    return {label: cumulative(km(part, measure)) for label, part in groups(df)}
+    return {label: cumulative(curve) for label, curve in km_groups(df, measure).items()}
 
 

@@ -1,22 +1,35 @@
-"""The public downloads (CSV and ODS of each release table), built once per release version.
+"""The public downloads (CSV and ODS of each release table): read from the release.
 
-A release never changes once published, so the files are built on first request and kept
-in this process for the live release and the few before it (page runs pinned to an older
-release while a publish lands still find theirs). What goes in each file is
-:func:`cara_metrics.export.downloads`; this module only decides when to build it.
+Publish writes every table's download files into the release folder, with an index
+(``downloads.json``: label, file name and media type of each, in order; see
+:mod:`cara_metrics.publish.downloads`), so a reader is served bytes that were made once,
+when the release was, and the first visit to the tables page is as fast as the second.
+What goes in each file is :func:`cara_metrics.export.downloads`.
+
+A release written before publish did this (no index) has its files built here on first
+request instead, as before, and kept in this process for the live release and the few
+before it. A file the index names that is missing or damaged raises
+:class:`ReleaseFileError`, which names it for a reader.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import warehouse
-from .release import resolve_root
+from .release import ReleaseFileError, resolve_root
 
 if TYPE_CHECKING:
     from ..export import Download
+
+log = logging.getLogger("cara_metrics")
+
+#: The index of the download files in a release folder (written by publish).
+INDEX = "downloads.json"
 
 _downloads: dict[tuple[str, str], list["Download"]] = {}
 _downloads_lock = threading.Lock()
@@ -26,22 +39,24 @@ _DOWNLOAD_RELEASES = 3
 
 
 def downloads(name: str, root: Path | None = None) -> list["Download"]:
-    """The CSV and ODS files of release table ``name`` (:func:`export.downloads`), built once
-    per release version and kept in this process.
+    """The CSV and ODS files of release table ``name``, as published in the release.
 
-    A release never changes once published, so every reader of one release gets the same
-    bytes. Building them (odfpy writing the spreadsheets) took about 2.6 s of CPU for the
-    five tables, which made the tables page the slowest page by far when it was done for
-    every reader on every run. One lock: while one session builds, the others wait for its
-    result rather than building the same files again on the same CPU.
+    Read once per release version and kept in this process (a release never changes once
+    published, so every reader of one release gets the same bytes). One lock: while one
+    session reads (or, for an old release, builds), the others wait for its result.
     """
-    from .. import export  # export imports this package
-
-    key = (warehouse.current_version(resolve_root(root), "release").id, name)
+    version = warehouse.current_version(resolve_root(root), "release")
+    key = (version.id, name)
     with _downloads_lock:
         files = _downloads.get(key)
         if files is None:
-            files = export.downloads(name, root)
+            files = _read(version, name)
+            if files is None:
+                from .. import export  # export imports this package
+
+                log.warning("release %s has no download files (published before they were part of a release): "
+                            "building them in this process", version.path)
+                files = export.downloads(name, root)
             _downloads[key] = files
             releases = list(dict.fromkeys(k[0] for k in _downloads))
             for old in releases[:-_DOWNLOAD_RELEASES]:
@@ -50,7 +65,23 @@ def downloads(name: str, root: Path | None = None) -> list["Download"]:
     return files
 
 
+def _read(version: warehouse.Version, name: str) -> list["Download"] | None:
+    """The files the release's index lists for ``name``; None when the release has no index."""
+    from ..export import Download
+
+    index_path = version.path / INDEX
+    if not index_path.exists():
+        return None
+    try:
+        entries = json.loads(index_path.read_text(encoding="utf-8"))[name]
+        return [Download(e["label"], e["file_name"], e["mime"], (version.path / e["file_name"]).read_bytes())
+                for e in entries]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.error("release %s: the download files of %s cannot be read (%s)", version.path, name, exc)
+        raise ReleaseFileError(f"{name} downloads", "the files to download", version.name) from exc
+
+
 def clear_downloads() -> None:
-    """Forget the built downloads (tests)."""
+    """Forget the downloads read or built (tests)."""
     with _downloads_lock:
         _downloads.clear()

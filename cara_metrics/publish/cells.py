@@ -39,6 +39,7 @@ class Cells:
         self._rates: dict[tuple[str, tuple[str, ...]], disclosure.ProtectedRate] = {}
         self._prior: list[tuple[tuple[str, ...], int, int]] = []
         self._names: list[str] = []
+        self._memo: dict = {}  # derivable's answers per component, kept across finalise's rounds
 
     def protect(self, table: str, leaves: pd.DataFrame, col_parent: dict[str, str],
                 canon: Callable[[str, str, bool, int], str], publish_totals: bool = True,
@@ -109,6 +110,7 @@ class Cells:
 
     def finalise(self, max_rounds: int = 20) -> None:
         self.frame = pd.concat(self._frames, ignore_index=True)
+        self._memo = {}
         # Below force level a withheld rate withholds its numerator (protect_rate's rule);
         # at force level counts are exact by policy, and a rate is only withheld there for
         # having too few people to mean anything.
@@ -118,7 +120,7 @@ class Cells:
         self.frame.loc[m, "suppression"] = "rate"
         for _ in range(max_rounds):
             self._reconcile()
-            bad = derivable(self.frame, self._relations())
+            bad = derivable(self.frame, self._relations(), self._memo)
             narrow: list[str] = []
             if not bad:
                 # Only once no cell is pinned: the bounds audit needs the final pattern.
@@ -286,7 +288,8 @@ def _components(a: sparse.csr_matrix) -> tuple[int, np.ndarray]:
     return k, labels[m:] if m else labels
 
 
-def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | None = None) -> list[str]:
+def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | None = None,
+              memo: dict | None = None) -> list[str]:
     """Suppressed statistics that the published ones pin down exactly (rank test).
 
     Unknowns are the suppressed and the unpublished cells. With A_U the relation matrix on
@@ -299,7 +302,8 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
     spaces: so each component is tested on its own, with a small dense SVD. This proves
     exactly what one SVD of the whole A_U proved, in time near-linear in the force's size.
     ``rel``: :func:`relations` of ``cells`` when the caller already has it (the relations
-    do not depend on which cells are suppressed).
+    do not depend on which cells are suppressed). ``memo``: a dict kept between calls on the
+    same relations, so a component already tested is not tested again.
     """
     names, a = relations(cells) if rel is None else rel
     sup = cells["suppression"].to_numpy() != ""
@@ -311,7 +315,8 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
     unknown = np.array([i for i, c in enumerate(names) if c not in known], dtype=np.int64)
     a_u = a[:, unknown].tocsr()
     a_u.eliminate_zeros()
-    a_u = a_u[np.flatnonzero(a_u.getnnz(axis=1))]  # equations with no unknown say nothing
+    eqs = np.flatnonzero(a_u.getnnz(axis=1))
+    a_u = a_u[eqs]  # equations with no unknown say nothing
     _, labels = _components(a_u)
     is_hidden = np.array([names[i] in hidden for i in unknown], dtype=bool)
     # Group the matrix entries by component once (sorting), rather than slicing the
@@ -329,16 +334,41 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
             continue
         rows, ri = np.unique(r, return_inverse=True)
         cols, ci = np.unique(c, return_inverse=True)
-        dense = np.zeros((len(rows), len(cols)))
-        np.add.at(dense, (ri, ci), v)
-        _, s, vt = np.linalg.svd(dense, full_matrices=True)
-        rank = int((s > 1e-9).sum())
-        null = vt[rank:].T
-        for k, j in enumerate(cols):
-            if is_hidden[j] and (null.shape[1] == 0 or np.all(np.abs(null[k]) < 1e-9)):
-                out.append(int(unknown[j]))
+        # A component is a sub-matrix of the same relations: named by its equations, its
+        # unknowns and its entries, so a later round (finalise suppresses more cells and asks
+        # again) reuses the answer for every component that did not change.
+        key = (eqs[rows].tobytes(), unknown[cols].tobytes(), ri.tobytes(), ci.tobytes(), v.tobytes())
+        fixed = None if memo is None else memo.get(key)
+        if fixed is None:
+            fixed = _determined(rows, cols, ri, ci, v)
+            if memo is not None:
+                memo[key] = fixed
+        out.extend(int(unknown[cols[k]]) for k in fixed if is_hidden[cols[k]])
     # Unknowns in no equation are free; in the original order of the variables.
     return [names[i] for i in sorted(out)]
+
+
+def _determined(rows: np.ndarray, cols: np.ndarray, ri: np.ndarray, ci: np.ndarray, v: np.ndarray) -> list[int]:
+    """Positions (in ``cols``) of the unknowns of one component that its equations pin down:
+    those at which every vector of the null space is zero.
+
+    Worked out from the row space instead of the null space (the two are orthogonal
+    complements): with V_r the right singular vectors of the non-zero singular values, the
+    null space's part at unknown j has squared norm 1 - |V_r[:, j]|^2, so unknown j is pinned
+    when that is (numerically) zero. This needs only the thin SVD (a component has more
+    unknowns than equations as a rule, and the full V of the old test was n x n); a tall
+    block is first reduced to its R factor (A = QR: Ax = 0 iff Rx = 0). The tolerance, a
+    null-space part under 1e-5, calls more cells pinned than the old entry-wise 1e-9, never
+    fewer, so the test proves at least what it proved.
+    """
+    dense = np.zeros((len(rows), len(cols)))
+    np.add.at(dense, (ri, ci), v)
+    if dense.shape[0] > dense.shape[1]:
+        dense = np.linalg.qr(dense, mode="r")
+    _, s, vt = np.linalg.svd(dense, full_matrices=False)
+    rank = int((s > 1e-9).sum())
+    in_row_space = (vt[:rank] ** 2).sum(axis=0)
+    return [int(k) for k in np.flatnonzero(1.0 - in_row_space < 1e-10)]
 
 
 def _rows(rows: list[dict[int, float]], n: int) -> sparse.csr_matrix:

@@ -12,7 +12,8 @@ from ..contract import financial_year_label
 from ..periods import add_months, fy_of, fy_quarter, fy_start
 
 
-RELEASE_FORMAT = "1"
+#: "2": the release folder also holds the download files and their index (downloads.json).
+RELEASE_FORMAT = "2"
 NEXT_UPDATE_MONTHS = 3
 
 #: The columns of every data table in the release, in order.

@@ -16,8 +16,8 @@ from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel
 from ...areas import areas_frame, fill_periods, force_of, cached_on_version as cached_panel
 from ...periods import Filters
-from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km, by_area, compare,
-    compare_means, from_counts, last_complete_index)
+from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km_groups, by_area,
+    compare, compare_means, from_counts, last_complete_index, split)
 from ..area_level import level_for, level_words, one_level
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
@@ -119,7 +119,7 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     """Cumulative share with a first proven reoffence by days since caution (Kaplan-Meier)."""
     m = registry.get("time_to_reoffence")
     df = _cohort(f, root)
-    kms = {label: km(part, measure) for label, part in groups(df)}
+    kms = km_groups(df, measure)
     fig = partial(charts.step_curves, {label: cumulative(curve) for label, curve in kms.items()}, y_title="Reoffended (cumulative)",
                              xaxis=dict(range=[0, 370], tickvals=[0, 91, 182, 273, 365], title_text="Time since caution",
                                         ticktext=["0", "3 months", "6 months", "9 months", "12 months"]))
@@ -139,8 +139,7 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     else:
         title = (f"By six months {fmt.pct(cara[six][0], 0)} of people referred to CARA had a first proven reoffence; "
                  f"by a year, {fmt.pct(cara[year][0], 0)}")
-    n_cara = int((df["cohort_group"] == "cara").sum())
-    n_comp = len(df) - n_cara
+    n_cara, n_comp = len(split(df).cara), len(split(df).comparison)
     notes = () if n_cara >= MIN_GROUP and n_comp >= MIN_GROUP else (_why_not(n_cara, n_comp),)
     if notes and comp:
         title += ": too few people to compare"
@@ -250,7 +249,7 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("reoffending_rate")
     df = _cohort(f, root)
     lci = last_complete_index(root)
-    cara = df[df["cohort_group"] == "cara"].copy()
+    cara = split(df).cara.copy()
     cara["period_start"] = pd.to_datetime(cara["index_date"]).dt.to_period("Q").dt.start_time
     cara["reoffended"] = (cara["reoffences"] > 0).astype("int64")
     g = cara.groupby("period_start", as_index=False).agg(n=("person_id", "size"), x=("reoffended", "sum"))

@@ -11,7 +11,7 @@ from ... import formatting as fmt, registry, stats
 from ...panels import NoData
 from ...areas import area_names
 from ...periods import Filters, format_date
-from ...metrics.reoffending import Comparison, Group, MIN_GROUP, MeanComparison, last_complete_index, people
+from ...metrics.reoffending import Comparison, Group, MIN_GROUP, MeanComparison, cohort_frame, last_complete_index, split
 
 
 # --- panels for the Reoffending page ---------------------------------------------------------
@@ -57,8 +57,8 @@ def period_text(f: Filters, root: Path | None = None) -> str:
 
 def _cohort(f: Filters, root: Path | None) -> pd.DataFrame:
     """people(), or NoData saying why no one referred to CARA in the selection can be counted."""
-    df = people(f, root)
-    if not (df["cohort_group"] == "cara").any():
+    df = cohort_frame(f, root)
+    if split(df).cara.empty:
         lci = last_complete_index(root)
         if f.date_from > lci:
             raise NoData(f"No one cautioned {during(f)} has had the full 18 months yet (12 months to reoffend and "
@@ -70,7 +70,7 @@ def _cohort(f: Filters, root: Path | None) -> pd.DataFrame:
 
 def comparison_text(df: pd.DataFrame) -> str:
     """'cautioned April 2017 to July 2019': when the comparison group's cautions were."""
-    comp = df.loc[df["cohort_group"] == "comparison", "index_date"]
+    comp = split(df).comparison["index_date"]
     if comp.empty:
         return "no comparison group for this area"
     a, b = pd.Timestamp(comp.min()), pd.Timestamp(comp.max())
@@ -78,10 +78,9 @@ def comparison_text(df: pd.DataFrame) -> str:
 
 
 def _subtitle(f: Filters, df: pd.DataFrame, root: Path | None, group: Group = "itt") -> str:
-    cara = df[df["cohort_group"] == "cara"]
-    if group == "completers":
-        cara = cara[cara["completed"]]
-    n_comp = int((df["cohort_group"] == "comparison").sum())
+    parts = split(df)
+    cara = parts.group(group)
+    n_comp = len(parts.comparison)
     return (f"{_area(f, root)}; {period_text(f, root)}; n = {persons(len(cara))} {_WHO[group]} and "
             f"{n_comp:,} in the comparison group ({comparison_text(df)})")
 

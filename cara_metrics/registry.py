@@ -74,6 +74,10 @@ class Metric:
     #: Fixed values for the SQL file's parameters that pick this metric out of a query shared
     #: by several (e.g. which step days_from_caution.sql measures to).
     sql_params: tuple[tuple[str, str], ...] = ()
+    #: Optional public tables (``contract.OPTIONAL_TABLES``) without which the metric has no
+    #: answer at all (the ONS series for the reconciliation); a page says the series is not
+    #: loaded. A metric that only *prefers* an optional source (recorded_crimes) lists none.
+    requires: tuple[str, ...] = ()
 
     @property
     def breakdowns(self) -> tuple[Breakdown, ...]:
@@ -580,6 +584,7 @@ _METRICS = _METRICS + (
                  "taken at a fixed date and later reclassifications are not carried back."),
         source=f"{SOURCE_CRIME.split(';')[0]}; {SOURCE_ONS_DA}",
         disclosure="not_published",
+        requires=("da_crime_ons",),
         queries=q(period="da_reconciliation"),
     ),
     Metric(
@@ -596,6 +601,7 @@ _METRICS = _METRICS + (
                  "between forces is recording practice. A force the ONS marks as not available ([x]) has no figure."),
         source=SOURCE_ONS_DA,
         disclosure="crime_count",
+        requires=("da_crime_ons",),
         queries=q(area="da_ons_forces"),
     ),
 )

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .. import registry, warehouse
+from .. import contract, registry, warehouse
 from ..periods import Filters, fy_end, fy_start, last_ended_fy
 from .answers import ANSWERS
 from .result import COLUMNS
@@ -19,7 +19,7 @@ from .result import COLUMNS
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 #: Parameters ``Ask.params`` binds for every query.
 BOUND = {"area", "date_from", "date_to", "grain", "force", "last_complete_index"}
-OPTIONAL_FIELDS = {"higher_is_better", "sql_params"}
+OPTIONAL_FIELDS = {"higher_is_better", "sql_params", "requires"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,9 @@ def declarations() -> list[Problem]:
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         out.append(Problem(dup, "id", "declared more than once: give each metric its own id."))
     for m in registry.METRICS.values():
+        for t in m.requires:
+            if t not in contract.OPTIONAL_TABLES:
+                out.append(Problem(m.id, "requires", f"{t!r} is not an optional table: list only tables a data root may lack."))
         for f in fields(registry.Metric):
             if f.name in OPTIONAL_FIELDS or f.name == "queries":
                 continue
@@ -117,22 +120,13 @@ def on_data(root: Path | None = None) -> list[Problem]:
 
 
 def _reads_unloaded_optional(m: registry.Metric, root: Path | None) -> bool:
-    """The metric reads an optional public table (``contract.OPTIONAL_TABLES``) that this data
-    root has not loaded, so an empty answer is right (the page says the series is not loaded)."""
-    import re
-
-    from .. import contract
+    """The metric requires an optional public table (``Metric.requires``) that this data root
+    has not loaded, so an empty answer is right (the page says the series is not loaded)."""
+    import pyarrow.parquet as pq
 
     version = warehouse.current_version(root, "warehouse")
-    for name in m.sql_files:
-        words = set(re.findall(r"\w+", warehouse.load_sql(name)))
-        for t in contract.OPTIONAL_TABLES:
-            if t in words:
-                path = version.table_path(t)
-                if not path.exists():
-                    return True
-                import pyarrow.parquet as pq
-
-                if pq.ParquetFile(path).metadata.num_rows == 0:
-                    return True
+    for t in m.requires:
+        path = version.table_path(t)
+        if not path.exists() or pq.ParquetFile(path).metadata.num_rows == 0:
+            return True
     return False

@@ -218,7 +218,7 @@ def run_value(ctx: Ctx) -> Numbers:
     value.assumption_lines(v)
     est = lambda d: np.nan if d is None else float(d.estimate)  # noqa: E731
     return {
-        "costs": _cols(costs.table, ["Financial year", "Programme cost (£)", "People referred", "People completing"]),
+        "costs": _cols(costs.table, ["Financial year", "Programme cost, cash (£)", "People referred", "People completing"]),
         "effects": pd.DataFrame({"cara_n": [measured.cara_n], "comparison_n": [measured.comparison_n],
                                  "da_effect": [est(measured.da_effect)], "any_effect": [est(measured.any_effect)],
                                  "harm_effect": [est(measured.harm_effect)]}),
@@ -307,6 +307,14 @@ class Areas:
         while self.parent.get(code) is not None:
             code = self.parent[code]
         return code
+
+    def shown(self, force: str, selected: str) -> pd.DataFrame:
+        """What an area chart shows: the force, then the areas of one level (the selected
+        area's level; councils when the force itself is selected)."""
+        level = self.kind.get(selected, "force")
+        level = level if level != "force" else "local_authority"
+        df = self.in_force(force)
+        return df[(df["area_code"] == force) | (df["area_type"] == level)]
 
     def in_force(self, force: str) -> pd.DataFrame:
         """Areas with at least one local authority in the force, force first, then CSPs, then LAs."""
@@ -421,7 +429,7 @@ def base_crime(ctx: Ctx) -> Numbers:
     lm["year"] = lm["month"].dt.year - (lm["month"].dt.month < 4)
     lm = lm.merge(pop, on=["area_code", "year"], how="left")
     rows = []
-    for r in areas.in_force(force).itertuples():
+    for r in areas.shown(force, f.area_code).itertuples():  # the force and one level of area
         part = lm[lm["area_code"].isin(areas.members[r.area_code])]
         if not len(part):
             continue
@@ -431,7 +439,7 @@ def base_crime(ctx: Ctx) -> Numbers:
     a = pd.DataFrame(rows)
     a = a[a["all"] > 0]
     a_share, a_rate = a["da"] / a["all"], 1000 * a["da"] / a["py"]
-    areas_t = pd.DataFrame({"Area": a["area_name"], "Area type": a["area_type"].str.replace("_", " "),
+    areas_t = pd.DataFrame({"Area": a["area_name"], "Area type": a["area_type"].str.replace("_", " ").str.capitalize(),
                             "Domestic-abuse crimes": a["da"], "All recorded crimes": a["all"],
                             "Domestic-abuse share (%)": (100 * a_share).round(1), "Per 1,000 residents a year": a_rate.round(1)})
     return {"share": share, "rate": rate, "mix": mix_t.reset_index(drop=True), "areas": areas_t.reset_index(drop=True)}
@@ -467,7 +475,7 @@ def base_referrals(ctx: Ctx) -> Numbers:
     force = areas.force_of(f.area_code)
     in_period = in_dates(ref, "caution_date", f)
     rows = [{"Area": r.area_name, "People referred": int(in_period["area_code"].isin(areas.members[r.area_code] & areas.members[force]).sum())}
-            for r in areas.in_force(force).itertuples()]
+            for r in areas.shown(force, f.area_code).itertuples()]
     out["areas"] = pd.DataFrame(rows)
     attended = sel[sel["workshop1_date"].notna()]
     out["days"] = days_table(attended, f, "year", "caution_date", "workshop1_date", "People who attended workshop 1")
@@ -517,16 +525,19 @@ def base_completion(ctx: Ctx) -> Numbers:
     sel = in_period[in_period["area_code"].isin(areas.members[f.area_code])]
     q = _outcomes(sel.assign(key=period_start(sel["caution_date"], "quarter"))).rename_axis("period_start").reset_index()
     q = _rates(fill(q, f, "quarter", COUNTS))
+    # A quarter with under 90% of its cases closed is provisional: marked [p] in the tables.
+    still_open = (q["referred"] > 0) & (q["closed"] < 0.9 * q["referred"])
+    marked = [f"{p} [p]" if o else p for p, o in zip(q["period"], still_open)]
     tot = {c: int(q[c].sum()) for c in COUNTS}
     out = {"funnel": pd.DataFrame({"Stage": ["Referred", "Attended workshop 1", "Completed both workshops"],
                                    "People": [tot["referred"], tot["attended_workshop1"], tot["completed"]]}),
-           "outcomes": pd.DataFrame({"Period of caution": q["period"], "People referred": q["referred"], "Completed": q["completed"],
+           "outcomes": pd.DataFrame({"Period of caution": marked, "People referred": q["referred"], "Completed": q["completed"],
                                      "Breached": q["breached"], "Withdrawn": q["withdrawn"], "In progress": q["in_progress"]}),
-           "rates": _rate_table({"Period of caution": q["period"]}, q)}
+           "rates": _rate_table({"Period of caution": marked}, q)}
     force = areas.force_of(f.area_code)
     force_rows = in_period[in_period["area_code"].isin(areas.members[force])]
     rows = []
-    for r in areas.in_force(force).itertuples():
+    for r in areas.shown(force, f.area_code).itertuples():
         part = force_rows[force_rows["area_code"].isin(areas.members[r.area_code])]
         counts = _outcomes(part.assign(key=0)).reindex([0], fill_value=0).iloc[0].to_dict() if len(part) else {c: 0 for c in COUNTS}
         rows.append({"Area": r.area_name, **counts})
@@ -584,7 +595,7 @@ def base_survey(ctx: Ctx) -> Numbers:
     force = areas.force_of(f.area_code)
     head_force = answers[(answers["question_id"] == survey.HEADLINE_QUESTION) & answers["area_code"].isin(areas.members[force])]
     rows = []
-    for r in areas.in_force(force).itertuples():
+    for r in areas.shown(force, f.area_code).itertuples():
         part = head_force[head_force["area_code"].isin(areas.members[r.area_code])]
         if len(part):
             rows.append({"Area": r.area_name, "Respondents": len(part), "Agreeing": int(part["agree"].sum())})
@@ -691,10 +702,8 @@ def base_reoffending(ctx: Ctx) -> Numbers:
     force = areas.force_of(f.area_code)
     dff = df if force == f.area_code else co.people(areas.members[force], f.date_from, f.date_to, lci)
     rows = []
-    for r in areas.current.itertuples():
+    for r in areas.shown(force, f.area_code).itertuples():  # the force and one level of area
         m = areas.members[r.area_code]
-        if not m or not m <= areas.members[force]:
-            continue
         part = dff[dff["area_code"].isin(m)]
         pc, pk = part[part["cohort_group"] == "cara"], part[part["cohort_group"] == "comparison"]
         if len(pc):
@@ -726,7 +735,7 @@ def base_value(ctx: Ctx) -> Numbers:
     years = pd.concat([money, people], axis=1).fillna(0).sort_index()
     years = years[(years.index >= fy_of(f.date_from)) & (years.index <= fy_of(f.date_to))]
     costs_t = pd.DataFrame({"Financial year": [financial_year_label(int(y)) for y in years.index],
-                            "Programme cost (£)": years["cost_gbp"].round(0).to_numpy(),
+                            "Programme cost, cash (£)": years["cost_gbp"].round(0).to_numpy(),
                             "People referred": years["referred"].astype("int64").to_numpy(),
                             "People completing": years["completed"].astype("int64").to_numpy()})
     co = Cohort(ctx)

@@ -31,9 +31,12 @@ from .page_run import pin as page_pin
 log = logging.getLogger("cara_metrics")
 
 
-def start(title: str, lead: str | None = None) -> public.ReleaseInfo:
+def start(title: str, lead: str | None = None, status: bool = True) -> public.ReleaseInfo:
     """Page title (the only h1), synthetic banner, release status. Stops the page when
-    there is no readable release, with a message saying so."""
+    there is no readable release, with a message saying so.
+
+    ``status=False``: the page shows the release status itself, further down (the overview
+    puts the figures first, so a phone reader sees them on the first screen)."""
     common.phone_styles()
     st.title(title)
     try:
@@ -52,7 +55,8 @@ def start(title: str, lead: str | None = None) -> public.ReleaseInfo:
                    "calibrated to published Dorset figures. It is not about real people or real outcomes.", icon="⚠️")
     if lead:
         st.markdown(lead)
-    release_status(info)
+    if status:
+        release_status(info)
     return info
 
 

@@ -152,6 +152,9 @@ def test_phone_width_passes_axe_and_nothing_overflows(browser, server, path):
         page.wait_for_timeout(1000)
         assert page.locator("[data-testid='stException']").count() == 0
         assert "Page not found" not in page.inner_text("body")
+        if path == "public":  # figures first: the first headline figure starts on the first screen
+            first = page.locator("[data-testid='stMetric']").first.bounding_box()
+            assert first is not None and first["y"] < 844, first
         violations = Axe().run(page).response["violations"]
         blocking = [f"{v['impact']} {v['id']}: {v['help']} (e.g. {v['nodes'][0]['target']})"
                     for v in violations if v.get("impact") in ("serious", "critical")]

@@ -4,14 +4,10 @@ import streamlit as st
 
 from cara_metrics import public, ui_public
 
-info = ui_public.start(
-    "CARA: public figures",
-    "Cautioning and Relationship Abuse (CARA) is a pair of workshops that some people are required to attend as part of "
-    "a police caution for a first, lower-risk domestic-abuse offence. These pages show how many people are referred, "
-    "how many complete the workshops, what they say about them and whether they reoffend less.",
-)
+# Figures first: title, banner, the two choices, then the headline figures, so a phone reader
+# sees them on the first screen; what CARA is and the release's dates follow the figures.
+info = ui_public.start("CARA: public figures", status=False)
 
-st.header("Choose an area and a financial year")
 area, year = ui_public.choose_area_and_year()
 
 with ui_public.guard("the headline figures"):
@@ -35,6 +31,10 @@ st.caption("Figures about people below force level are rounded to the nearest 5.
            "page; the symbols are explained below.")
 
 st.header("About this release")
+st.markdown("Cautioning and Relationship Abuse (CARA) is a pair of workshops that some people are required to attend as "
+            "part of a police caution for a first, lower-risk domestic-abuse offence. These pages show how many people "
+            "are referred, how many complete the workshops, what they say about them and whether they reoffend less.")
+ui_public.release_status(info)
 st.subheader("Revisions")
 st.markdown(info.revisions_text)
 if len(info.revisions):

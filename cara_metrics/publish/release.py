@@ -23,6 +23,7 @@ from ..periods import add_months, format_date, fy_end, fy_of, fy_start, last_end
 from .model import CELL_KEY, NEXT_UPDATE_MONTHS, PublishError, RELEASE_FORMAT, TABLES, _forces, years_label
 from .cells import Cells
 from .downloads import write_downloads
+from .headlines_page import link_live_page, write_headlines_page
 from .rows import Rows, join_symbols
 from .sources import (Context, _check_shared_cells, crime_rows, outcome_cells, outcome_rows, previous_tables,
     prior_figures, referral_cells, referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
@@ -270,7 +271,8 @@ def _publish_lock(root: Path, wait_seconds: float) -> int | None:
 def build_release(root: Path, release_date: dt.date | None = None, *,
                   policy: disclosure.Policy | None = None, wait_seconds: float = PUBLISH_WAIT_SECONDS) -> Version:
     """Compute the release from the live warehouse and write it as the new live release,
-    with its download files (:mod:`.downloads`).
+    with its download files (:mod:`.downloads`) and the static headlines page
+    (:mod:`.headlines_page`).
 
     Publishes are serialised by a lock on ``root/release``: the previous release that
     revisions are compared with is read under it, and the new one is live before the next
@@ -288,8 +290,12 @@ def build_release(root: Path, release_date: dt.date | None = None, *,
         rel = compute_release(root, release_date, policy)
         # The download files are made from the written release before it goes live, so the
         # first reader of the tables page is served files, never builds them.
-        return write_version(root, "release", {k: _arrow(v) for k, v in rel.tables.items()}, rel.manifest,
-                             before_live=lambda version: write_downloads(root, version))
+        # So is the static headlines page (headlines.html), which nginx serves through a link
+        # to the live release's copy, switched once the release is live.
+        version = write_version(root, "release", {k: _arrow(v) for k, v in rel.tables.items()}, rel.manifest,
+                                before_live=lambda v: (write_downloads(root, v), write_headlines_page(root, v)))
+        link_live_page(root)
+        return version
     finally:
         if fd is not None:
             os.close(fd)

@@ -652,9 +652,53 @@ def test_download_files_are_byte_reproducible(released, tmp_path):
     a, b = live_version(released, "release").path, live_version(root, "release").path
     names = [f["file_name"] for files in json.loads((a / "downloads.json").read_text()).values() for f in files]
     assert len(names) == 3 * len(publish.TABLES)
-    for name in [*names, "downloads.json"]:
+    for name in [*names, "downloads.json", "headlines.html"]:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     warehouse.clear_cache()
+
+
+def test_headlines_page_has_the_overviews_figures_and_words(released):
+    """The static page (release/headlines.html, linked to the live release's copy) shows the
+    public overview's tiles and plain-English sentences for the force and latest year, as
+    the release gives them, with the banner, the dates and the symbols (no time of
+    writing: test_download_files_are_byte_reproducible compares two publishes)."""
+    import html
+    import re
+
+    link = released / "release" / "headlines.html"
+    live = live_version(released, "release")
+    assert link.is_symlink() and link.resolve() == (live.path / "headlines.html").resolve()
+    page = link.read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    info = public.release_info(released)
+    a = public.areas(released)
+    force = a.loc[a["area_type"] == "force", "area_code"].iloc[0]
+    year = public.year_options(released)[0]
+    tiles = public.headline_tiles(force, year, released)
+    values = [html.unescape(v) for v in re.findall(r'<p class="value"[^>]*>([^<]*)</p>', page)]
+    assert values == [t.value_text for t in tiles]
+    for t in tiles:
+        assert t.label in text and t.n_text in text and (t.delta_text or "") in text
+    for sentence in public.headline_sentences(force, year, released):
+        assert f"<li>{html.escape(sentence)}</li>" in page
+    assert f"Headline figures: {public.area_name(force, released)}, {year}" in text
+    assert info.synthetic and "Synthetic demonstration data." in text
+    for label, value in info.status():
+        assert f"<dt>{html.escape(label)}</dt><dd>{html.escape(value)}</dd>" in page
+    for symbol in ("[c]", "[p]", "[b]", "[x]"):
+        assert f"<dt>{symbol}</dt><dd>{html.escape(disclosure.SYMBOLS[symbol])}</dd>" in page
+    assert re.search(r'href="/\?area=' + force, page) and 'href="/public-tables"' in page
+    assert "<script" not in page and "@font-face" not in page and "http" not in page
+    assert len(page.encode("utf-8")) < 20_000
+
+
+def test_headlines_page_banner_matches_the_interactive_pages():
+    """The static page's synthetic-data banner uses the interactive pages' exact words."""
+    from cara_metrics.public.static_page import SYNTHETIC_BANNER
+
+    src = (Path(__file__).resolve().parents[1] / "cara_metrics" / "ui_public.py").read_text(encoding="utf-8")
+    words = SYNTHETIC_BANNER.replace("<strong>", "**").replace("</strong>", "**")
+    assert words in src.replace('"\n                   "', "").replace('" "', " ").replace('"\n', "")
 
 
 def test_ods_bytes_depend_only_on_the_content():

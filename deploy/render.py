@@ -3,6 +3,7 @@
     CARA_SERVER_NAME=cara.example.gov.uk \
     CARA_TLS_CERTIFICATE=/etc/ssl/cara/fullchain.pem \
     CARA_TLS_CERTIFICATE_KEY=/etc/ssl/cara/privkey.pem \
+    CARA_DATA_DIR=/srv/cara-public/data \
     python deploy/render.py -o /etc/nginx/conf.d/cara-dashboard.conf
 
 Values come from the environment or ``--set NAME=VALUE`` (which wins). Only ``${CARA_...}``
@@ -29,6 +30,7 @@ SETTINGS: dict[str, tuple[str | None, str]] = {
     "CARA_SERVER_NAME": (None, "host name(s) the site answers to, space-separated"),
     "CARA_TLS_CERTIFICATE": (None, "path of the certificate chain (PEM)"),
     "CARA_TLS_CERTIFICATE_KEY": (None, "path of the certificate's private key (PEM)"),
+    "CARA_DATA_DIR": (None, "the app's data root (its CARA_DATA_DIR): /headlines is its release/headlines.html"),
     "CARA_UPSTREAM_PORT": ("8501", "the loopback port Streamlit listens on"),
     "CARA_HTTP_LISTEN": ("80", "plain-HTTP listen port, or address:port"),
     "CARA_HTTPS_LISTEN": ("443", "HTTPS listen port, or address:port"),
@@ -41,6 +43,7 @@ PATTERNS = {
     "CARA_SERVER_NAME": r"[A-Za-z0-9.*-]+( [A-Za-z0-9.*-]+)*",
     "CARA_TLS_CERTIFICATE": r"/[A-Za-z0-9._/-]+",
     "CARA_TLS_CERTIFICATE_KEY": r"/[A-Za-z0-9._/-]+",
+    "CARA_DATA_DIR": r"/[A-Za-z0-9._/-]+",
     "CARA_UPSTREAM_PORT": r"[0-9]{1,5}",
     "CARA_HTTP_LISTEN": r"([0-9.]+:|\[[0-9a-fA-F:]+\]:)?[0-9]{1,5}",
     "CARA_HTTPS_LISTEN": r"([0-9.]+:|\[[0-9a-fA-F:]+\]:)?[0-9]{1,5}",

@@ -60,9 +60,10 @@ class Proxy:
 
 
 @contextlib.contextmanager
-def nginx_proxy(folder: Path, server_name: str, upstream_port: int, home_page: str = "public",
+def nginx_proxy(folder: Path, server_name: str, upstream_port: int, data_dir: Path, home_page: str = "public",
                 redirect_http: str = "0") -> Iterator[Proxy]:
-    """nginx on two free loopback ports (HTTP and HTTPS) with the rendered repository config."""
+    """nginx on two free loopback ports (HTTP and HTTPS) with the rendered repository config;
+    ``data_dir`` is the app's data root (``/headlines`` is served from its release)."""
     nginx = nginx_path()
     folder.mkdir(parents=True, exist_ok=True)
     cert, key = self_signed(folder, server_name.split()[0])
@@ -70,7 +71,8 @@ def nginx_proxy(folder: Path, server_name: str, upstream_port: int, home_page: s
     site = render({"CARA_SERVER_NAME": server_name, "CARA_UPSTREAM_PORT": str(upstream_port),
                    "CARA_HTTP_LISTEN": f"127.0.0.1:{http_port}", "CARA_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
                    "CARA_TLS_CERTIFICATE": str(cert), "CARA_TLS_CERTIFICATE_KEY": str(key),
-                   "CARA_HOME_PAGE": home_page, "CARA_REDIRECT_HTTP": redirect_http}, folder / "cara-dashboard.conf")
+                   "CARA_HOME_PAGE": home_page, "CARA_REDIRECT_HTTP": redirect_http,
+                   "CARA_DATA_DIR": str(Path(data_dir).resolve())}, folder / "cara-dashboard.conf")
     brotli = "\n    brotli            on;" in site
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (folder / "tmp" / sub).mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,8 @@ temporary folder, loopback ports) in front of a public instance started with the
 
 Checked: unknown Host names get nothing, /_stcore/metrics is not public, security headers on
 every answer (HSTS over HTTPS only), gzip/brotli for JavaScript, CSS and JSON, a year's cache
-for Streamlit's hashed files, every page path served, the WebSocket, and (Chromium) the
+for Streamlit's hashed files, every page path served, the WebSocket, the live release's static
+headlines page at /headlines, and (Chromium) the
 public page drawn through the proxy with no "Page not found" dialog.
 """
 
@@ -36,7 +37,7 @@ def stack(release_only, tmp_path_factory):
     env = {"CARA_DATA_DIR": str(release_only), "CARA_AUDIENCE": "public", "STREAMLIT_SERVER_ALLOWED_HOSTS": ALLOWED_HOSTS}
     with app_server(env) as base:
         upstream = int(base.rsplit(":", 1)[1])
-        with nginx_proxy(tmp_path_factory.mktemp("nginx"), SERVER_NAME, upstream) as proxy:
+        with nginx_proxy(tmp_path_factory.mktemp("nginx"), SERVER_NAME, upstream, release_only) as proxy:
             yield proxy, upstream
 
 
@@ -127,6 +128,28 @@ def test_hashed_static_files_are_cached_for_a_year_and_pages_are_not(stack):
     assert fetch(proxy.http_port, "/", SERVER_NAME).headers["cache-control"] == "no-cache"
 
 
+def test_the_live_releases_headlines_page_is_served_compressed_and_revalidated(stack, release_only):
+    """/headlines is the live release's static page (publish wrote it), compressed, revalidated
+    on every visit, with the security headers and a CSP allowing no script or font."""
+    proxy, _ = stack
+    page = (release_only / "release" / "headlines.html").read_bytes()
+    plain = fetch(proxy.https_port, "/headlines", SERVER_NAME, tls=proxy.cert)
+    assert plain.status == 200 and plain.body == page
+    assert plain.headers["content-type"] == "text/html; charset=utf-8"
+    h = plain.headers
+    assert h["cache-control"] == "no-cache" and "etag" in h
+    assert h["x-frame-options"] == "DENY" and h["x-content-type-options"] == "nosniff"
+    assert h["strict-transport-security"] == "max-age=31536000"
+    assert "default-src 'none'" in h["content-security-policy"] and "frame-ancestors 'none'" in h["content-security-policy"]
+    again = fetch(proxy.https_port, "/headlines", SERVER_NAME, tls=proxy.cert, headers={"If-None-Match": h["etag"]})
+    assert again.status == 304
+    for enc in ["gzip"] + (["br"] if proxy.brotli else []):
+        packed = fetch(proxy.https_port, "/headlines", SERVER_NAME, tls=proxy.cert, headers={"Accept-Encoding": enc})
+        assert packed.headers.get("content-encoding") == enc and len(packed.body) < len(page) / 2, enc
+    # The interactive app is still at / beside it.
+    assert b"<title>Streamlit</title>" in fetch(proxy.http_port, "/", SERVER_NAME).body
+
+
 def test_every_page_path_is_served_and_the_home_page_goes_to_the_root(stack):
     proxy, _ = stack
     assert {"public", "public-tables", "methodology", "accessibility", "overview", "sign-in"} <= set(APP_PATHS)
@@ -153,9 +176,9 @@ def test_the_bracketed_form_the_guides_once_gave_refuses_the_sites_own_websocket
         assert websocket_handshake(int(base.rsplit(":", 1)[1]), SERVER_NAME).startswith("HTTP/1.1 403")
 
 
-def test_plain_http_is_redirected_to_https_by_default(stack, tmp_path):
+def test_plain_http_is_redirected_to_https_by_default(stack, release_only, tmp_path):
     proxy, upstream = stack
-    with nginx_proxy(tmp_path, SERVER_NAME, upstream, redirect_http="1") as strict:
+    with nginx_proxy(tmp_path, SERVER_NAME, upstream, release_only, redirect_http="1") as strict:
         answer = fetch(strict.http_port, "/public-tables?year=2024", SERVER_NAME)
         assert answer.status == 301
         assert answer.headers["location"] == f"https://{SERVER_NAME}/public-tables?year=2024"

@@ -96,3 +96,23 @@ def test_public_instance_has_no_serious_or_critical_violations(browser, release_
             if found:
                 failures[url] = found
     assert not failures, json.dumps(failures, indent=1)
+
+
+def test_static_headlines_page_is_axe_clean_at_phone_width(browser, release_only):
+    """The release's static headlines page (served by nginx at /headlines): no axe violation of
+    any impact, and nothing wider than a 390 px phone (no sideways scrolling)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page.goto((release_only / "release" / "headlines.html").resolve().as_uri())
+        page.wait_for_selector("h1")
+        violations = Axe().run(page).response["violations"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "headlines-390.png"), full_page=True)
+        assert not violations, json.dumps([f"{v['impact']} {v['id']}: {v['help']} {v['nodes'][0]['target']}"
+                                           for v in violations], indent=1)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        assert page.locator("[elementtiming='first-figure']").inner_text().strip()
+    finally:
+        page.close()

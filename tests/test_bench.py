@@ -183,7 +183,9 @@ def test_the_phone_table_judges_each_profile_against_its_targets():
     from bench.browser.phone import PhoneBench, PhoneRun, format_phone
 
     run = lambda tile, before: PhoneRun(tile, tile + 500, tile + 900, before, before + 10**6, before - 1000, 1000)  # noqa: E731
-    b = PhoneBench(runs=1, results={"phone, slow 4G": [run(4_000.0, 1_300_000)], "desktop": [run(1_200.0, 1_300_000)]})
+    b = PhoneBench(runs=1, results={"phone, slow 4G": [run(4_000.0, 1_300_000)], "desktop": [run(1_200.0, 1_300_000)],
+                                    "static page, phone, slow 4G": [run(900.0, 6_000)]})
     rows = {line.split(" | ")[0].lstrip("| "): line for line in format_phone(b).splitlines() if line.startswith("| ")}
     assert rows["phone, slow 4G"].endswith("| MISSED |") and "1.30 MB" in rows["phone, slow 4G"]  # too many bytes
     assert rows["desktop"].endswith("| met |") and "1.20 s" in rows["desktop"]
+    assert rows["static page, phone, slow 4G"].endswith("| met |") and "6.0 kB" in rows["static page, phone, slow 4G"]

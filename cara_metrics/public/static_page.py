@@ -97,10 +97,16 @@ def headlines_html(root: Path | None = None) -> str:
                '<li><a href="/accessibility">Accessibility statement</a></li>'
                "</ul>")
     out.append("<h2>About this release</h2>")
-    out.append('<dl class="status">' + "".join(f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>" for label, text in info.status())
+    status = info.status()
+    out.append('<dl class="status">' + "".join(f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>" for label, text in status)
                + "</dl>")
+    if len(info.revisions):
+        # The status names a list under 'About this release': it is on the interactive overview.
+        out.append(f'<p>The revised figures are listed on the <a href="/?{_e(query)}">interactive overview</a>, '
+                   "under 'About this release'.</p>")
     out.append("<h2>Symbols</h2>")
-    shown = " ".join([t.value_text for t in tiles] + [t.delta_text or "" for t in tiles] + sentences)
+    shown = " ".join([t.value_text for t in tiles] + [t.delta_text or "" for t in tiles] + sentences
+                     + [text for _, text in status])
     keys = [k for k in SYMBOLS if k in ALWAYS_EXPLAINED or k in shown]
     out.append("<dl>" + "".join(f"<dt>{_e(k)}</dt><dd>{_e(SYMBOLS[k])}</dd>" for k in keys) + "</dl>")
     out.append(f"<p>Published {_e(format_date(info.release_date))}, data as at {_e(format_date(info.data_as_at))}. "

@@ -49,10 +49,11 @@ def _speaker(slide, text: str) -> None:
         slide.notes_slide.notes_text_frame.text = text
 
 
-def _big_number(s, t: Tile, left: float, top: float, width: float, height: float, big: float, label_lines: int) -> None:
-    """A headline figure: its label, the number large, and one short line (its n and change)."""
+def _grey_box(s, name: str, left: float, top: float, width: float, height: float, inset_y: float):
+    """A light grey rectangle with no outline or shadow; its text frame, top-anchored and
+    wrapping, for the caller to fill (a tile or a big number)."""
     box = s.shapes.add_shape(1, Inches(left), Inches(top), Inches(width), Inches(height))  # 1 = rectangle
-    box.name = f"big:{t.metric_id}"
+    box.name = name
     box.fill.solid()
     box.fill.fore_color.rgb = rgb(LIGHT_GREY)
     box.line.fill.background()
@@ -62,7 +63,13 @@ def _big_number(s, t: Tile, left: float, top: float, width: float, height: float
     tf.auto_size = MSO_AUTO_SIZE.NONE
     tf.vertical_anchor = MSO_ANCHOR.TOP
     tf.margin_left = tf.margin_right = Inches(0.12)
-    tf.margin_top = tf.margin_bottom = Inches(0.1)
+    tf.margin_top = tf.margin_bottom = Inches(inset_y)
+    return tf
+
+
+def _big_number(s, t: Tile, left: float, top: float, width: float, height: float, big: float, label_lines: int) -> None:
+    """A headline figure: its label, the number large, and one short line (its n and change)."""
+    tf = _grey_box(s, f"big:{t.metric_id}", left, top, width, height, inset_y=0.1)
     # Labels run to different numbers of lines: the number is pushed down by the difference, so
     # the big numbers of all the tiles stand on one line.
     pad = (label_lines - len(wrap(t.label, width - 0.24, MIN_PT, True))) * LINE * MIN_PT
@@ -186,18 +193,7 @@ def draw_question(prs, ctx: Context, spec: SlideSpec) -> None:
 
 
 def _tile_box(s, t: Tile, left: float, top: float, width: float, height: float) -> None:
-    box = s.shapes.add_shape(1, Inches(left), Inches(top), Inches(width), Inches(height))  # 1 = rectangle
-    box.name = f"tile:{t.metric_id}"
-    box.fill.solid()
-    box.fill.fore_color.rgb = rgb(LIGHT_GREY)
-    box.line.fill.background()
-    box.shadow.inherit = False
-    tf = box.text_frame
-    tf.word_wrap = True
-    tf.auto_size = MSO_AUTO_SIZE.NONE
-    tf.vertical_anchor = MSO_ANCHOR.TOP
-    tf.margin_left = tf.margin_right = Inches(0.12)
-    tf.margin_top = tf.margin_bottom = Inches(INSET_Y)
+    tf = _grey_box(s, f"tile:{t.metric_id}", left, top, width, height, inset_y=INSET_Y)
     for i, (text, size, bold, colour) in enumerate(((t.label, MIN_PT, True, GREY), (t.value_text, 30, True, DARK_BLUE),
                                                     (t.n_text, MIN_PT, False, TEXT))):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()

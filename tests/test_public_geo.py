@@ -94,6 +94,27 @@ def test_former_dorset_districts_map_by_code_and_by_name(public_root):
     assert geo.resolve("e07000048", "la")[:2] == ("E07000048", BCP)
 
 
+def test_synthetic_demo_has_the_lookups_geography_for_its_force(public_root):
+    """The demo's areas and memberships are exactly the rows ingesting the real lookup gives
+    for Dorset (codes, names, types, parents, former districts): no invented codes."""
+    from cara_metrics.synth import FORCE_CODE, dorset_tables
+
+    assert FORCE_CODE == FORCE
+    loaded = rows(public_root, "areas")
+    in_force, grew = {FORCE}, True
+    while grew:  # everything whose parent chain reaches the force
+        more = {r[0] for r in loaded if r[3] in in_force}
+        grew = not more <= in_force
+        in_force |= more
+    expected = sorted(r for r in loaded if r[0] in in_force)
+    demo = dorset_tables(2019)
+    got = sorted(tuple(r.values()) for r in demo["areas"].to_pylist())
+    assert got == expected and len(expected) == 14
+    assert sorted(tuple(r.values()) for r in demo["area_memberships"].to_pylist()) == rows(
+        public_root, "area_memberships", f"area_code IN ('{BCP}', '{DORSET_COUNCIL}')")
+    assert not [r for r in got if r[0].startswith("CSP-")]
+
+
 def test_lookup_of_another_vintage_loads_by_its_header(tmp_path):
     text = LOOKUP.read_text(encoding="utf-8-sig").replace("23CD", "21CD").replace("23NM", "21NM")
     copy = tmp_path / "lad21.csv"

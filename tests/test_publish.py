@@ -28,7 +28,7 @@ from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version, list_versions,
 from cara_metrics.periods import Filters
 from cara_metrics.publish import sources
 
-from .conftest import BCP, CSP_BCP, CSP_DORSET, DORSET, FORCE
+from .conftest import BCP, CSP_BOURNEMOUTH, CSP_DORSET, DORSET, FORCE
 
 RELEASE_DATE = dt.date(2025, 6, 30)
 LAS = (BCP, DORSET)
@@ -87,7 +87,7 @@ def test_partnership_rows_copy_their_only_local_authority(released):
     """In Dorset each partnership is one council: the same people, published once, identically."""
     for name in PEOPLE_TABLES:
         t = release_tables(released)[name]
-        for csp, la in ((CSP_BCP, BCP), (CSP_DORSET, DORSET)):
+        for csp, la in ((CSP_BOURNEMOUTH, BCP), (CSP_DORSET, DORSET)):
             a = t[t["area_code"] == csp].reset_index(drop=True)
             b = t[t["area_code"] == la].reset_index(drop=True)
             assert len(a) == len(b) > 0

@@ -18,15 +18,15 @@ from cara_metrics.dataroot import write_version
 from cara_metrics.panels import NoData
 from cara_metrics.periods import Filters
 
-from .conftest import ALL_AREAS, BCP, CSP_BCP, CSP_DORSET, DORSET, FORCE, REPO
+from .conftest import ALL_AREAS, BCP, CSP_BOURNEMOUTH, CSP_DORSET, DORSET, FORCE, REPO
 
 D = dt.date
 AREAS = [
     # area_code, area_name, area_type, parent_code
     (FORCE, "Testshire police force area", "force", None),
-    (CSP_BCP, "North Safety Partnership", "community_safety_partnership", FORCE),
+    (CSP_BOURNEMOUTH, "North Safety Partnership", "community_safety_partnership", FORCE),
     (CSP_DORSET, "South Safety Partnership", "community_safety_partnership", FORCE),
-    (BCP, "North Council", "local_authority", CSP_BCP),
+    (BCP, "North Council", "local_authority", CSP_BOURNEMOUTH),
     (DORSET, "South Council", "local_authority", CSP_DORSET),
 ]
 

@@ -467,6 +467,24 @@ DORSET_FORMER_CSP_NAMES = {
 }
 
 
+#: The kind of area, as words in a sentence ("in Dorset (police force area)").
+AREA_KIND_WORDS = {"force": "police force area", "community_safety_partnership": "community safety partnership",
+                   "local_authority": "council"}
+
+
+def distinct_area_names(codes, names, types) -> dict[str, str]:
+    """Area code -> a name a reader can tell apart: the published name, with the kind of area
+    added where several areas share it. ONS names Dorset's force, CSP and council all
+    "Dorset", so titles and messages say "Dorset (police force area)", "Dorset (community
+    safety partnership)" and "Dorset (council)"; a name used once is left as published."""
+    codes, names, types = list(codes), list(names), list(types)
+    count: dict[str, int] = {}
+    for n in names:
+        count[n] = count.get(n, 0) + 1
+    return {c: (f"{n} ({AREA_KIND_WORDS.get(t, str(t).replace('_', ' '))})" if count[n] > 1 else n)
+            for c, n, t in zip(codes, names, types)}
+
+
 def arrow_schema(table: Table):
     """The Arrow schema a table is stored with (dates as date32, counts as int64)."""
     import pyarrow as pa

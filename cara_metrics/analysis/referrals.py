@@ -15,7 +15,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import chart_label, level_for, level_words, one_level, stands_out
+from .area_level import chart_label, level_for, level_words, one_level, shared_council_reason, stands_out
 from .provisional import labels
 from .tiles import year_tile
 
@@ -99,7 +99,8 @@ def no_referrals(f: Filters, root: Path | None = None) -> NoData:
     name = area_name(f.area_code, root)
     row = lookups.first_referral(f.area_code, root)
     if int(row["referrals"]) == 0:
-        return NoData(f"There are no CARA referrals recorded for {name}.")
+        reason = shared_council_reason(f.area_code, root)
+        return NoData(f"There are no CARA referrals recorded for {name}." + (f" {reason}" if reason else ""))
     first, last = pd.Timestamp(row["first_date"]).date(), pd.Timestamp(row["last_date"]).date()
     if f.date_to < first:
         when = f"on {format_date(first)}" if (first.year, first.month) == (f.date_to.year, f.date_to.month) else f"in {first:%B %Y}"

@@ -22,7 +22,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import level_for, level_words, one_level
+from .area_level import level_for, level_words, one_level, shared_council_reason
 from .provisional import labels, not_ended_flags
 from .tiles import ci_text, year_tile
 
@@ -139,7 +139,8 @@ def question_text(question_id: str, root: Path | None = None) -> str:
 def _answers(f: Filters, root: Path | None) -> pd.DataFrame:
     r = metrics.compute("survey_distribution", f, "category", root=root).table
     if r.empty or int(r["value"].sum()) == 0:
-        raise NoData(f"No one answered the participant survey in {_area(f, root)} {during(f)}.")
+        reason = shared_council_reason(f.area_code, root)
+        raise NoData(f"No one answered the participant survey in {_area(f, root)} {during(f)}." + (f" {reason}" if reason else ""))
     df = pd.DataFrame({"question_id": r["question_id"], "answer": r["answer"].astype("int64"),
                        "responses": r["value"].astype("int64")})
     return df.merge(questions(root)[["question_id", "text", "agree_min"]], on="question_id", how="left", sort=False)

@@ -103,6 +103,13 @@ def force_of(area_code: str, root: Path | None = None) -> str:
     return code
 
 
+def display_names(df: pd.DataFrame, root: Path | None = None) -> list[str]:
+    """The ``area_name`` column of a per-area result as titles and tables show it: the
+    published name, with its kind where areas share a name (``area_names``)."""
+    names = area_names(root)
+    return [names.get(c, n) for c, n in zip(df["area_code"], df["area_name"])]
+
+
 def area_name(code: str, root: Path | None = None) -> str:
     return area_names(root).get(code, code)
 

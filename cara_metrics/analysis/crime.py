@@ -11,7 +11,7 @@ import pandas as pd
 from .. import charts, formatting as fmt, metrics, registry
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
-from ..areas import area_names, force_of, cached_on_version as cached_panel
+from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
 from .area_level import chart_label, level_for, level_words, one_level
 from .provisional import labels
@@ -141,7 +141,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     rate = metrics.compute("da_rate_per_1000", f.with_area(force), "area", root=root).table
     if share.empty:
         raise NoData(f"There is no domestic-abuse-flagged crime (the force's own extract) in {f.label}.")
-    df = pd.DataFrame({"area_code": share["area_code"], "area_name": share["area_name"], "area_type": share["area_type"],
+    df = pd.DataFrame({"area_code": share["area_code"], "area_name": display_names(share, root), "area_type": share["area_type"],
                        "da_offences": share["numerator"].astype("int64"), "all_offences": share["denominator"].astype("int64"),
                        "share": share["value"], "rate": rate.set_index("area_code").loc[share["area_code"], "value"].to_numpy()})
     df = one_level(df, force, lvl)

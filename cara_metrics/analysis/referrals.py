@@ -13,7 +13,7 @@ import pandas as pd
 from .. import charts, contract, formatting as fmt, metrics, registry, stats
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
-from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
+from ..areas import area_name, area_names, display_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
 from .area_level import chart_label, level_for, level_words, one_level, shared_council_reason, stands_out
 from .provisional import labels
@@ -251,7 +251,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         raise no_referrals(f.with_area(force), root)
     pop = lookups.population_years(f.with_area(force), root)
     pop_years = dict(zip(pop["area_code"], pop["population_years"]))
-    df = pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
+    df = pd.DataFrame({"area_code": r["area_code"], "area_name": display_names(r, root), "area_type": r["area_type"],
                        "referrals": r["value"].astype("int64")})
     is_force = df["area_code"] == force
     total = int(df.loc[is_force, "referrals"].sum()) if is_force.any() else int(df.loc[df["area_type"] == "local_authority", "referrals"].sum())

@@ -47,7 +47,7 @@ def _figures_value(metric_id: str, area: str, fy: int, **keys) -> float | None:
 
 
 def test_grid_size():
-    assert len(GRID) == 4 * 5 * 6  # 120 cells, each compared four ways below
+    assert len(GRID) == 4 * 4 * 6  # 96 cells, each compared four ways below
 
 
 @pytest.mark.parametrize("metric_id,tile_index,keys,area,fy", GRID)

@@ -76,3 +76,16 @@ def shared_council_reason(area_code: str, root: Path | None = None) -> str:
     return (f"{names} {'sits' if len(hits) == 1 else 'sit'} in more than one community safety partnership, "
             "so figures held by council count for the council and the force, not for a partnership. "
             "Choose a council or the force.")
+
+
+def level_note(level: str, root: Path | None = None) -> str:
+    """A sentence for an area chart at ``level`` when councils in several partnerships leave
+    partnerships without council-held figures; "" otherwise."""
+    if level != "community_safety_partnership":
+        return ""
+    shared = lookups.shared_councils(root)
+    if not len(shared):
+        return ""
+    names = " and ".join(shared["council_name"])
+    return (f" {names} {'sits' if len(shared) == 1 else 'sit'} in more than one community safety partnership, "
+            "so its figures count for the council and the force only; a partnership that shares it is not shown.")

@@ -15,7 +15,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, display_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import chart_label, level_for, level_words, one_level, shared_council_reason, stands_out
+from .area_level import chart_label, level_for, level_words, level_note, one_level, shared_council_reason, stands_out
 from .provisional import labels
 from .tiles import year_tile
 
@@ -296,7 +296,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{force_name} and its {level_words(lvl)}, {f.label}; n = {people(total)} referred in the force. "
-                  "Rates use ONS mid-year population estimates; lines show 95% intervals."),
+                  "Rates use ONS mid-year population estimates; lines show 95% intervals." + level_note(lvl, root)),
         table=pd.DataFrame({
             "Area": df["area_name"],
             "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),

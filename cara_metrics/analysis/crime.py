@@ -13,7 +13,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import chart_label, level_for, level_words, one_level
+from .area_level import chart_label, level_for, level_note, level_words, one_level
 from .provisional import labels
 from .tiles import year_tile
 
@@ -167,7 +167,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     n_force = int(top.iloc[0]["all_offences"]) if len(top) else int(parts["all_offences"].sum())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"The force and its {level_words(lvl)}, {f.label}; n = {n_force:,} recorded crimes in the force",
+        subtitle=f"The force and its {level_words(lvl)}, {f.label}; n = {n_force:,} recorded crimes in the force" + level_note(lvl, root),
         table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
                             "Domestic-abuse crimes": df["da_offences"], "All recorded crimes": df["all_offences"],
                             "Domestic-abuse share (%)": (100 * df["share"]).round(1),

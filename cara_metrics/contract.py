@@ -289,7 +289,7 @@ CRIME_CONTEXT = Table(
         Column("quarter", "int", "Quarter of the financial year (1 = April to June).", minimum=1, maximum=4, example="1"),
         Column("force_name", "string", "Police force name as published.", example="Dorset"),
         Column("csp_name", "string", "Community safety partnership name as published.", example="Bournemouth, Christchurch and Poole"),
-        Column("area_code", "string", "Current area code the CSP maps to (empty when the name is not in the areas table).", required=False, example="CSP-SAFER-BCP"),
+        Column("area_code", "string", "Current area code the CSP maps to (empty when the name is not in the areas table).", required=False, example="E22000367"),
         Column("offence_description", "string", "Offence description as published.", example="Assault without injury"),
         Column("offence_group", "string", "Home Office offence group.", example="Violence against the person"),
         Column("offence_subgroup", "string", "Home Office offence subgroup.", required=False, example="Violence without injury"),

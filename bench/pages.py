@@ -284,7 +284,11 @@ def data_as_at(ctx: Ctx) -> dt.date:
 
 
 class Areas:
-    """Current areas, each with the current local authorities inside it (an LA contains itself)."""
+    """Current areas, each with the current local authorities inside it (an LA contains itself).
+
+    A council in several CSPs (``area_memberships``) has its force as parent and counts for no
+    CSP; a CSP that shares such a council holds no council at all (its figure would be part
+    of a council). Names repeated across areas get their kind, as the pages show them."""
 
     ORDER = {"force": 0, "community_safety_partnership": 1}
 
@@ -294,7 +298,12 @@ class Areas:
         cur = cur.assign(rank=cur["area_type"].map(self.ORDER).fillna(2)).sort_values(["rank", "area_name"], kind="stable")
         self.current = cur.reset_index(drop=True)
         self.parent = {c: (None if pd.isna(p) else p) for c, p in zip(cur["area_code"], cur["parent_code"])}
-        self.name = dict(zip(cur["area_code"], cur["area_name"]))
+        kind_words = {"force": "police force area", "community_safety_partnership": "community safety partnership",
+                      "local_authority": "council"}
+        uses = cur["area_name"].value_counts()
+        self.name = {c: (f"{n} ({kind_words[t]})" if uses[n] > 1 else n)
+                     for c, n, t in zip(cur["area_code"], cur["area_name"], cur["area_type"])}
+        self.current = self.current.assign(area_name=[self.name[c] for c in self.current["area_code"]])
         self.kind = dict(zip(cur["area_code"], cur["area_type"]))
         self.members: dict[str, set[str]] = {c: set() for c in cur["area_code"]}
         for la in cur.loc[cur["area_type"] == "local_authority", "area_code"]:
@@ -302,6 +311,11 @@ class Areas:
             while node is not None and node in self.members:
                 self.members[node].add(la)
                 node = self.parent.get(node)
+        shared = ctx.version / "area_memberships.parquet"
+        if shared.is_file():
+            for csp in set(pd.read_parquet(shared, columns=["parent_code"])["parent_code"]):
+                if csp in self.members:
+                    self.members[csp] = set()
 
     def force_of(self, code: str) -> str:
         while self.parent.get(code) is not None:

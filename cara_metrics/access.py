@@ -38,12 +38,13 @@ DEMO_SWITCH = "CARA_DEMO_OPEN"
 SHIPPED_DEMO: dict[str, object] = {
     "version": "v0001",
     "files": {
-        "areas.parquet": "d4c1d63d09fcee4c6635d9545cdc90f577c98a39b1e622fb37ef9d16b3a087e2",
+        "area_memberships.parquet": "6e1af4da1fd27b772e94b72ff6ac39a04aadf408f1a3e33487cc941a8492125f",
+        "areas.parquet": "c2261f580b2290dc1016c285e2b5aa1b132778d54ae5da961907a7dd4dc52bd2",
         "cohort.parquet": "c5af83aaacdcece6c4b82ac0b23aeb3025f6d7031b0a2da92e8e6020e90c9e93",
         "costs.parquet": "b2f87dd9dbd882224393a4268dad12c5c36ecb1e6685a4bda07c127e45dde968",
         "crime.parquet": "0a55b63b54f818bff9f180a4869498fc1ac1159ef420c32943ca530032717e57",
         "crime_context.parquet": "8704ec70dd0169109da90958ba3d13092e3eb04332a93cea0aa29c7a066e7802",
-        "manifest.json": "965d2aa2c32d25eb305992e3b3420111cdd33c9fb4a363716bc8f082f10d4ad8",
+        "manifest.json": "785df4a5761a4798f6ba3074ad4e3866dcfdba260401c769bb11ae4fdd4e68ae",
         "population.parquet": "a2ad198d49388847a91931b8cf621d6c99c8634a71a9683fb25a53ebf8c93a13",
         "referrals.parquet": "07e099e89d0e647ac3ecd1af21a8f540b9d18998d97eee9c81269da7dddef740",
         "reoffences.parquet": "6efc833be1354edc1e5652362059036bff59d269eb1fbfd29cbefcb9ba333eb5",

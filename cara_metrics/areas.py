@@ -18,6 +18,7 @@ from typing import Callable, Mapping, TypeVar
 
 import pandas as pd
 
+from . import contract as C
 from . import warehouse
 from .dataroot import DataRootError
 from .errors import NoData
@@ -78,9 +79,10 @@ warehouse.on_clear(clear)
 
 @cached_on_version
 def area_names(root: Path | None = None) -> Mapping[str, str]:
-    """Area code -> name (read-only)."""
+    """Area code -> name for titles and messages (read-only): as published, with the kind of
+    area added where current areas share a name (``contract.distinct_area_names``)."""
     df = warehouse.query("areas_current", root=root)
-    return MappingProxyType(dict(zip(df["area_code"], df["area_name"])))
+    return MappingProxyType(C.distinct_area_names(df["area_code"], df["area_name"], df["area_type"]))
 
 
 def areas_frame(root: Path | None = None) -> pd.DataFrame:
@@ -99,6 +101,13 @@ def force_of(area_code: str, root: Path | None = None) -> str:
             return code
         code = parent
     return code
+
+
+def display_names(df: pd.DataFrame, root: Path | None = None) -> list[str]:
+    """The ``area_name`` column of a per-area result as titles and tables show it: the
+    published name, with its kind where areas share a name (``area_names``)."""
+    names = area_names(root)
+    return [names.get(c, n) for c, n in zip(df["area_code"], df["area_name"])]
 
 
 def area_name(code: str, root: Path | None = None) -> str:

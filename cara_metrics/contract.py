@@ -289,7 +289,7 @@ CRIME_CONTEXT = Table(
         Column("quarter", "int", "Quarter of the financial year (1 = April to June).", minimum=1, maximum=4, example="1"),
         Column("force_name", "string", "Police force name as published.", example="Dorset"),
         Column("csp_name", "string", "Community safety partnership name as published.", example="Bournemouth, Christchurch and Poole"),
-        Column("area_code", "string", "Current area code the CSP maps to (empty when the name is not in the areas table).", required=False, example="CSP-SAFER-BCP"),
+        Column("area_code", "string", "Current area code the CSP maps to (empty when the name is not in the areas table).", required=False, example="E22000367"),
         Column("offence_description", "string", "Offence description as published.", example="Assault without injury"),
         Column("offence_group", "string", "Home Office offence group.", example="Violence against the person"),
         Column("offence_subgroup", "string", "Home Office offence subgroup.", required=False, example="Violence without injury"),
@@ -465,6 +465,24 @@ DORSET_FORMER_CSP_NAMES = {
     "E07000052": "Dorset",
     "E07000053": "Dorset",
 }
+
+
+#: The kind of area, as words in a sentence ("in Dorset (police force area)").
+AREA_KIND_WORDS = {"force": "police force area", "community_safety_partnership": "community safety partnership",
+                   "local_authority": "council"}
+
+
+def distinct_area_names(codes, names, types) -> dict[str, str]:
+    """Area code -> a name a reader can tell apart: the published name, with the kind of area
+    added where several areas share it. ONS names Dorset's force, CSP and council all
+    "Dorset", so titles and messages say "Dorset (police force area)", "Dorset (community
+    safety partnership)" and "Dorset (council)"; a name used once is left as published."""
+    codes, names, types = list(codes), list(names), list(types)
+    count: dict[str, int] = {}
+    for n in names:
+        count[n] = count.get(n, 0) + 1
+    return {c: (f"{n} ({AREA_KIND_WORDS.get(t, str(t).replace('_', ' '))})" if count[n] > 1 else n)
+            for c, n, t in zip(codes, names, types)}
 
 
 def arrow_schema(table: Table):

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from . import contract as C
 from .dataroot import write_version
+from .ingest.public import lookup_geography
 
 # --- calibration -----------------------------------------------------------------------
 
@@ -46,10 +47,20 @@ DORSET_CRIME = {
 DORSET_BREAK = dt.date(2019, 4, 1)
 
 FORCE_CODE = "E23000039"
-CSP_BCP = "CSP-SAFER-BCP"
-CSP_DORSET = "CSP-DORSET"
 BCP = "E06000058"
 DORSET = "E06000059"
+
+#: The force's rows of the ONS "LAD to CSP to PFA" lookup (December 2023), as published
+#: (ObjectId left out): row number, LAD, CSP and PFA code and name. The demo's areas are built
+#: from them by the same function ``ingest`` uses on the whole file, so the demo's geography is
+#: exactly what loading the real lookup gives for Dorset (tests/test_synth_geography.py checks
+#: it): Bournemouth, Christchurch and Poole sits in three CSPs and has the force as parent.
+DORSET_LOOKUP_ROWS: tuple[tuple[int, str, str, str, str, str, str], ...] = (
+    (55, BCP, "Bournemouth, Christchurch and Poole", "E22000063", "Bournemouth", FORCE_CODE, "Dorset"),
+    (56, BCP, "Bournemouth, Christchurch and Poole", "E22000067", "Poole", FORCE_CODE, "Dorset"),
+    (113, BCP, "Bournemouth, Christchurch and Poole", "E22000367", "Dorset", FORCE_CODE, "Dorset"),
+    (114, DORSET, "Dorset", "E22000367", "Dorset", FORCE_CODE, "Dorset"),
+)
 
 #: Former districts and an approximate share of their successor's population.
 OLD_DISTRICTS = {
@@ -442,17 +453,9 @@ def _breaks_table() -> pa.Table:
 def dorset_tables(seed: int) -> dict[str, pa.Table]:
     """All contract tables for the Dorset demo, drawn from ``seed``."""
     rng = np.random.default_rng(seed)
-    areas = {
-        "area_code": [FORCE_CODE, CSP_BCP, CSP_DORSET, BCP, DORSET, *OLD_DISTRICTS],
-        "area_name": ["Dorset police force area", "Safer BCP Community Safety Partnership", "Dorset Community Safety Partnership",
-                      "Bournemouth, Christchurch and Poole Council", "Dorset Council", *[v[0] for v in OLD_DISTRICTS.values()]],
-        "area_type": ["force", "community_safety_partnership", "community_safety_partnership",
-                      "local_authority", "local_authority", *["local_authority"] * len(OLD_DISTRICTS)],
-        "parent_code": [None, FORCE_CODE, FORCE_CODE, CSP_BCP, CSP_DORSET, *[FORCE_CODE] * len(OLD_DISTRICTS)],
-        "successor_code": [None, None, None, None, None, *[v[1] for v in OLD_DISTRICTS.values()]],
-        "valid_from": [None, dt.date(2019, 4, 1), dt.date(2019, 4, 1), dt.date(2019, 4, 1), dt.date(2019, 4, 1), *[None] * len(OLD_DISTRICTS)],
-        "valid_to": [None, None, None, None, None, *[dt.date(2019, 3, 31)] * len(OLD_DISTRICTS)],
-    }
+    geo = lookup_geography(list(DORSET_LOOKUP_ROWS))
+    areas = pa.Table.from_pylist(geo.areas, schema=C.arrow_schema(C.AREAS))
+    memberships = pa.Table.from_pylist(geo.memberships, schema=C.arrow_schema(C.AREA_MEMBERSHIPS))
     pop_rows = [(code, y, p) for code, by_year in DORSET_POPULATION.items() for y, p in by_year.items()]
 
     def areas_for_month(m: dt.date):
@@ -488,7 +491,8 @@ def dorset_tables(seed: int) -> dict[str, pa.Table]:
     reoff = _reoffences(rng, np.array(cohort.column("person_id").to_pylist(), dtype=object),
                         np.concatenate([ref["caution_date"], comp["index_day"]]), p12)
     return {
-        "areas": pa.table(areas, schema=C.arrow_schema(C.AREAS)),
+        "areas": areas,
+        "area_memberships": memberships,
         "population": pa.table({"area_code": [r[0] for r in pop_rows], "year": [r[1] for r in pop_rows], "population": [r[2] for r in pop_rows]}, schema=C.arrow_schema(C.POPULATION)),
         "crime": crime,
         "series_breaks": _breaks_table(),

@@ -16,7 +16,7 @@ import streamlit as st
 
 from . import export, page_run, ui_common as common
 from .analysis import checks, choices
-from .contract import financial_year_label, parse_financial_year
+from .contract import distinct_area_names, financial_year_label, parse_financial_year
 from .dataroot import DataRootError
 from .errors import QueryError
 from .panels import NoData, Panel, Tile
@@ -168,7 +168,8 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
         a, b = sorted((parse_financial_year(ss.f_from), parse_financial_year(ss.f_to)))
         f = Filters.financial_years(a, b, ss.f_area)
         st.query_params.from_dict({"area": f.area_code, "from": financial_year_label(a), "to": financial_year_label(b)})
-    ss[_SELECTION] = (names[f.area_code], f.label)  # what this page run's downloads hold
+    # What this page run's downloads hold, naming the area by kind where names repeat.
+    ss[_SELECTION] = (distinct_area_names(codes, areas["area_name"], areas["area_type"])[f.area_code], f.label)
     return f
 
 

@@ -16,9 +16,15 @@ REPO = Path(__file__).resolve().parent.parent
 FORCE = "E23000039"
 BCP = "E06000058"
 DORSET = "E06000059"
-CSP_BCP = "CSP-SAFER-BCP"
-CSP_DORSET = "CSP-DORSET"
-ALL_AREAS = (FORCE, CSP_BCP, CSP_DORSET, BCP, DORSET)
+#: The force's CSPs as the ONS lookup gives them. BCP sits in all three (Christchurch was in
+#: the Dorset CSP), so figures held by council are shown for the councils and the force, not
+#: for these CSPs; hand-built test roots use the codes with one council per CSP.
+CSP_BOURNEMOUTH = "E22000063"
+CSP_POOLE = "E22000067"
+CSP_DORSET = "E22000367"
+#: Every kind of area the demo offers: the force, a CSP sharing BCP (no council-held figure),
+#: and the two councils.
+ALL_AREAS = (FORCE, CSP_DORSET, BCP, DORSET)
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ from bench import pages as bench_pages
 from cara_metrics import warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR
 
-from .conftest import ALL_AREAS, BCP, FORCE, REPO
+from .conftest import ALL_AREAS, BCP, CSP_DORSET, FORCE, REPO
 
 TINY = bench_report.Repeats(cold=1, warm=1, uncached=1, pandas=1, scan=1)
 
@@ -88,7 +88,9 @@ def test_the_pandas_baseline_gives_the_same_numbers_as_the_pages(report):
         assert r.same is True, f"{r.page}: {r.differences}"
 
 
-@pytest.mark.parametrize("area", [a for a in ALL_AREAS if a != FORCE])
+# Below the force: the councils (the demo's CSPs all share BCP, so they hold no council figure
+# and their pages say why instead of measuring anything).
+@pytest.mark.parametrize("area", [a for a in ALL_AREAS if a not in (FORCE, CSP_DORSET)])
 def test_the_baseline_agrees_for_every_kind_of_area(area):
     ctx = bench_pages.Ctx.make(DEFAULT_DATA_DIR, area)
     for page in bench_pages.PAGES:

@@ -21,7 +21,7 @@ from cara_metrics import metrics
 from cara_metrics.analysis import completion, crime, overview, referrals, reoffending, survey, value
 from cara_metrics.periods import Filters
 
-from .conftest import FORCE, REPO
+from .conftest import DORSET, FORCE, REPO
 
 PERIOD = "2024/25"
 WINDOW = Filters.financial_years(2019, 2024, FORCE)  # the six years to 2024/25 (the dashboard's default view)
@@ -66,8 +66,8 @@ def test_pack_opens_and_has_the_expected_slides(prs, deck):
     assert len(titles) >= 8
     v = value.compute(YEAR)
     expected = [
-        "CARA board pack: Dorset police force area, 2024/25",
-        "2024/25 in brief: Dorset police force area",
+        "CARA board pack: Dorset (police force area), 2024/25",
+        "2024/25 in brief: Dorset (police force area)",
         crime.share_panel(WINDOW, "year").title,
         referrals.volume_panel(WINDOW, "year").title,
         completion.rate_period_panel(WINDOW, "year").title,
@@ -90,7 +90,7 @@ def test_slide_titles_function_matches_the_deck(prs):
 
 def test_title_slide_names_period_area_and_data_date(prs):
     text = slide_text(prs.slides[0])
-    assert "CARA board pack: Dorset police force area, 2024/25" in text
+    assert "CARA board pack: Dorset (police force area), 2024/25" in text
     assert "Financial year 2024/25 (1 April 2024 to 31 March 2025); data as at 31 March 2025" in text
 
 
@@ -362,7 +362,7 @@ def test_real_data_has_no_synthetic_marker(demo_copy):
     assert len(p.slides) >= 8
     for slide in p.slides:
         assert "SYNTHETIC" not in slide_text(slide).upper()
-        assert shape(slide, "footer").text_frame.text.startswith("Dorset police force area · 2024/25")
+        assert shape(slide, "footer").text_frame.text.startswith("Dorset (police force area) · 2024/25")
 
 
 def test_text_fits_and_fonts_are_large_arial(deck, prs):
@@ -403,7 +403,7 @@ def test_a_year_before_cara_explains_the_missing_figures():
     assert len(p.slides) >= 8
     texts = [slide_text(s) for s in p.slides]
     assert any("Domestic abuse was" in t for t in texts[2:3])  # crime data exists before CARA
-    assert "No data for this selection. No one in Dorset police force area was referred to CARA in 2016/17" in texts[3]
+    assert "No data for this selection. No one in Dorset (police force area) was referred to CARA in 2016/17" in texts[3]
     assert boardpack.fit_problems(data) == []
 
 
@@ -488,7 +488,7 @@ def test_overview_page_offers_the_board_pack_for_the_chosen_area(monkeypatch):
     assert len(buttons) == 1
     assert buttons[0].proto.deferred_file_id  # built lazily, on click
     # What the click would download: the pack for the last year chosen and the chosen area.
-    at.selectbox(key="f_area").set_value("CSP-DORSET").run()
+    at.selectbox(key="f_area").set_value(DORSET).run()
     assert not at.exception
     titles = boardpack.titles_of(made[-1]())
-    assert titles[1] == "2024/25 in brief: Dorset Community Safety Partnership"
+    assert titles[1] == "2024/25 in brief: Dorset (council)"

@@ -69,7 +69,7 @@ def test_url_filters_reach_the_page(browser, server):
         wait_for_page(page)
         page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
         body = page.inner_text("body")
-        assert "Dorset Council" in body and "2021/22 to 2023/24" in body
+        assert "Dorset (council)" in body and "2021/22 to 2023/24" in body
     finally:
         page.close()
 
@@ -88,7 +88,7 @@ def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_pat
         srv.start()
         page.goto(f"{srv.base}/referrals?area=E23000039&from=2019%2F20&to=2024%2F25")
         wait_for_page(page)
-        assert "Dorset police force area, 2019/20 to 2024/25" in page.inner_text("body")
+        assert "Dorset (police force area), 2019/20 to 2024/25" in page.inner_text("body")
         srv.stop()
         page.wait_for_timeout(1000)
         srv.start()
@@ -97,10 +97,10 @@ def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_pat
                                           return !/connect/i.test((w && w.innerText) || ''); }""", timeout=60_000)
         box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
         box.click()
-        page.get_by_role("option", name=re.compile(r"^Dorset Council")).click()
-        page.wait_for_function("() => /Dorset Council, 2019\\/20 to 2024\\/25/.test(document.body.innerText)", timeout=30_000)
+        page.get_by_role("option", name=re.compile(r"^Dorset \(Local authority\)")).click()
+        page.wait_for_function("() => /Dorset \\(council\\), 2019\\/20 to 2024\\/25/.test(document.body.innerText)", timeout=30_000)
         wait_for_page(page)
-        assert "Dorset Council, 2019/20 to 2024/25" in page.inner_text("body")
+        assert "Dorset (council), 2019/20 to 2024/25" in page.inner_text("body")
         assert "area=E06000059" in page.url
     finally:
         page.close()

@@ -43,5 +43,5 @@ def test_the_examples_load_into_an_empty_data_root(tmp_path, capsys):
     poole = [r for r in crime if r["area_code_original"] == "E06000029"]
     assert poole and poole[0]["area_code"] == "E06000058"
     ctx = {r["csp_name"]: r for r in pq.read_table(v.table_path("crime_context")).to_pylist()}
-    assert ctx["Dorset"]["offences"] == -3 and ctx["Dorset"]["area_code"] == "CSP-DORSET"
+    assert ctx["Dorset"]["offences"] == -3 and ctx["Dorset"]["area_code"] == "E22000367"
     assert ctx["Southampton"]["area_code"] is None

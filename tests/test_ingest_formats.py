@@ -140,9 +140,10 @@ def test_home_office_ods_both_header_variants(root, tmp_path, capsys):
     assert "skipped (a notes sheet" in err and "Southampton" in err  # an unmatched CSP is noted, not refused
     got = {(r["financial_year"], r["quarter"], r["csp_name"], r["offence_code"]): r for r in table(root, "crime_context").to_pylist()}
     assert len(got) == 8
-    assert got[("2019/20", 1, "Bournemouth, Christchurch and Poole", "105A")]["area_code"] == "CSP-SAFER-BCP"
-    assert got[("2019/20", 1, "Dorset", "105A")]["area_code"] == "CSP-DORSET"
-    assert got[("2018/19", 1, "Bournemouth", "105A")]["area_code"] == "CSP-SAFER-BCP"  # former area -> successor's CSP
+    # BCP sits in three CSPs (ONS lookup), so its Home Office row counts for the council itself.
+    assert got[("2019/20", 1, "Bournemouth, Christchurch and Poole", "105A")]["area_code"] == "E06000058"
+    assert got[("2019/20", 1, "Dorset", "105A")]["area_code"] == "E22000367"  # the CSP, not the force or council
+    assert got[("2018/19", 1, "Bournemouth", "105A")]["area_code"] == "E22000063"  # the Bournemouth CSP
     assert got[("2018/19", 1, "Poole", "105A")]["force_name"] == "Dorset"  # 'Force Name' (old variant)
     assert got[("2019/20", 2, "Dorset", "49")]["offences"] == -3  # negative counts kept as published
     assert got[("2019/20", 2, "Southampton", "49")]["area_code"] is None
@@ -297,7 +298,7 @@ def test_home_office_context_survives_export_and_reload(root, tmp_path):
     assert table(again, "crime_context").sort_by(key).equals(table(root, "crime_context").sort_by(key))
     assert live_version(again).synthetic is False  # the warehouse exported was real data
     # An area code in the file must be a known area.
-    text = (raw / "crime_context.csv").read_text(encoding="utf-8").replace("CSP-DORSET", "CSP-NOWHERE", 1)
+    text = (raw / "crime_context.csv").read_text(encoding="utf-8").replace("E22000367", "E22999999", 1)
     (tmp_path / "ctx.csv").write_text(text, encoding="utf-8")
     assert ingest(again, tmp_path / "ctx.csv") == 1
 

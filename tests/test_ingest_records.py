@@ -36,7 +36,7 @@ ROWS = [
     ["CR-4", "2019-05-01", "E06000058", "105A", "Violence against the person", "N"],
     ["CR-5", "09/05/2019 14:05", "Weymouth and Portland", "49", "Theft offences", "no"],
     ["CR-6", "13/08/2021", " E06000059 ", "58A", "Criminal damage and arson", "false"],
-    ["CR-7", "31/08/2021", "Dorset Council", "58A", "Criminal damage and arson", "1"],
+    ["CR-7", "31/08/2021", "Dorset", "58A", "Criminal damage and arson", "1"],
     ["CR-8", "01/09/2021", "E06000059", "58A", "Criminal damage and arson", "0"],
 ]
 

@@ -148,7 +148,7 @@ def test_new_warehouse_has_every_required_table(tmp_path, round_trip):
     for name in C.REQUIRED_TABLES:
         assert pq.read_schema(v.table_path(name)) == C.arrow_schema(C.TABLES[name]), name
     assert pq.read_table(v.table_path("referrals")).num_rows == 0
-    assert pq.read_table(v.table_path("areas")).num_rows == 13
+    assert pq.read_table(v.table_path("areas")).num_rows == 14  # force, 3 CSPs, 2 councils, 8 former districts
     warehouse.clear_cache()
     assert len(warehouse.query("areas_current", {}, root=root)) >= 0
     warehouse.clear_cache()

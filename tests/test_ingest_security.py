@@ -69,7 +69,7 @@ SCREENED = [
     ("jo@localhost", "an email address"), ("ｊｏ＠ｅｘａｍｐｌｅ．ｏｒｇ", "an email address"), ("jo﹫example.org", "an email address"),
 ]
 NOT_IDENTIFIERS = [
-    "E06000058", "CSP-SAFER-BCP", "DOR-P000001", "SYN-F01-P000123", "SYN-F01-L01", "105A", "8N", "13/08/2019",
+    "E06000058", "E22000367", "DOR-P000001", "SYN-F01-P000123", "SYN-F01-L01", "105A", "8N", "13/08/2019",
     "2019-08-13", "43690", "2019/20", "36074.38", "£36,074.38", "Violence against the person", "the Q1 2nd payment",
     "Workshop delivery contract", "01.08.2019 12.30", "2019-08-13 10:00:00", "Bournemouth, Christchurch and Poole",
     "The workshops changed my attitude towards my partner.", "Domestic-abuse flagging changed 01/04/2019",

@@ -110,7 +110,7 @@ def test_identifier_headers(header, kind):
 
 def test_identifier_values_and_the_contract_columns_that_are_not():
     bad = ["BH1 1AA", "bh11aa", "me@x.org", "01202 123456", "+44 7700 900123", "AB 12 34 56 C", "12/123456A"]
-    fine = ["E06000058", "CSP-SAFER-BCP", "DOR-P000001", "105A", "8N", "13/08/2019", "2019-08-13", "43690",
+    fine = ["E06000058", "E22000367", "DOR-P000001", "105A", "8N", "13/08/2019", "2019-08-13", "43690",
             "Violence against the person", "the Q1 2nd payment", "2019/20", "36074.38"]
     assert pii.screen(pa.array(bad + fine)).tolist() == [True] * len(bad) + [False] * len(fine)
     assert pii.safe("me@x.org").startswith("(value not shown")
@@ -120,12 +120,15 @@ def test_geography_resolves_codes_names_and_former_areas():
     geo = Geography(pq.read_table(live_version(DEFAULT_DATA_DIR).table_path("areas")))
     assert geo.resolve("e06000028", "la")[:2] == ("E06000028", "E06000058")
     assert geo.resolve("Weymouth & Portland", "la")[:2] == ("E07000053", "E06000059")
-    assert geo.resolve("Bournemouth, Christchurch and Poole Council", "la")[:2] == ("E06000058", "E06000058")
-    assert geo.resolve("Bournemouth, Christchurch and Poole", "la")[1] is None  # official names only, exactly
+    # The demo's names are the ONS lookup's: official names only, exactly.
+    assert geo.resolve("Bournemouth, Christchurch and Poole", "la")[:2] == ("E06000058", "E06000058")
+    assert geo.resolve("Bournemouth, Christchurch and Poole Council", "la")[1] is None
+    assert geo.resolve("Dorset", "la")[:2] == ("E06000059", "E06000059")  # the council, never the force or CSP
     assert "unknown area" in geo.resolve("Gotham", "la")[2]
     assert "former area" in geo.resolve("E06000029", "la_current")[2]
-    assert geo.csp_code("Bournemouth, Christchurch and Poole") == "CSP-SAFER-BCP"
-    assert geo.csp_code("Dorset") == "CSP-DORSET" and geo.csp_code("Southampton") is None
+    # BCP sits in three CSPs: its Home Office row stands for the council; "Dorset" is the CSP.
+    assert geo.csp_code("Bournemouth, Christchurch and Poole") == "E06000058"
+    assert geo.csp_code("Dorset") == "E22000367" and geo.csp_code("Southampton") is None
     assert name_key("Dorset Council") == name_key("Dorset Community Safety Partnership") == "dorset"
     for old, new in C.DORSET_SUCCESSORS.items():
         assert geo.current(old) == new

@@ -94,6 +94,27 @@ def test_former_dorset_districts_map_by_code_and_by_name(public_root):
     assert geo.resolve("e07000048", "la")[:2] == ("E07000048", BCP)
 
 
+def test_synthetic_demo_has_the_lookups_geography_for_its_force(public_root):
+    """The demo's areas and memberships are exactly the rows ingesting the real lookup gives
+    for Dorset (codes, names, types, parents, former districts): no invented codes."""
+    from cara_metrics.synth import FORCE_CODE, dorset_tables
+
+    assert FORCE_CODE == FORCE
+    loaded = rows(public_root, "areas")
+    in_force, grew = {FORCE}, True
+    while grew:  # everything whose parent chain reaches the force
+        more = {r[0] for r in loaded if r[3] in in_force}
+        grew = not more <= in_force
+        in_force |= more
+    expected = sorted(r for r in loaded if r[0] in in_force)
+    demo = dorset_tables(2019)
+    got = sorted(tuple(r.values()) for r in demo["areas"].to_pylist())
+    assert got == expected and len(expected) == 14
+    assert sorted(tuple(r.values()) for r in demo["area_memberships"].to_pylist()) == rows(
+        public_root, "area_memberships", f"area_code IN ('{BCP}', '{DORSET_COUNCIL}')")
+    assert not [r for r in got if r[0].startswith("CSP-")]
+
+
 def test_lookup_of_another_vintage_loads_by_its_header(tmp_path):
     text = LOOKUP.read_text(encoding="utf-8-sig").replace("23CD", "21CD").replace("23NM", "21NM")
     copy = tmp_path / "lad21.csv"
@@ -254,7 +275,7 @@ def test_pages_on_public_data_alone(public_root, monkeypatch, tmp_path):
     assert not at.exception
     text = " ".join(m.value for m in at.markdown) + " ".join(s.value for s in at.subheader)
     july, august = hand_count(STREET[0]), hand_count(STREET[1])
-    assert f"{august['force']:,} crimes were recorded in Dorset in Aug 2019" in text
+    assert f"{august['force']:,} crimes were recorded in Dorset (police force area) in Aug 2019" in text
     assert f"{july['no_location'] + august['no_location']:,} had no location" in text
     assert f"{july['outside'] + august['outside']:,} were located in a neighbouring force's area" in text
     assert any("extract is not loaded yet" in i.value for i in at.info)
@@ -295,21 +316,22 @@ def test_a_force_name_is_never_a_council(public_root, name):
 
 def test_names_match_only_official_names_exactly():
     geo = _demo_geography()
-    assert geo.resolve("bournemouth,  christchurch & poole COUNCIL", "la")[:2] == ("E06000058", "E06000058")
-    _o, _c, problem = geo.resolve("Bournemouth, Christchurch and Poole", "la")
-    assert _c is None and "did you mean 'Bournemouth, Christchurch and Poole Council'?" in problem
+    # The demo's names are the ONS lookup's ("Bournemouth, Christchurch and Poole", "Dorset").
+    assert geo.resolve("bournemouth,  christchurch & poole", "la")[:2] == ("E06000058", "E06000058")
+    _o, _c, problem = geo.resolve("Bournemouth, Christchurch and Poole Council", "la")
+    assert _c is None and "did you mean 'Bournemouth, Christchurch and Poole'?" in problem
     # A hint proposes only councils, and a code only for a code.
     near_force = geo.resolve("E23000038", "la")[2]
     assert "unknown area 'E23000038'" in near_force and "did you mean 'E2" not in near_force
     assert "did you mean 'E07000050'?" in geo.resolve("E06000050", "la")[2]  # a council code
-    assert "did you mean 'Dorset Council'?" in geo.resolve("Dorset Counci", "la")[2]
+    assert "did you mean 'Dorset'?" in geo.resolve("Dorsett", "la")[2]
 
 
 def test_crime_rows_naming_the_force_are_refused_not_loaded_as_the_council(tmp_path, capsys):
     root = tmp_path / "root"
     f = tmp_path / "crime.csv"
     f.write_text("recorded_date,area_code,offence_code,offence_group,da_flag\n"
-                 "13/08/2019,Dorset Council,8N,Violence against the person,yes\n"
+                 "13/08/2019,Dorset,8N,Violence against the person,yes\n"
                  "14/08/2019,Dorset Police,8N,Violence against the person,yes\n", encoding="utf-8")
     shutil.copytree(Path(__file__).parent.parent / "data" / "demo", root)
     assert ingest(root, f) == 1

@@ -97,10 +97,11 @@ def test_home_office_force_tables_both_variants_csv_and_ods(root, tmp_path, caps
     assert got[("2019/20", 1, "Dorset")]["offences"] == 1204  # "Police Force" / "Offence Count"
     assert got[("2019/20", 2, "Dorset")]["offences"] == 1251  # the CSV
     assert got[("2019/20", 1, "Hampshire")]["offences"] == -2  # negative counts kept as published
-    # No silent matching: the demo's force is named "Dorset police force area", so "Dorset" is
-    # not taken for it; the row loads without a code and the note says so.
-    assert got[("2019/20", 1, "Dorset")]["area_code"] is None
-    assert "force name(s) not in the areas table" in err and "Dorset" in err
+    # The demo's force has its ONS name, "Dorset", so the row matches it exactly; a force not
+    # in the areas table loads without a code and the note says so.
+    assert got[("2019/20", 1, "Dorset")]["area_code"] == "E23000039"
+    assert got[("2019/20", 1, "Hampshire")]["area_code"] is None
+    assert "force name(s) not in the areas table" in err and "Hampshire" in err
     assert not [r for r in rows(root, "crime_context") if r["csp_name"] == "Dorset" and r["offences"] == 1204]
 
 

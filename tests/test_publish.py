@@ -28,7 +28,7 @@ from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version, list_versions,
 from cara_metrics.periods import Filters
 from cara_metrics.publish import sources
 
-from .conftest import BCP, CSP_BCP, CSP_DORSET, DORSET, FORCE
+from .conftest import BCP, CSP_BOURNEMOUTH, CSP_DORSET, CSP_POOLE, DORSET, FORCE
 
 RELEASE_DATE = dt.date(2025, 6, 30)
 LAS = (BCP, DORSET)
@@ -63,7 +63,7 @@ def all_rows(root: Path) -> pd.DataFrame:
 def test_no_released_people_count_of_1_to_4_below_force_and_all_multiples_of_5(released):
     rows = all_rows(released)
     people = rows[(rows["unit"] == "people") & (rows["area_type"] != "force") & rows["shown"].notna()]
-    assert len(people) > 300
+    assert len(people) > 150  # the two councils' rows (the CSPs share BCP and publish none)
     assert not people["shown"].between(1, 4).any()
     assert (people["shown"] % 5 == 0).all(), people[people["shown"] % 5 != 0]
 
@@ -83,16 +83,15 @@ def test_release_never_holds_unrounded_values(released):
             assert list(t.columns) == list(publish.COLUMNS), name
 
 
-def test_partnership_rows_copy_their_only_local_authority(released):
-    """In Dorset each partnership is one council: the same people, published once, identically."""
+def test_partnerships_sharing_a_council_publish_no_people_figures(released):
+    """BCP sits in three CSPs (ONS lookup), so figures held by council are published for the
+    councils and the force only: no CSP row in any table."""
+    t = release_tables(released)
+    for name in publish.TABLES:
+        assert not t[name]["area_code"].isin([CSP_BOURNEMOUTH, CSP_POOLE, CSP_DORSET]).any(), name
+    assert sorted(t["areas"]["area_code"]) == [BCP, DORSET, FORCE]
     for name in PEOPLE_TABLES:
-        t = release_tables(released)[name]
-        for csp, la in ((CSP_BCP, BCP), (CSP_DORSET, DORSET)):
-            a = t[t["area_code"] == csp].reset_index(drop=True)
-            b = t[t["area_code"] == la].reset_index(drop=True)
-            assert len(a) == len(b) > 0
-            pd.testing.assert_series_equal(a["shown"], b["shown"], check_names=False)
-            assert (a["symbol"] == b["symbol"]).all()
+        assert set(t[name]["area_code"]) == {FORCE, BCP, DORSET}, name
 
 
 def test_force_level_counts_are_exact_and_equal_the_registered_metric_queries(released):
@@ -169,7 +168,7 @@ def test_rates_follow_the_rate_rules(released):
     rows = all_rows(released)
     pct = rows[(rows["unit"] == "percent") & rows["shown"].notna() & (rows["area_type"] != "force")
                & ~rows["metric_id"].isin(["da_share"])]
-    assert len(pct) > 50
+    assert len(pct) > 40
     assert not pct["shown"].isin([0, 100]).any()  # no 0% or 100% below force level
     assert (pct["shown"] == pct["shown"].round(0)).all()  # whole percentages below force level
 
@@ -438,7 +437,7 @@ def test_release_works_with_the_warehouse_deleted(tmp_path):
     assert info.synthetic and info.data_as_at == dt.date(2025, 3, 31)
     tiles = public.headline_tiles(FORCE, "2024/25", root)
     assert [t.value_text for t in tiles][1] == "242"
-    for area in (FORCE, BCP, CSP_DORSET):
+    for area in (FORCE, BCP, DORSET):
         for builders in public.panels(area, "2023/24", root).values():
             for build in builders:
                 p = build()

@@ -31,7 +31,7 @@ def test_readme_examples_load_into_a_new_data_root(tmp_path):
     raw.mkdir()
     for name, body in _examples().items():
         if name == "areas":  # the example row needs its parents
-            body += "E23000039,Dorset police force area,force,,,,\nCSP-DORSET,Dorset Community Safety Partnership,CSP,E23000039,,01/04/2019,\nE06000058,\"Bournemouth, Christchurch and Poole Council\",local_authority,E23000039,,01/04/2019,\n"
+            body += "E23000039,Dorset,force,,,,\nE22000367,Dorset,CSP,E23000039,,,\nE06000058,\"Bournemouth, Christchurch and Poole\",local_authority,E23000039,,,\n"
         (raw / f"{name}.csv").write_text(body, encoding="utf-8")
     root = tmp_path / "root"
     assert cli.main(["ingest", "--data-dir", str(root), "--report", str(tmp_path / "r.csv"), str(raw)]) == 0

@@ -24,7 +24,7 @@ def thread_stress_child(spec: str) -> None:
 
     cfg = json.loads(spec)
     roots = [Path(r) for r in cfg["roots"]]
-    areas = ["E23000039", "CSP-DORSET", "CSP-SAFER-BCP", "E06000058", "E06000059"]
+    areas = ["E23000039", "E22000367", "E22000063", "E06000058", "E06000059"]
     tasks: list[tuple] = []
     for root in roots:
         for a in areas:

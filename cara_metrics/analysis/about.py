@@ -75,7 +75,10 @@ def sections(root: Path | None = None) -> list[Section]:
         Section("Geography", "Since 1 April 2019 Dorset has two unitary councils: Bournemouth, Christchurch and Poole (E06000058; from Bournemouth, Poole and Christchurch) "
                 "and Dorset Council (E06000059; from East Dorset, North Dorset, Purbeck, West Dorset and Weymouth and Portland). Records made before then keep "
                 "their original district code in the warehouse and are counted under today's council, so trends run across the change. "
-                "The community safety partnerships are Safer BCP and the Dorset CSP."),
+                "Areas use ONS codes and names, as the ONS LAD to CSP to PFA lookup gives them: the community safety partnerships are "
+                "Bournemouth (E22000063), Poole (E22000067) and Dorset (E22000367). Bournemouth, Christchurch and Poole sits in all three "
+                "(Christchurch was in the Dorset CSP), so figures held by council are shown for the councils and the force, not for the partnerships; "
+                "the force, the Dorset CSP and Dorset Council are all named \"Dorset\", so titles add the kind of area."),
         Section("Disclosure control", "Published (public) figures protect the people they describe:\n\n" + "\n".join(f"- {t}" for t in disclosure.policy_text())
                 + "\n\nSymbols: " + "; ".join(f"{k} {v}" for k, v in disclosure.SYMBOLS.items()) + "."),
         Section("Data contract", "The tables the dashboard reads, and what each column means, are in `docs/data-contract.md`.",

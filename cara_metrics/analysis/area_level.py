@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..areas import areas_frame
+from ..metrics import lookups
 from ..periods import Filters
 
 #: The levels below the force a reader can choose, in words (plural, for titles and pickers).
@@ -59,3 +60,32 @@ def chart_label(name: str, width: int = 22) -> str:
     """An area name broken over lines for a bar chart's axis, so a phone never cuts it
     ("Bournemouth, Christchurch<br>and Poole Council")."""
     return "<br>".join(textwrap.wrap(str(name), width))
+
+
+def shared_council_reason(area_code: str, root: Path | None = None) -> str:
+    """Why a partnership has no figure held by council, or "" when that is not the reason.
+
+    A council that sits in several CSPs (Bournemouth, Christchurch and Poole: three, in the ONS
+    lookup) counts for the council and the force, never for one of its partnerships picked
+    silently, so a partnership sharing it has no council-held figure of its own."""
+    shared = lookups.shared_councils(root)
+    hits = shared[shared["csps"].str.contains(f"({area_code})", regex=False)]
+    if not len(hits):
+        return ""
+    names = " and ".join(hits["council_name"])
+    return (f"{names} {'sits' if len(hits) == 1 else 'sit'} in more than one community safety partnership, "
+            "so figures held by council count for the council and the force, not for a partnership. "
+            "Choose a council or the force.")
+
+
+def level_note(level: str, root: Path | None = None) -> str:
+    """A sentence for an area chart at ``level`` when councils in several partnerships leave
+    partnerships without council-held figures; "" otherwise."""
+    if level != "community_safety_partnership":
+        return ""
+    shared = lookups.shared_councils(root)
+    if not len(shared):
+        return ""
+    names = " and ".join(shared["council_name"])
+    return (f" {names} {'sits' if len(shared) == 1 else 'sit'} in more than one community safety partnership, "
+            "so its figures count for the council and the force only; a partnership that shares it is not shown.")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
-from ..areas import area_names, force_of, cached_on_version as cached_panel
+from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
 from .area_level import chart_label, level_for, level_words, one_level
 from .provisional import labels
@@ -215,7 +215,7 @@ def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = No
     r = metrics.compute("completion_rate", f.with_area(force), "area", root=root).table
     if r.empty:
         require_referrals(f.with_area(force), root)
-    df = with_rates(pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
+    df = with_rates(pd.DataFrame({"area_code": r["area_code"], "area_name": display_names(r, root), "area_type": r["area_type"],
                                   **{c: r[c].astype("int64") for c in COUNTS}}))
     df = one_level(df, force, lvl)
     is_force = df["area_code"] == force

@@ -11,12 +11,18 @@ import pandas as pd
 from .. import charts, formatting as fmt, metrics, registry
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
-from ..areas import area_names, force_of, cached_on_version as cached_panel
+from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import chart_label, level_for, level_words, one_level
+from .area_level import chart_label, level_for, level_note, level_words, one_level, shared_council_reason
 from .provisional import labels
 from .tiles import year_tile
 
+
+
+def _with_reason(message: str, f: Filters, root: Path | None) -> str:
+    """``message``, plus why when the area is a partnership sharing a council."""
+    reason = shared_council_reason(f.area_code, root)
+    return f"{message} {reason}" if reason else message
 
 def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.DataFrame:
     """All and DA crimes per period with share and annualised rate per 1,000 residents, from
@@ -24,7 +30,7 @@ def series(f: Filters, grain: Grain = "year", root: Path | None = None) -> pd.Da
     share = metrics.compute("da_share", f, "period", grain, root=root).table
     rate = metrics.compute("da_rate_per_1000", f, "period", grain, root=root).table
     if share.empty or float(share["denominator"].sum()) == 0:
-        raise NoData(f"There is no domestic-abuse-flagged crime (the force's own extract) for this area in {f.label}.")
+        raise NoData(_with_reason(f"There is no domestic-abuse-flagged crime (the force's own extract) for this area in {f.label}.", f, root))
     return pd.DataFrame({
         "period_start": pd.to_datetime(share["period_start"]), "period": share["period"],
         "all_offences": share["denominator"].astype("int64"), "da_offences": share["numerator"].astype("int64"),
@@ -114,7 +120,7 @@ def offence_mix_panel(f: Filters, root: Path | None = None) -> Panel:
     r = metrics.compute("da_offence_mix", f, "category", root=root).table
     total = int(r["numerator"].sum()) if len(r) else 0
     if total == 0:
-        raise NoData(f"There are no domestic-abuse-flagged crimes for this area in {f.label}.")
+        raise NoData(_with_reason(f"There are no domestic-abuse-flagged crimes for this area in {f.label}.", f, root))
     df = pd.DataFrame({"offence_group": r["category"], "da_offences": r["numerator"].astype("int64"), "share": r["value"]})
     df["label"] = [f"{fmt.pct(s)} ({fmt.count(n)})" for s, n in zip(df["share"], df["da_offences"])]
     top = df.iloc[0]
@@ -141,7 +147,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     rate = metrics.compute("da_rate_per_1000", f.with_area(force), "area", root=root).table
     if share.empty:
         raise NoData(f"There is no domestic-abuse-flagged crime (the force's own extract) in {f.label}.")
-    df = pd.DataFrame({"area_code": share["area_code"], "area_name": share["area_name"], "area_type": share["area_type"],
+    df = pd.DataFrame({"area_code": share["area_code"], "area_name": display_names(share, root), "area_type": share["area_type"],
                        "da_offences": share["numerator"].astype("int64"), "all_offences": share["denominator"].astype("int64"),
                        "share": share["value"], "rate": rate.set_index("area_code").loc[share["area_code"], "value"].to_numpy()})
     df = one_level(df, force, lvl)
@@ -167,7 +173,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     n_force = int(top.iloc[0]["all_offences"]) if len(top) else int(parts["all_offences"].sum())
     return Panel(
         metric_id=m.id, title=title,
-        subtitle=f"The force and its {level_words(lvl)}, {f.label}; n = {n_force:,} recorded crimes in the force",
+        subtitle=f"The force and its {level_words(lvl)}, {f.label}; n = {n_force:,} recorded crimes in the force." + level_note(lvl, root),
         table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
                             "Domestic-abuse crimes": df["da_offences"], "All recorded crimes": df["all_offences"],
                             "Domestic-abuse share (%)": (100 * df["share"]).round(1),
@@ -238,7 +244,7 @@ def recorded_panel(f: Filters, grain: Grain = "year", root: Path | None = None) 
     r = metrics.compute("recorded_crimes", f, "period", grain, root=root)
     df = r.table
     if df.empty:
-        raise NoData(f"There is no recorded crime data for this area in {f.label}.")
+        raise NoData(_with_reason(f"There is no recorded crime data for this area in {f.label}.", f, root))
     shown = df[df["value"].notna()]
     name = names.get(f.area_code, f.area_code)
     table = pd.DataFrame({

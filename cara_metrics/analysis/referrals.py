@@ -13,9 +13,9 @@ import pandas as pd
 from .. import charts, contract, formatting as fmt, metrics, registry, stats
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
-from ..areas import area_name, area_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
+from ..areas import area_name, area_names, display_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import chart_label, level_for, level_words, one_level, stands_out
+from .area_level import chart_label, level_for, level_words, level_note, one_level, shared_council_reason, stands_out
 from .provisional import labels
 from .tiles import year_tile
 
@@ -99,7 +99,8 @@ def no_referrals(f: Filters, root: Path | None = None) -> NoData:
     name = area_name(f.area_code, root)
     row = lookups.first_referral(f.area_code, root)
     if int(row["referrals"]) == 0:
-        return NoData(f"There are no CARA referrals recorded for {name}.")
+        reason = shared_council_reason(f.area_code, root)
+        return NoData(f"There are no CARA referrals recorded for {name}." + (f" {reason}" if reason else ""))
     first, last = pd.Timestamp(row["first_date"]).date(), pd.Timestamp(row["last_date"]).date()
     if f.date_to < first:
         when = f"on {format_date(first)}" if (first.year, first.month) == (f.date_to.year, f.date_to.month) else f"in {first:%B %Y}"
@@ -250,7 +251,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         raise no_referrals(f.with_area(force), root)
     pop = lookups.population_years(f.with_area(force), root)
     pop_years = dict(zip(pop["area_code"], pop["population_years"]))
-    df = pd.DataFrame({"area_code": r["area_code"], "area_name": r["area_name"], "area_type": r["area_type"],
+    df = pd.DataFrame({"area_code": r["area_code"], "area_name": display_names(r, root), "area_type": r["area_type"],
                        "referrals": r["value"].astype("int64")})
     is_force = df["area_code"] == force
     total = int(df.loc[is_force, "referrals"].sum()) if is_force.any() else int(df.loc[df["area_type"] == "local_authority", "referrals"].sum())
@@ -295,7 +296,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{force_name} and its {level_words(lvl)}, {f.label}; n = {people(total)} referred in the force. "
-                  "Rates use ONS mid-year population estimates; lines show 95% intervals."),
+                  "Rates use ONS mid-year population estimates; lines show 95% intervals." + level_note(lvl, root)),
         table=pd.DataFrame({
             "Area": df["area_name"],
             "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),

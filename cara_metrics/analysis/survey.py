@@ -20,9 +20,9 @@ import pandas as pd
 from .. import charts, contract, formatting as fmt, metrics, registry, stats
 from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
-from ..areas import area_names, fill_periods, force_of, cached_on_version as cached_panel
+from ..areas import area_names, display_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import level_for, level_words, one_level
+from .area_level import level_for, level_words, one_level, shared_council_reason
 from .provisional import labels, not_ended_flags
 from .tiles import ci_text, year_tile
 
@@ -139,7 +139,8 @@ def question_text(question_id: str, root: Path | None = None) -> str:
 def _answers(f: Filters, root: Path | None) -> pd.DataFrame:
     r = metrics.compute("survey_distribution", f, "category", root=root).table
     if r.empty or int(r["value"].sum()) == 0:
-        raise NoData(f"No one answered the participant survey in {_area(f, root)} {during(f)}.")
+        reason = shared_council_reason(f.area_code, root)
+        raise NoData(f"No one answered the participant survey in {_area(f, root)} {during(f)}." + (f" {reason}" if reason else ""))
     df = pd.DataFrame({"question_id": r["question_id"], "answer": r["answer"].astype("int64"),
                        "responses": r["value"].astype("int64")})
     return df.merge(questions(root)[["question_id", "text", "agree_min"]], on="question_id", how="left", sort=False)
@@ -342,7 +343,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
     lvl = level_for(f, level, root)
     r = metrics.compute("survey_agree", f.with_area(force), "area", root=root).table
     r = r[(r["category"] == question_id) & (r["denominator"] > 0)] if len(r) else r
-    df = pd.DataFrame({"area_code": r["area_code"], "area_name": r.get("area_name", []), "area_type": r.get("area_type", []),
+    df = pd.DataFrame({"area_code": r["area_code"], "area_name": display_names(r, root) if len(r) else [], "area_type": r.get("area_type", []),
                        "question_id": r["category"], "agree": r["numerator"].astype("int64"),
                        "n": r["denominator"].astype("int64")}).reset_index(drop=True)
     if df.empty:

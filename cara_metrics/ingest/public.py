@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -139,13 +140,92 @@ def _stage_rows(stager: "Stager", table: str, records: list[dict], srcs: list[in
 
 # --- the ONS lookup ----------------------------------------------------------------------
 
-def _ons_lookup(stager: "Stager", loc, loc_idx: int, cells: list[str], columns: dict[str, int], rows: list[int],
-                data: dict[str, list]) -> None:
-    bad = False
+@dataclass
+class LookupGeography:
+    """What a LAD to CSP to PFA lookup gives: ``areas`` and ``area_memberships`` rows, each with
+    the lookup row it came from, the councils split across CSPs, the former Dorset districts
+    added, and any CSP listed under several forces (an error the caller reports)."""
+
+    areas: list[dict] = field(default_factory=list)
+    area_rows: list[int] = field(default_factory=list)
+    memberships: list[dict] = field(default_factory=list)
+    membership_rows: list[int] = field(default_factory=list)
+    split: list[tuple[str, str]] = field(default_factory=list)  # (council code, name)
+    added: list[str] = field(default_factory=list)
+    csp_in_several_forces: list[tuple[str, int, list[str]]] = field(default_factory=list)
+
+
+#: One lookup row: (row number, LAD code, LAD name, CSP code, CSP name, PFA code, PFA name),
+#: codes upper case and of the right shape (the caller checks).
+LookupRow = tuple[int, str, str, str, str, str, str]
+
+
+def lookup_geography(records: list[LookupRow]) -> LookupGeography:
+    """The areas a LAD to CSP to PFA lookup describes, built the one way both ``ingest`` and
+    the synthetic demo (``synth``) use. Names are as published; the first row naming a code
+    wins (ingest refuses a file that names a code two ways before calling this)."""
     names: dict[str, tuple[str, str, int]] = {}  # code -> (name, type, first row)
     csps_of: dict[str, list[str]] = {}
     forces_of: dict[str, list[str]] = {}
     force_of_csp: dict[str, set[str]] = {}
+    for row, lad, lad_nm, csp, csp_nm, pfa, pfa_nm in records:
+        for code, name, kind in ((lad, lad_nm, "local_authority"), (csp, csp_nm, "community_safety_partnership"),
+                                 (pfa, pfa_nm, "force")):
+            names.setdefault(code, (name, kind, row))
+        if csp not in csps_of.setdefault(lad, []):
+            csps_of[lad].append(csp)
+        if pfa not in forces_of.setdefault(lad, []):
+            forces_of[lad].append(pfa)
+        force_of_csp.setdefault(csp, set()).add(pfa)
+    out = LookupGeography()
+    for csp, forces in force_of_csp.items():
+        if len(forces) > 1:
+            out.csp_in_several_forces.append((csp, names[csp][2], sorted(forces)))
+    if out.csp_in_several_forces:
+        return out
+    for code, (name, kind, row) in names.items():
+        parent = None
+        if kind == "community_safety_partnership":
+            parent = next(iter(force_of_csp[code]))
+        elif kind == "local_authority":
+            csps, forces = csps_of[code], forces_of[code]
+            if len(csps) == 1:
+                parent = csps[0]
+            else:
+                parent = forces[0] if len(forces) == 1 else None
+                for csp in csps:
+                    out.memberships.append({"area_code": code, "parent_code": csp})
+                    out.membership_rows.append(row)
+                out.split.append((code, name))
+        out.areas.append({"area_code": code, "area_name": name, "area_type": kind, "parent_code": parent})
+        out.area_rows.append(row)
+    out.split.sort()
+    # The former Dorset districts, when the lookup holds their successors.
+    csp_by_name = {}
+    for lad, csps in csps_of.items():
+        for csp in csps:
+            csp_by_name[(lad, names[csp][0].lower())] = csp
+    from .geography import DORSET_FORMER_NAMES
+
+    former_name = {code: name for name, code in DORSET_FORMER_NAMES.items()}
+    for old, new in C.DORSET_SUCCESSORS.items():
+        if new not in names or old in names:
+            continue
+        parent = csp_by_name.get((new, C.DORSET_FORMER_CSP_NAMES[old].lower()))
+        if parent is None:
+            parent = (forces_of.get(new) or [None])[0]
+        out.areas.append({"area_code": old, "area_name": former_name[old], "area_type": "local_authority",
+                          "parent_code": parent, "successor_code": new, "valid_to": dt.date(2019, 3, 31)})
+        out.area_rows.append(names[new][2])
+        out.added.append(former_name[old])
+    return out
+
+
+def _ons_lookup(stager: "Stager", loc, loc_idx: int, cells: list[str], columns: dict[str, int], rows: list[int],
+                data: dict[str, list]) -> None:
+    bad = False
+    names: dict[str, tuple[str, int]] = {}  # code -> (name, first row)
+    records: list[LookupRow] = []
     for i, row in enumerate(rows):
         got = {}
         for level, kind in zip(_ONS_FIELDS, ("local_authority", "community_safety_partnership", "force")):
@@ -166,72 +246,29 @@ def _ons_lookup(stager: "Stager", loc, loc_idx: int, cells: list[str], columns: 
             seen = names.get(code)
             if seen is not None and seen[0] != name:
                 stager.log.add(loc, row, cells[columns[f"{level}_nm"]],
-                               f"{code} is named {safe(name)} here but {safe(seen[0])} in row {seen[2]}: one name per code")
+                               f"{code} is named {safe(name)} here but {safe(seen[0])} in row {seen[1]}: one name per code")
                 bad = True
-            names.setdefault(code, (name, kind, row))
-            got[level] = code
-        if len(got) < 3:
-            continue
-        if got["csp"] not in csps_of.setdefault(got["lad"], []):
-            csps_of[got["lad"]].append(got["csp"])
-        if got["pfa"] not in forces_of.setdefault(got["lad"], []):
-            forces_of[got["lad"]].append(got["pfa"])
-        force_of_csp.setdefault(got["csp"], set()).add(got["pfa"])
-    for csp, forces in force_of_csp.items():
-        if len(forces) > 1:
-            stager.log.add(loc, names[csp][2], cells[columns["csp_cd"]],
-                           f"CSP {csp} is listed under {len(forces)} forces ({', '.join(sorted(forces))}): a CSP lies in one force area")
-            bad = True
+            names.setdefault(code, (name, row))
+            got[level] = (code, name)
+        if len(got) == 3:
+            records.append((row, *got["lad"], *got["csp"], *got["pfa"]))
+    geo = lookup_geography(records)
+    for csp, row, forces in geo.csp_in_several_forces:
+        stager.log.add(loc, row, cells[columns["csp_cd"]],
+                       f"CSP {csp} is listed under {len(forces)} forces ({', '.join(forces)}): a CSP lies in one force area")
+        bad = True
     if bad:
         return
     src = lambda r: (loc_idx << 32) | r  # noqa: E731
-    areas: list[dict] = []
-    srcs: list[int] = []
-    memberships: list[dict] = []
-    msrcs: list[int] = []
-    for code, (name, kind, row) in names.items():
-        parent = None
-        if kind == "community_safety_partnership":
-            parent = next(iter(force_of_csp[code]))
-        elif kind == "local_authority":
-            csps, forces = csps_of[code], forces_of[code]
-            if len(csps) == 1:
-                parent = csps[0]
-            else:
-                parent = forces[0] if len(forces) == 1 else None
-                for csp in csps:
-                    memberships.append({"area_code": code, "parent_code": csp})
-                    msrcs.append(src(row))
-        areas.append({"area_code": code, "area_name": name, "area_type": kind, "parent_code": parent})
-        srcs.append(src(row))
-    # The former Dorset districts, when the lookup holds their successors.
-    csp_by_name = {}
-    for lad, csps in csps_of.items():
-        for csp in csps:
-            csp_by_name[(lad, names[csp][0].lower())] = csp
-    from .geography import DORSET_FORMER_NAMES
-
-    former_name = {code: name for name, code in DORSET_FORMER_NAMES.items()}
-    added = []
-    for old, new in C.DORSET_SUCCESSORS.items():
-        if new not in names or old in names:
-            continue
-        parent = csp_by_name.get((new, C.DORSET_FORMER_CSP_NAMES[old].lower()))
-        if parent is None:
-            parent = (forces_of.get(new) or [None])[0]
-        areas.append({"area_code": old, "area_name": former_name[old], "area_type": "local_authority",
-                      "parent_code": parent, "successor_code": new, "valid_to": dt.date(2019, 3, 31)})
-        srcs.append(src(names[new][2]))
-        added.append(former_name[old])
-    _stage_rows(stager, "areas", areas, srcs)
-    if memberships:
-        _stage_rows(stager, "area_memberships", memberships, msrcs)
-        split = sorted({m["area_code"] for m in memberships})
+    _stage_rows(stager, "areas", geo.areas, [src(r) for r in geo.area_rows])
+    if geo.memberships:
+        _stage_rows(stager, "area_memberships", geo.memberships, [src(r) for r in geo.membership_rows])
+        split = geo.split
         stager.log.note(f"{loc.label()}: {len(split)} council(s) sit in more than one CSP "
-                        f"({', '.join(f'{c} {names[c][0]}' for c in split[:5])}{' ...' if len(split) > 5 else ''}): "
+                        f"({', '.join(f'{c} {n}' for c, n in split[:5])}{' ...' if len(split) > 5 else ''}): "
                         "their figures are shown for the council and the force; see area_memberships")
-    if added:
-        stager.log.note(f"{loc.label()}: added the {len(added)} former Dorset districts (before 1 April 2019) "
+    if geo.added:
+        stager.log.note(f"{loc.label()}: added the {len(geo.added)} former Dorset districts (before 1 April 2019) "
                         "so older records map to today's councils")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .. import contract as C
 from .. import warehouse
 from ..dataroot import data_root
 from ..periods import format_date
@@ -163,9 +164,9 @@ def area_options(root: Path | None = None) -> dict[str, str]:
 
 
 def area_name(code: str, root: Path | None = None) -> str:
+    """The area's name for titles: as published, with its kind where names repeat."""
     a = areas(root)
-    hit = a.loc[a["area_code"] == code, "area_name"]
-    return str(hit.iloc[0]) if len(hit) else code
+    return C.distinct_area_names(a["area_code"], a["area_name"], a["area_type"]).get(code, code)
 
 
 def year_options(root: Path | None = None) -> list[str]:

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel
-from ...areas import areas_frame, fill_periods, force_of, cached_on_version as cached_panel
+from ...areas import areas_frame, display_names, fill_periods, force_of, cached_on_version as cached_panel
 from ...periods import Filters
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km_groups, by_area,
     compare, compare_means, from_counts, last_complete_index, split)
@@ -315,7 +315,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         _cohort(ff, root)  # raises NoData saying why no one can be counted
     areas = one_level(areas_frame(root), force, lvl)
     rows = []
-    for code, name, kind in zip(areas["area_code"], areas["area_name"], areas["area_type"]):
+    for code, name, kind in zip(areas["area_code"], display_names(areas, root), areas["area_type"]):
         if code not in counts.index or int(counts.at[code, "cara_n"]) == 0:
             continue
         n = counts.loc[code]

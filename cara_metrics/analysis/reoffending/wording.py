@@ -10,6 +10,7 @@ import pandas as pd
 from ... import formatting as fmt, registry, stats
 from ...panels import NoData
 from ...areas import area_names
+from ..area_level import shared_council_reason
 from ...periods import Filters, format_date
 from ...metrics.reoffending import Comparison, Group, MIN_GROUP, MeanComparison, cohort_frame, last_complete_index, split
 
@@ -63,8 +64,9 @@ def _cohort(f: Filters, root: Path | None) -> pd.DataFrame:
         if f.date_from > lci:
             raise NoData(f"No one cautioned {during(f)} has had the full 18 months yet (12 months to reoffend and "
                          f"6 more for the offence to be proven): reoffending is counted for cautions up to {format_date(lci)}.")
+        reason = shared_council_reason(f.area_code, root)
         raise NoData(f"No one referred to CARA in {_area(f, root)} {during(f)} has a complete reoffending follow-up "
-                     f"(cautions up to {format_date(lci)} count).")
+                     f"(cautions up to {format_date(lci)} count)." + (f" {reason}" if reason else ""))
     return df
 
 

@@ -148,3 +148,23 @@ def test_crime_charts_mark_the_break_and_areas_come_one_level_at_a_time():
     # Every Dorset CSP shares BCP (ONS lookup): crime held by council counts for no CSP, and the chart says why.
     assert set(csp.table["Area type"]) == {"Force"}
     assert "a partnership that shares it is not shown" in csp.subtitle
+
+
+@pytest.mark.parametrize("metric_id", [m.id for m in registry.METRICS.values() if m.question in metrics.COUNCIL_HELD])
+def test_a_partnership_sharing_a_council_has_no_figure_never_zero(metric_id):
+    """The Dorset CSP (E22000367) shares BCP with two other CSPs in the ONS lookup: figures
+    held by council have no answer for it (they returned 0 people referred before), and the
+    result says why; the council itself still has its figure."""
+    from cara_metrics.periods import Filters
+
+    from .conftest import BCP, CSP_DORSET
+
+    m = registry.get(metric_id)
+    for by in m.breakdowns:
+        if by == "area":
+            continue  # asked of the force: every area the force holds
+        r = metrics.compute(metric_id, Filters.financial_year(2023, CSP_DORSET), by)
+        assert r.table.empty, (metric_id, by, r.table.head())
+        assert any("holds no council's figures" in f for f in r.flags), r.flags
+    if metric_id == "referrals":
+        assert metrics.compute(metric_id, Filters.financial_year(2023, BCP)).value() > 0

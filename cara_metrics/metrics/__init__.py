@@ -20,6 +20,7 @@ from .. import registry, warehouse
 from ..areas import cached_on_version
 from ..periods import Filters, Grain, format_date
 from ..registry import Breakdown
+from . import lookups
 from .answers import ANSWERS
 from .ask import Ask, UndeclaredQuery
 from .result import COLUMNS, Result
@@ -27,6 +28,11 @@ from .result import COLUMNS, Result
 __all__ = ["COLUMNS", "Result", "UndeclaredQuery", "compute", "DEFAULT_GRAIN"]
 
 DEFAULT_GRAIN: Grain = "year"
+
+#: Questions whose figures are held by council (referrals, the survey, the cohort): a partnership
+#: that shares its councils with another has none of its own. Crime answers for itself (police.uk
+#: crime held by LSOA splits between partnerships); value and quality are force-level.
+COUNCIL_HELD = ("referrals", "completion", "survey", "reoffending")
 
 
 @cached_on_version
@@ -38,10 +44,18 @@ def compute(metric_id: str, selection: Filters, by: Breakdown = "total", grain: 
     answer = ANSWERS[(metric_id, by)]
     version = warehouse.current_version(root, "warehouse")
     a = Ask(metric=m, selection=selection, by=by, grain=grain, root=root)
-    table = answer(a)
+    flags: tuple[str, ...] = ()
+    if m.question in COUNCIL_HELD and not lookups.holds_councils(selection.area_code, root):
+        # A partnership sharing its councils with another: no figure, never a zero or a
+        # council's figure picked silently (the pages say why: area_level.shared_council_reason).
+        table = answer(a).iloc[0:0]
+        flags = (f"{selection.area_code} holds no council's figures: its councils also sit in other community "
+                 "safety partnerships, so figures held by council count for the council and the force only.",)
+    else:
+        table = answer(a)
     return Result(metric_id=metric_id, selection=selection, by=by, grain=grain if by == "period" else None,
                   source="warehouse", data_version=f"warehouse/{version.name}", data_as_at=warehouse.as_of(version),
-                  synthetic=version.synthetic, table=table, flags=_flags(a, table))
+                  synthetic=version.synthetic, table=table, flags=flags + _flags(a, table))
 
 
 def _flags(a: Ask, table) -> tuple[str, ...]:

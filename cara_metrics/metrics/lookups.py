@@ -51,3 +51,10 @@ def has_force_extract(root: Path | None = None) -> bool:
 def shared_councils(root: Path | None = None) -> pd.DataFrame:
     """Councils in more than one CSP (area_memberships): area_code, council_name, csps."""
     return warehouse.query("shared_councils", root=root)
+
+
+def holds_councils(area_code: str, root: Path | None = None) -> bool:
+    """Whether figures held by council can be given for ``area_code``: False for a partnership
+    whose councils also sit in other partnerships (BCP in the ONS lookup), never picked silently."""
+    df = warehouse.query("area_councils", {"area": area_code}, root=root)
+    return bool(len(df)) and int(df["councils"].iloc[0]) > 0

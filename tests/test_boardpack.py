@@ -421,6 +421,13 @@ def test_an_unknown_area_is_refused():
         boardpack.build(PERIOD, area="E99999999")
 
 
+def test_a_partnership_sharing_a_council_is_refused_with_the_reason():
+    """The Dorset CSP shares BCP with two other partnerships (ONS lookup): it has no
+    council-held figures, so no pack (it once read '0 people were referred')."""
+    with pytest.raises(boardpack.BoardPackError, match="sits in more than one community safety partnership"):
+        boardpack.build(PERIOD, area="E22000367")
+
+
 def test_names():
     assert boardpack.file_name("2024/25", FORCE) == "cara-board-pack-2024-25-E23000039.pptx"
     assert boardpack.period_of(Filters.financial_years(2019, 2023, FORCE)) == "2023/24"

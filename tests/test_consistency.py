@@ -110,6 +110,10 @@ def test_staff_panels_show_the_result(area):
 @pytest.mark.parametrize("area", ALL_AREAS)
 @pytest.mark.parametrize("period", ["2022/23", "2024/25"])
 def test_board_pack_text_and_charts_show_the_result(area, period):
+    if area == CSP_DORSET:  # shares BCP: no council-held figure, so no pack, and the reason is given
+        with pytest.raises(boardpack.BoardPackError, match="more than one community safety partnership"):
+            boardpack.plan(period, area)
+        return
     ctx, slides = boardpack.plan(period, area)
     summary = next(s for s in slides if s.kind == "summary")
     tiles = overview.tiles(ctx.window)
@@ -117,9 +121,6 @@ def test_board_pack_text_and_charts_show_the_result(area, period):
         if t.value is not None:
             assert any(t.value_text in line for line in summary.lines), (t.label, t.value_text)
     charts = {s.metric_ids[0]: s.chart for s in slides if s.kind == "question" and s.chart is not None}
-    if area == CSP_DORSET:  # shares BCP: no council-held figure, so no question chart
-        assert not charts and "Completion rate: no data for " + period + "." in summary.lines
-        return
     for metric_id, scale in (("da_share", 100), ("referrals", 1), ("completion_rate", 100)):
         r = metrics.compute(metric_id, ctx.window, "period")
         dp = 0 if metric_id == "referrals" else 1

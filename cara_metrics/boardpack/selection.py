@@ -62,6 +62,10 @@ def check(period: str, area: str | None = None, root: Path | None = None) -> tup
     names = area_names(root)
     if area not in names:
         raise BoardPackError(f"Unknown area code {area!r}. Known areas: {', '.join(sorted(names))}.")
+    from ..analysis.area_level import shared_council_reason
+
+    if reason := shared_council_reason(area, root):  # a partnership with no council-held figures
+        raise BoardPackError(f"No board pack for {names[area]} ({area}): {reason}")
     return fy, area
 
 

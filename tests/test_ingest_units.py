@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cara_metrics import contract as C
 from cara_metrics.dataroot import DEFAULT_DATA_DIR, live_version
 from cara_metrics.ingest import pii
-from cara_metrics.ingest.geography import Geography, name_key
+from cara_metrics.ingest.geography import Geography
 from cara_metrics.ingest.headers import compact, detect, misspelt
 from cara_metrics.ingest.values import Spec, encode, parse_column
 
@@ -129,6 +129,7 @@ def test_geography_resolves_codes_names_and_former_areas():
     # BCP sits in three CSPs: its Home Office row stands for the council; "Dorset" is the CSP.
     assert geo.csp_code("Bournemouth, Christchurch and Poole") == "E06000058"
     assert geo.csp_code("Dorset") == "E22000367" and geo.csp_code("Southampton") is None
-    assert name_key("Dorset Council") == name_key("Dorset Community Safety Partnership") == "dorset"
+    # Exact official names only: a Home Office name with "Council" or "CSP" added is not one.
+    assert geo.csp_code("Dorset Council") is None and geo.csp_code("Dorset Community Safety Partnership") is None
     for old, new in C.DORSET_SUCCESSORS.items():
         assert geo.current(old) == new

@@ -38,11 +38,6 @@ DORSET_FORMER_NAMES = {
     "West Dorset": "E07000052",
     "Weymouth and Portland": "E07000053",
 }
-# Words that say what kind of council or partnership an area is, not which place: dropped
-# before the loose matching of Home Office CSP names only. Never "police", "force" or "area":
-# a force's name must not find a council.
-_FILLER = {"council", "borough", "district", "county", "city", "of", "the", "community", "safety",
-           "partnership", "csp", "safer", "unitary", "authority", "metropolitan"}
 
 
 _CODE = re.compile(r"^[A-Za-z]\d{8}$")
@@ -66,11 +61,6 @@ def force_stem(name: object) -> str:
     return key
 
 
-def name_key(name: object) -> str:
-    words = re.sub(r"[^0-9a-z]+", " ", str(name).lower().replace("&", " and ")).split()
-    return " ".join(w for w in words if w not in _FILLER)
-
-
 @dataclass(frozen=True)
 class Area:
     code: str
@@ -89,16 +79,13 @@ class Geography:
             for r in areas.select(["area_code", "area_name", "area_type", "parent_code", "successor_code"]).to_pylist():
                 self.areas[r["area_code"]] = Area(r["area_code"], r["area_name"] or "", r["area_type"] or "",
                                                   r["parent_code"], r["successor_code"])
-        # Exact official names (ignoring case, spacing and punctuation), for rows' areas; and the
-        # looser key the Home Office CSP names are still matched by (csp_code).
+        # Exact official names only (ignoring case, spacing and punctuation).
         self._by_name: dict[str, list[str]] = {}
-        self._by_loose_name: dict[str, list[str]] = {}
-        for index, key in ((self._by_name, official_key), (self._by_loose_name, name_key)):
-            for a in self.areas.values():
-                index.setdefault(key(a.name), []).append(a.code)
-            for name, code in DORSET_FORMER_NAMES.items():
-                if code not in index.setdefault(key(name), []):
-                    index[key(name)].append(code)
+        for a in self.areas.values():
+            self._by_name.setdefault(official_key(a.name), []).append(a.code)
+        for name, code in DORSET_FORMER_NAMES.items():
+            if code not in self._by_name.setdefault(official_key(name), []):
+                self._by_name[official_key(name)].append(code)
         self._cache: dict[tuple[str, str], tuple[str | None, str | None, str | None]] = {}
 
     def successor(self, code: str) -> str | None:
@@ -154,14 +141,11 @@ class Geography:
         typed = [c for c in codes if c in self.areas and self.areas[c].type == prefer]
         return typed or codes
 
-    def find(self, raw: str, prefer: str = "local_authority", loose: bool = False) -> list[str]:
-        """Codes that ``raw`` (a code, or an official name exactly) may mean; ``loose``: also
-        ignoring words like "council" (only for Home Office CSP names, see csp_code)."""
+    def find(self, raw: str, prefer: str = "local_authority") -> list[str]:
+        """Codes that ``raw`` (a code, or an official name exactly) may mean."""
         code = raw.strip().upper()
         if code in self.areas or code in C.DORSET_SUCCESSORS:
             return [code]
-        if loose:
-            return self._pick(self._by_loose_name.get(name_key(raw), []), prefer)
         return self._pick(self._by_name.get(official_key(raw), []), prefer)
 
     def _hint(self, raw: str) -> str:
@@ -228,9 +212,9 @@ class Geography:
         (CSPs are often named after their council), which stands for its parent CSP if it
         has one. A former area is followed to its successor first.
         """
+        # Exact official names only (ignoring case, spacing and punctuation), as for every other
+        # area: a Home Office name that is not an official one stays unmapped, with a note.
         codes = self.find(csp_name, prefer="community_safety_partnership")
-        if not codes:  # Home Office names, matched loosely for now (never a force: only CSPs and councils count below)
-            codes = self.find(csp_name, prefer="community_safety_partnership", loose=True)
         if len(set(codes)) != 1:
             return None
         code = self.current(codes[0])

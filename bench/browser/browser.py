@@ -235,13 +235,27 @@ def area_name_of(label: str) -> str:
     return label.rsplit(" (", 1)[0]
 
 
+def heading_name(label: str, labels: list[str]) -> str:
+    """The name the page's heading gives the area of option ``label``: the published name, with
+    its kind where several options share it (ONS calls Dorset's force, CSP and council all
+    "Dorset"), by the rule the pages use (``contract.distinct_area_names``)."""
+    from cara_metrics.contract import distinct_area_names
+    from cara_metrics.public.release import AREA_TYPE_LABELS
+
+    kinds = {v: k for k, v in AREA_TYPE_LABELS.items()}
+    names = [area_name_of(x) for x in labels]
+    types = [kinds.get(x.rsplit(" (", 1)[-1].rstrip(")"), "") for x in labels]
+    return distinct_area_names(labels, names, types).get(label, area_name_of(label))
+
+
 async def change_area(page, home: PublicPage, label: str, timeout_ms: float = 60_000) -> Visit:
     """Pick ``label`` in the Area selectbox; times are from the click on the option."""
     try:
         await page.get_by_role("combobox", name="Area").click(timeout=timeout_ms)
         opt = page.get_by_role("option", name=label, exact=True)
         await opt.wait_for(timeout=timeout_ms)
-        await page.evaluate("e => window.__cara.arm(e, true)", [home.h1, f"Headline figures: {area_name_of(label)},"])
+        labels = [t.strip() for t in await page.get_by_role("option").all_inner_texts()]
+        await page.evaluate("e => window.__cara.arm(e, true)", [home.h1, f"Headline figures: {heading_name(label, labels)},"])
         since = frames_mark(page)
         await opt.click(timeout=timeout_ms)
     except Exception as exc:  # noqa: BLE001

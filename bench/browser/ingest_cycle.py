@@ -97,7 +97,8 @@ def check_consistency(root: Path, observations: list[dict], work: Path) -> dict[
         (pin / "release" / "CURRENT").write_text(v + "\n", encoding="utf-8")
         pins[v] = pin
     status = {v: _norm("\n".join(f"{label}: {text}" for label, text in public.release_info(pins[v]).status())) for v in versions}
-    codes = {v: dict(zip(public.areas(pins[v])["area_name"], public.areas(pins[v])["area_code"])) for v in versions}
+    # The page's heading names an area as public.area_name does (with its kind where names repeat).
+    codes = {v: {public.area_name(c, pins[v]): c for c in public.areas(pins[v])["area_code"]} for v in versions}
     tiles_cache: dict[tuple, list | None] = {}
 
     def tiles_of(v: str, name: str, year: str) -> list | None:

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from ..disclosure import SYMBOLS
 from ..periods import format_date
 from .headlines import headline_sentences, headline_tiles
-from .release import areas, release_info, year_options
+from .release import area_name, areas, release_info, year_options
 
 #: The file name of the page inside a release folder.
 FILE_NAME = "headlines.html"
@@ -61,7 +61,8 @@ def force_and_year(root: Path | None = None) -> tuple[str, str, str]:
     a = areas(root)
     forces = a[a["area_type"] == "force"]
     row = (forces if len(forces) else a).iloc[0]
-    return str(row["area_code"]), str(row["area_name"]), year_options(root)[0]
+    code = str(row["area_code"])
+    return code, area_name(code, root), year_options(root)[0]  # named as the overview names it
 
 
 def headlines_html(root: Path | None = None) -> str:

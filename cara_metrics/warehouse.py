@@ -115,15 +115,6 @@ def _table_paths(version: Version) -> dict[str, Path]:
         name: version.path / f"{name}.parquet" for name in expected if isinstance(name, str)}
 
 
-_SQL_TYPES = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE", "bool": "BOOLEAN"}
-
-
-def _empty_view(table: contract.Table) -> str:
-    """A view with the table's contract columns and no rows (names come from the contract, not from users)."""
-    cols = ", ".join(f'CAST(NULL AS {_SQL_TYPES[c.dtype]}) AS "{c.name}"' for c in table.columns)
-    return f"CREATE VIEW {table.name} AS SELECT {cols} WHERE false"
-
-
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -144,8 +135,9 @@ def _open(version: Version) -> _Database:
     for name, path in paths.items():
         if not path.exists():
             if version.kind == "warehouse" and name in contract.OPTIONAL_TABLES:
-                # Optional context not loaded (or a version older than the table): empty, not broken.
-                con.execute(_empty_view(contract.TABLES[name]))
+                # Optional context not loaded (or a version older than the table): empty, not broken;
+                # an empty table of the contract's own schema, so no SQL text is built for it.
+                con.from_arrow(contract.arrow_schema(contract.TABLES[name]).empty_table()).create_view(name)
                 continue
             broken[name] = "missing"
             continue

@@ -48,6 +48,10 @@ TERMS: dict[str, str] = {
                   "a minor one.",
     "Benefit-cost ratio": "The estimated money saved for every £1 spent: a ratio of 5 means about £5 back for every £1. "
                           "Savings assume the whole difference in reoffending is due to CARA.",
+    "Price year (2024/25 prices)": "Pounds from different years are put in one year's prices so they can be added and "
+                                   "compared: because prices have risen, £100 spent in 2016/17 is more than £100 in 2024/25 "
+                                   "prices. The conversion uses HM Treasury's GDP deflators, a measure of general "
+                                   "inflation in the economy.",
     "DASH": "The Domestic Abuse, Stalking and Harassment and Honour-based violence risk checklist the police complete "
             "at a domestic-abuse incident. Only standard and medium-risk cases are eligible for CARA; high-risk cases "
             "are not.",

@@ -2,8 +2,9 @@
 read as published, every pound converted to one year's prices, and the ratio, sensitivity
 chart and costs chart as a reader takes them.
 
-The deflator table here is a TEST FIXTURE (tests/data/deflators/): made-up numbers in the
-layout of HM Treasury's CSV, never published values."""
+Two tables are used: HM Treasury's June 2023 release as shipped (cara_metrics/data/, the
+spreadsheet as published, checked by its SHA-256), and a TEST FIXTURE (tests/data/deflators/):
+made-up numbers in the layout of HM Treasury's older CSV releases, never published values."""
 
 from __future__ import annotations
 
@@ -36,6 +37,47 @@ def test_the_table_is_read_as_published(table):
     assert table.factor(2024, 2024) == 1.0
     with pytest.raises(deflators.DeflatorError, match="no figure for 2030/31"):
         table.factor(2016, 2030)
+
+
+def test_the_shipped_table_is_hm_treasurys_june_2023_release_as_published():
+    """The values below are copied from the release by eye, to check the reader (not the other way round)."""
+    t = deflators.shipped()
+    assert t is not None and deflators.SHIPPED.suffix == ".xlsx"
+    assert t.title == "GDP deflators at market prices, and money GDP June 2023 (Quarterly National Accounts)"
+    assert t.published == dt.date(2023, 6, 30) and t.source().endswith("published 30 June 2023")
+    assert t.base_fy == 2022 and t.index[2022] == 100.0
+    assert (t.index[1955], t.index[2016], t.index[2019], t.index[2021]) == (3.2821, 83.7617, 88.934, 93.8523)
+    # 2023-24 onwards are OBR forecasts printed as percentage changes only ('-' for the index)
+    assert t.forecast_from == 2023 and not t.is_forecast(2022) and t.is_forecast(2027)
+    assert t.index[2023] == pytest.approx(100 * (1 + 2.5246453029121874 / 100))
+    assert t.index[2024] == pytest.approx(t.index[2023] * (1 + 1.5695080374966475 / 100))
+    assert max(t.index) == 2027
+
+
+def test_an_edited_copy_of_the_release_is_refused(tmp_path):
+    data = bytearray(deflators.SHIPPED.read_bytes())
+    data[-100] ^= 1
+    (tmp_path / "d.xlsx").write_bytes(bytes(data))
+    (tmp_path / "d.toml").write_text(deflators.SHIPPED.with_suffix(".toml").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(deflators.DeflatorError, match="not the release as published"):
+        deflators.load(tmp_path / "d.xlsx")
+
+
+@pytest.mark.parametrize("rows,message", [
+    ([("", "2022-23 = 100"), ("2023-24 (1)", "-", "")], r"row 2, column 3: 2023-24 \(1\) has no index and its percentage change"),
+    ([("", "2022-23 = 100"), ("2022-23", 100), ("2024-25 (1)", "-", 1.5)], "the year before it is not in the table"),
+])
+def test_a_forecast_row_that_cannot_be_chained_is_refused(rows, message):
+    with pytest.raises(deflators.DeflatorError, match=message):
+        deflators.parse_hmt_rows(rows, title="t", published=dt.date(2026, 1, 1), url="u")
+
+
+def test_the_page_names_the_forecast_years_of_the_shipped_release():
+    v = value.compute(WINDOW)
+    assert v.one_price_year and v.price_basis == "2024/25 prices" and v.price_fy == 2024
+    assert "June 2023" in v.price_note and "published 30 June 2023" in v.price_note
+    assert "the deflators for 2023/24 and 2024/25 are OBR forecasts" in v.price_note
+    assert v.price_year_choices == tuple(range(2016, 2025))
 
 
 @pytest.mark.parametrize("text,message", [

@@ -27,10 +27,14 @@ def test_costs_per_referral_and_completion_match_pandas():
     t = _tables()
     f = Filters.financial_years(2020, 2022, FORCE)
     v = value.compute(f)
-    costs = t["costs"][t["costs"]["financial_year"].isin(["2020/21", "2021/22", "2022/23"])]["cost_gbp"].sum()
+    cash = t["costs"].groupby("financial_year")["cost_gbp"].sum()
+    # HM Treasury's GDP deflators as printed in the shipped June 2023 release (2022-23 = 100)
+    printed = {"2020/21": 94.5067, "2021/22": 93.8523, "2022/23": 100.0}
+    assert v.by_year["cash_cost_gbp"].sum() == pytest.approx(cash[list(printed)].sum())
+    costs = sum(cash[y] * 100.0 / index for y, index in printed.items())  # in 2022/23 prices
     ref = t["referrals"]
     in_period = ref[(ref["caution_date"] >= dt.date(2020, 4, 1)) & (ref["caution_date"] <= dt.date(2023, 3, 31))]
-    assert v.cost_gbp == pytest.approx(costs)
+    assert v.price_basis == "2022/23 prices" and v.cost_gbp == pytest.approx(costs)
     assert v.referred == len(in_period)
     assert v.completed == int((in_period["outcome"] == "completed").sum())
     assert v.cost_per_referral == pytest.approx(costs / len(in_period))
@@ -46,7 +50,9 @@ def test_effect_and_ratio_follow_the_stated_method():
     d = stats.mean_difference(comp, cara)
     assert v.da_effect.estimate == pytest.approx(comp.mean() - cara.mean())
     assert (v.da_effect.low, v.da_effect.high) == pytest.approx((d.low, d.high))
-    expected = d.estimate * v.referred * value.HOME_OFFICE_COST_PER_VICTIM / v.cost_gbp
+    # every pound in one price year (HM Treasury's shipped GDP deflators): the unit cost is converted too
+    assert v.one_price_year and v.unit_cost > value.HOME_OFFICE_COST_PER_VICTIM
+    expected = d.estimate * v.referred * v.unit_cost / v.cost_gbp
     assert v.bcr.value == pytest.approx(expected)
     assert v.bcr.low < v.bcr.value < v.bcr.high
     assert v.enough
@@ -55,8 +61,12 @@ def test_effect_and_ratio_follow_the_stated_method():
 def test_assumptions_move_the_ratio_as_stated():
     f = Filters.financial_years(2019, 2024, FORCE)
     base = value.compute(f)
-    dearer = value.compute(f, value.Assumptions(price_index=1.5))
+    dearer = value.compute(f, value.Assumptions(unit_cost_gbp=1.5 * value.HOME_OFFICE_COST_PER_VICTIM))
     assert dearer.bcr.value == pytest.approx(1.5 * base.bcr.value)
+    # without a deflator table the page offers a price index instead, and says so
+    cash = value.compute(f, deflators=None)
+    dearer = value.compute(f, value.Assumptions(price_index=1.5), deflators=None)
+    assert dearer.bcr.value == pytest.approx(1.5 * cash.bcr.value)
     none = value.compute(f, value.Assumptions(effect_per_person=0.0))
     assert none.bcr.value == pytest.approx(0.0)
     assert any("price index 1.50" in line for line in value.assumption_lines(dearer))
@@ -112,9 +122,18 @@ def test_value_page_slider_changes_the_ratio():
     ratio = next(m for m in at.metric if m.label.startswith("Benefit-cost ratio"))
     v = value.compute(Filters.financial_years(2019, 2024, FORCE))
     assert ratio.value == f"{v.bcr.value:,.1f}"  # one decimal (issue 14 item 6)
-    at.number_input[1].set_value(2.0).run()  # the price index, offered while no GDP deflator table is installed
+    assert len(at.number_input) == 1  # no price-index guess: a GDP deflator table is shipped
+    at.number_input[0].set_value(2 * value.HOME_OFFICE_COST_PER_VICTIM).run()  # the cost per victim
     ratio2 = next(m for m in at.metric if m.label.startswith("Benefit-cost ratio"))
     assert float(ratio2.value) == pytest.approx(2 * v.bcr.value, abs=0.05)
+    # the price year changes the pounds, never the ratio
+    prices = next(s for s in at.selectbox if s.label == "Show pounds in the prices of")
+    assert prices.value == 2024  # the selection's last year, by default
+    prices.set_value(2022).run()
+    assert not at.exception
+    ratio3 = next(m for m in at.metric if m.label.startswith("Benefit-cost ratio"))
+    assert ratio3.value == ratio2.value
+    assert any("All pounds are in 2022/23 prices" in c.value for c in at.caption)
 
 
 def test_no_saving_is_shown_for_groups_under_60_true_counts():

@@ -18,8 +18,13 @@ with ui.guard("the value-for-money estimate"):
         unit_cost = st.number_input("Cost per victim of domestic abuse (£, 2016/17 prices)", min_value=0.0,
                                     value=value.HOME_OFFICE_COST_PER_VICTIM, step=1000.0, format="%.0f",
                                     help="Home Office Research Report 107 (Oliver et al. 2019): £34,015 per victim, year ending March 2017.")
-        index = 1.0
-        if not measured.one_price_year:  # with a GDP deflator table installed, the prices are converted, not guessed
+        index, price_fy = 1.0, None
+        if measured.one_price_year:  # the ratio is the same in any price year; the pounds are not
+            price_fy = st.selectbox("Show pounds in the prices of", measured.price_year_choices,
+                                    index=measured.price_year_choices.index(measured.price_fy), format_func=value.price_year_label,
+                                    help="Every pound on this page is converted to this financial year's prices with HM Treasury's "
+                                         "GDP deflators. The benefit-cost ratio does not change.")
+        else:  # with a GDP deflator table installed, the prices are converted, not guessed
             index = st.number_input("Price index for the 2016/17 cost (1.00 = 2016/17 prices)", min_value=0.5, max_value=3.0, value=1.0,
                                     step=0.01, help="No HM Treasury GDP deflator table is installed, so the pounds on this page are "
                                                     "not in one price year; multiply the 2016/17 cost by this to bring it nearer the cash costs.")
@@ -29,7 +34,7 @@ with ui.guard("the value-for-money estimate"):
             effect = st.slider("Domestic-abuse reoffences avoided per person referred", min_value=float(min(d.low, 0.0)),
                                max_value=float(max(d.high, 0.01)), value=float(d.estimate), step=0.005, format="%.3f",
                                help="Defaults to the measured difference; the range is its 95% confidence interval.")
-    v = value.compute(f, value.Assumptions(unit_cost_gbp=unit_cost, price_index=index, effect_per_person=effect))
+    v = value.compute(f, value.Assumptions(unit_cost_gbp=unit_cost, price_index=index, effect_per_person=effect, price_fy=price_fy))
     st.warning(reoffending.SAVINGS_ASSUME, icon="⚖️")
     ui.tiles(value.tiles(v), columns=4)
     st.caption(v.price_note)

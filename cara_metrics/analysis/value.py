@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import charts, formatting as fmt, registry
+from ..contract import financial_year_label
 from ..metrics.reoffending import MIN_GROUP
 from ..metrics.value import (EARLIEST, HOME_OFFICE_COST_PER_VICTIM, PUBLISHED_BCR, UNIT_COST_FY, Assumptions, Estimate, Value,
                              bcr_for, compute, costs_by_year)
@@ -19,6 +20,11 @@ from ..panels import NoData, Panel, Tile
 __all__ = ["EARLIEST", "HOME_OFFICE_COST_PER_VICTIM", "PUBLISHED_BCR", "UNIT_COST_FY", "Assumptions", "Estimate", "Value", "bcr_for",
            "compute", "costs_by_year", "tiles", "sentences", "tornado", "costs_panel", "avoided_table", "published_table",
            "assumption_lines", "money", "ratio", "per_pound", "published_range"]
+
+
+def price_year_label(fy: int) -> str:
+    """A price-year choice as the page offers it ("2022/23 prices")."""
+    return f"{financial_year_label(fy)} prices"
 
 
 def money(x: float | None) -> str:

@@ -95,6 +95,10 @@ class Value:
     price_note: str = ""
     #: True when every pound is in one price year (a deflator table was used).
     one_price_year: bool = False
+    #: The price year used (start year), and the years a reader may choose instead: those the
+    #: deflator table covers from the unit cost's year to the selection's last year (empty without a table).
+    price_fy: int | None = None
+    price_year_choices: tuple[int, ...] = ()
 
     @property
     def enough(self) -> bool:
@@ -141,10 +145,17 @@ def _prices(years: pd.DataFrame, a: Assumptions, table: Deflators | None) -> tup
         years[col] = years["cost_gbp"] / years[n].where(years[n] > 0)
     unit = a.unit_cost_gbp * table.factor(UNIT_COST_FY, price_fy)
     label = f"{financial_year_label(price_fy)} prices"
-    forecast = sorted({financial_year_label(y) for y in (*years["fy"], UNIT_COST_FY, price_fy) if table.is_forecast(int(y))})
+    forecast = sorted({int(y) for y in (*years["fy"], UNIT_COST_FY, price_fy) if table.is_forecast(int(y))})
+    names = [financial_year_label(y) for y in forecast]
     note = (f"All pounds are in {label}: each year's cash cost and Home Office 2019's £{a.unit_cost_gbp:,.0f} per victim "
-            f"(2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator ({table.source()})"
-            + (f"; the deflator for {', '.join(forecast)} is an OBR forecast." if forecast else "."))
+            f"(2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator ({table.source()})")
+    if len(names) == 1:
+        note += f"; the deflator for {names[0]} is an OBR forecast, not outturn."
+    elif names:
+        note += (f"; the deflators for {', '.join(names[:-1])} and {names[-1]} are OBR forecasts in that release, not outturn "
+                 "(a later release replaces them).")
+    else:
+        note += "."
     return years, unit, label, note, True
 
 
@@ -158,6 +169,8 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
         raise NoData(f"There are no programme costs recorded for {f.label}.")
     table = deflators_mod.shipped() if deflators is _SHIPPED else deflators
     years, unit_cost, basis, note, one_year = _prices(years, a, table)
+    last_fy = int(years["fy"].max())
+    choices = tuple(y for y in sorted(table.index) if UNIT_COST_FY <= y <= last_fy) if table is not None else ()
     cost, referred, completed = float(years["cost_gbp"].sum()), int(years["referred"].sum()), int(years["completed"].sum())
     # The effect is measured on every cohort with a complete follow-up up to the period's end.
     people = reoffending.people(force_f.with_dates(EARLIEST, force_f.date_to), root)
@@ -176,6 +189,7 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
         harm_days_avoided=scaled(harm, referred), benefit_gbp=benefit, bcr=bcr,
         cara_n=int((people["cohort_group"] == "cara").sum()), comparison_n=int((people["cohort_group"] == "comparison").sum()),
         assumptions=a, by_year=years, unit_cost=unit_cost, price_basis=basis, price_note=note, one_price_year=one_year,
+        price_fy=(a.price_fy if a.price_fy is not None else last_fy) if one_year else None, price_year_choices=choices,
     )
 
 

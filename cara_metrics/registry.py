@@ -30,6 +30,8 @@ SOURCE_REFERRALS = "CARA referral records (The Hampton Trust and the force), pse
 SOURCE_SURVEY = "CARA end-of-workshop participant survey (The Hampton Trust)."
 SOURCE_REOFFENDING = "Police National Computer extract for the CARA cohort and the comparison group, pseudonymised."
 SOURCE_COSTS = "PCC office finance records."
+SOURCE_DEFLATORS = ("HM Treasury, GDP deflators at market prices, and money GDP (the release shipped in "
+                    "cara_metrics/data/ and named on the page).")
 
 DISCLOSURE_RULES: dict[str, str] = {
     "crime_count": "Counts of offences, published as the police publish them: not rounded or suppressed.",
@@ -457,12 +459,14 @@ _METRICS = _METRICS + (
         id="programme_cost",
         title="Programme cost",
         question="value",
-        definition="What the PCC paid for CARA in the period, in cash prices.",
+        definition="What the PCC paid for CARA in the period, each year's payments converted to one price year (the "
+                   "selection's last financial year) with HM Treasury's GDP deflators.",
         unit="gbp",
         numerator="Payments for CARA",
         denominator="None (a total)",
-        caveats="Costs are held for the whole contract, not by area, so area filters do not change them.",
-        source=SOURCE_COSTS,
+        caveats="Costs are held for the whole contract, not by area, so area filters do not change them. Without a "
+                "GDP deflator table the pounds are cash (the prices of the year paid), and the figures say so.",
+        source=f"{SOURCE_COSTS} {SOURCE_DEFLATORS}",
         disclosure="not_published",
         queries=q(total="value_costs", period="costs_by_quarter"),
     ),
@@ -472,10 +476,10 @@ _METRICS = _METRICS + (
         question="value",
         definition="Programme cost in the period divided by the people referred in the period.",
         unit="gbp",
-        numerator="Programme cost",
+        numerator="Programme cost, each year's cash converted to the stated price year with HM Treasury's GDP deflators",
         denominator="People referred to CARA",
         caveats="Uses the force's referrals whatever area is chosen, because costs are not split by area.",
-        source=f"{SOURCE_COSTS} {SOURCE_REFERRALS}",
+        source=f"{SOURCE_COSTS} {SOURCE_REFERRALS} {SOURCE_DEFLATORS}",
         disclosure="not_published",
         queries=q(total="value_costs", period="value_costs"),
         higher_is_better=False,
@@ -526,10 +530,11 @@ _METRICS = _METRICS + (
         question="value",
         definition="Estimated social and economic cost of domestic abuse avoided (domestic-abuse reoffences avoided multiplied by the cost per victim) divided by the programme cost; above 1 means more is saved than spent.",
         unit="ratio",
-        numerator="Domestic-abuse reoffences avoided x cost per victim (Home Office 2019: £34,015 at 2016/17 prices, adjustable)",
-        denominator="Programme cost",
+        numerator="Domestic-abuse reoffences avoided x cost per victim (Home Office 2019: £34,015 at 2016/17 prices, adjustable), "
+                  "converted to the stated price year with HM Treasury's GDP deflators",
+        denominator="Programme cost, in the same price year",
         caveats=_VALUE_ASSUMPTION + " Published ratios for CARA: 2.75 and 11.1 (Karavias et al. 2023).",
-        source=f"{SOURCE_REOFFENDING} {SOURCE_COSTS} Home Office Research Report 107 (Oliver et al. 2019).",
+        source=f"{SOURCE_REOFFENDING} {SOURCE_COSTS} Home Office Research Report 107 (Oliver et al. 2019). {SOURCE_DEFLATORS}",
         disclosure="not_published",
         queries=q(total=("value_costs", "reoffending_people")),
         higher_is_better=True,

@@ -162,3 +162,21 @@ def test_costs_chart_shows_what_its_title_says():
     assert p.title == f"CARA cost {value.money(v.cost_per_referral)} per person referred in {v.period}"
     bars = p.figure.data[0]
     assert list(bars.y) == pytest.approx(list(v.by_year["cost_per_referral"]))
+
+
+def test_the_figures_command_gives_the_pages_pounds():
+    """One number, one definition: programme cost and cost per referral over several years are
+    in the same price year in `figures` (metrics.compute) as on the page and in the pack; the
+    yearly and quarterly breakdowns add up to the total (they were cash while the tiles were not)."""
+    from cara_metrics import metrics
+
+    v = value.compute(WINDOW)
+    total = metrics.compute("programme_cost", WINDOW).table
+    assert total["value"].iloc[0] == pytest.approx(v.cost_gbp)
+    per = metrics.compute("cost_per_referral", WINDOW)
+    assert per.table["value"].iloc[0] == pytest.approx(v.cost_per_referral)
+    assert any("All pounds are in 2024/25 prices" in flag for flag in per.flags)
+    for grain in ("year", "quarter"):
+        assert metrics.compute("programme_cost", WINDOW, by="period", grain=grain).table["value"].sum() == pytest.approx(v.cost_gbp)
+    years = metrics.compute("cost_per_referral", WINDOW, by="period").table
+    assert list(years["numerator"]) == pytest.approx(list(v.by_year["cost_gbp"]))

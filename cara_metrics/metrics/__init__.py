@@ -17,10 +17,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import registry, warehouse
-from ..areas import cached_on_version
+from ..areas import NoData, cached_on_version
 from ..periods import Filters, Grain, format_date
 from ..registry import Breakdown
-from . import lookups
+from . import lookups, value as vfm
 from .answers import ANSWERS
 from .ask import Ask, UndeclaredQuery
 from .result import COLUMNS, Result
@@ -69,4 +69,9 @@ def _flags(a: Ask, table) -> tuple[str, ...]:
         out.append(f"Counts cautions with a complete 18-month follow-up only (up to {format_date(a.last_complete_index)}).")
     if a.metric.question == "value":
         out.append("Costs are held for the whole force, so the figure is for the force whatever area is chosen.")
+        if a.metric.unit in ("gbp", "ratio"):
+            try:
+                out.append(vfm.priced_costs(a.selection.with_area(a.force), root=a.root).note)
+            except NoData:
+                pass
     return tuple(out)

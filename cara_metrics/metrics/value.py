@@ -159,16 +159,41 @@ def _prices(years: pd.DataFrame, a: Assumptions, table: Deflators | None) -> tup
     return years, unit, label, note, True
 
 
+@dataclass(frozen=True)
+class PricedCosts:
+    """The force's costs by financial year in one stated price year (or cash, without a table)."""
+
+    years: pd.DataFrame  # costs_by_year, cost_gbp in the stated prices, cash_cost_gbp as paid
+    unit_cost: float  # the cost per victim in the same prices
+    basis: str  # "2024/25 prices", or what the pounds are when mixed
+    note: str  # one sentence on the prices, citing the deflator table
+    one_price_year: bool
+    price_fy: int | None  # the price year (start year) when one_price_year
+    factor: dict[int, float]  # financial year -> multiplier from that year's cash to the stated prices
+
+
+def priced_costs(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None, deflators=_SHIPPED) -> PricedCosts:
+    """The force's programme costs for the selection, every pound in one price year: the one
+    definition the page's tiles, the figures command and the board pack share. Raises NoData
+    when the force has no costs recorded in the selection."""
+    years = costs_by_year(f.with_area(force_of(f.area_code, root)), root)
+    if years.empty or float(years["cost_gbp"].sum()) == 0:
+        raise NoData(f"There are no programme costs recorded for {f.label}.")
+    table = deflators_mod.shipped() if deflators is _SHIPPED else deflators
+    priced, unit, basis, note, one_year = _prices(years, a, table)
+    price_fy = (a.price_fy if a.price_fy is not None else int(years["fy"].max())) if one_year else None
+    factor = {int(y): (table.factor(int(y), price_fy) if one_year else 1.0) for y in years["fy"]}
+    return PricedCosts(priced, unit, basis, note, one_year, price_fy, factor)
+
+
 def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None, deflators=_SHIPPED) -> Value:
     """The value-for-money figures for the force containing the chosen area, every pound in
     one price year when a GDP deflator table is installed (``deflators``: a table, None for
     none, default the shipped one)."""
     force_f = f.with_area(force_of(f.area_code, root))
-    years = costs_by_year(force_f, root)
-    if years.empty or float(years["cost_gbp"].sum()) == 0:
-        raise NoData(f"There are no programme costs recorded for {f.label}.")
+    pc = priced_costs(f, a, root, deflators)
+    years, unit_cost, basis, note, one_year = pc.years, pc.unit_cost, pc.basis, pc.note, pc.one_price_year
     table = deflators_mod.shipped() if deflators is _SHIPPED else deflators
-    years, unit_cost, basis, note, one_year = _prices(years, a, table)
     last_fy = int(years["fy"].max())
     choices = tuple(y for y in sorted(table.index) if UNIT_COST_FY <= y <= last_fy) if table is not None else ()
     cost, referred, completed = float(years["cost_gbp"].sum()), int(years["referred"].sum()), int(years["completed"].sum())
@@ -189,7 +214,7 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
         harm_days_avoided=scaled(harm, referred), benefit_gbp=benefit, bcr=bcr,
         cara_n=int((people["cohort_group"] == "cara").sum()), comparison_n=int((people["cohort_group"] == "comparison").sum()),
         assumptions=a, by_year=years, unit_cost=unit_cost, price_basis=basis, price_note=note, one_price_year=one_year,
-        price_fy=(a.price_fy if a.price_fy is not None else last_fy) if one_year else None, price_year_choices=choices,
+        price_fy=pc.price_fy, price_year_choices=choices,
     )
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ... import stats
 from ...contract import financial_year_label, parse_financial_year
+from ...areas import NoData
 from ...periods import format_date, fy_start
 from .. import reoffending as reo
 from .. import value as vfm
@@ -108,7 +109,10 @@ def _costs_note(a: Ask) -> dict:
 @answers("cost_per_referral", "total")
 @answers("cost_per_completion", "total")
 def cost_total(a: Ask) -> pd.DataFrame:
-    years = vfm.costs_by_year(a.selection.with_area(a.force), a.root)
+    try:
+        years = vfm.priced_costs(a.selection.with_area(a.force), root=a.root).years
+    except NoData:
+        return frame([])
     f = a.selection
     cost, referred, completed = float(years["cost_gbp"].sum()), float(years["referred"].sum()), float(years["completed"].sum())
     figure = {"programme_cost": {"value": cost, "numerator": cost},
@@ -121,8 +125,12 @@ def cost_total(a: Ask) -> pd.DataFrame:
 @answers("cost_per_referral", "period")
 @answers("cost_per_completion", "period")
 def cost_per_year(a: Ask) -> pd.DataFrame:
-    """By financial year only: costs are recorded by quarter but referrals are counted by year here."""
-    years = vfm.costs_by_year(a.selection.with_area(a.force), a.root)
+    """By financial year only: costs are recorded by quarter but referrals are counted by year here.
+    Every year's cost is in the selection's price year, as on the page."""
+    try:
+        years = vfm.priced_costs(a.selection.with_area(a.force), root=a.root).years
+    except NoData:
+        return frame([])
     col = "referred" if a.metric.id == "cost_per_referral" else "completed"
     rows = []
     for r in years.to_dict("records"):
@@ -135,9 +143,14 @@ def cost_per_year(a: Ask) -> pd.DataFrame:
 
 @answers("programme_cost", "period")
 def cost_by_quarter(a: Ask) -> pd.DataFrame:
-    """Payments by financial quarter (or summed by year at the year grain), inside the selection."""
+    """Payments by financial quarter (or summed by year at the year grain), inside the selection,
+    each converted to the selection's price year with its financial year's deflator (as the page)."""
     df = a.query("costs_by_quarter")
     f, rows = a.selection, {}
+    try:
+        factor = vfm.priced_costs(f.with_area(a.force), root=a.root).factor
+    except NoData:
+        factor = {}
     for r in df.to_dict("records"):
         fy = parse_financial_year(r["financial_year"])
         q = int(r["quarter"])
@@ -149,7 +162,7 @@ def cost_by_quarter(a: Ask) -> pd.DataFrame:
         label = financial_year_label(fy) + ("" if a.grain == "year" else f" Q{q}")
         row = rows.setdefault(label, {**_costs_note(a), "period": label, "period_start": start, "value": 0.0,
                                       "provisional": not_ended(start, "year" if a.grain == "year" else "quarter", a.as_at)})
-        row["value"] += float(r["cost_gbp"])
+        row["value"] += float(r["cost_gbp"]) * factor.get(fy, 1.0)
     return frame(sorted(rows.values(), key=lambda r: r["period_start"]))
 
 

@@ -30,8 +30,7 @@ SOURCE_REFERRALS = "CARA referral records (The Hampton Trust and the force), pse
 SOURCE_SURVEY = "CARA end-of-workshop participant survey (The Hampton Trust)."
 SOURCE_REOFFENDING = "Police National Computer extract for the CARA cohort and the comparison group, pseudonymised."
 SOURCE_COSTS = "PCC office finance records."
-SOURCE_DEFLATORS = ("HM Treasury, GDP deflators at market prices, and money GDP (the release shipped in "
-                    "cara_metrics/data/ and named on the page).")
+SOURCE_DEFLATORS = "HM Treasury, GDP deflators at market prices, and money GDP (the release named in the note on prices)."
 
 DISCLOSURE_RULES: dict[str, str] = {
     "crime_count": "Counts of offences, published as the police publish them: not rounded or suppressed.",

@@ -34,6 +34,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,10 @@ async def _static(page, url: str, timeout_ms: float) -> tuple[dict[str, float], 
     return {"tile": tile, "done": max(tile, done)}, None
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
 async def _one(browser, url: str, page_spec: PublicPage | None, profile: dict[str, Any], timeout_ms: float) -> PhoneRun:
     ctx = await browser.new_context(viewport=profile["viewport"], is_mobile=profile["is_mobile"],
                                     has_touch=profile["has_touch"], ignore_https_errors=True)
@@ -123,6 +128,20 @@ async def _one(browser, url: str, page_spec: PublicPage | None, profile: dict[st
         payload = r.get("payloadData", "")
         ws.append((e["timestamp"], len(payload) * 3 // 4 if r.get("opcode") == 2 else len(payload.encode("utf-8"))))
 
+    # What the connection did, kept to explain a load that never draws (one in three did, on
+    # the throttled profile, with no error on the page): WebSocket lifecycle, failed requests,
+    # console errors, each with its time.
+    trace: list[tuple[float, str]] = []
+    cdp.on("Network.webSocketCreated", lambda e: trace.append((_now(), f"ws created {e.get('url', '')[-40:]}")))
+    cdp.on("Network.webSocketHandshakeResponseReceived",
+           lambda e: trace.append((_now(), f"ws handshake {e.get('response', {}).get('status')}")))
+    cdp.on("Network.webSocketClosed", lambda e: trace.append((_now(), "ws closed")))
+    cdp.on("Network.webSocketFrameError", lambda e: trace.append((_now(), f"ws frame error {e.get('errorMessage')}")))
+    cdp.on("Network.loadingFailed", lambda e: trace.append(
+        (_now(), f"failed {re.sub(r'^https?://[^/]+', '', urls.get(e['requestId'], '?'))[:60]}: {e.get('errorText')}")))
+    page.on("console", lambda m: trace.append((_now(), f"console {m.type}: {m.text[:120]}"))
+            if m.type in ("error", "warning") or "connect" in m.text.lower() else None)
+    t_open = _now()
     cdp.on("Network.requestWillBeSent", sent)
     cdp.on("Network.loadingFinished", lambda e: http.append((e["timestamp"], int(e["encodedDataLength"]), e["requestId"])))
     cdp.on("Network.webSocketFrameReceived", frame)
@@ -139,6 +158,8 @@ async def _one(browser, url: str, page_spec: PublicPage | None, profile: dict[st
         await asyncio.sleep(0.2)  # the last network events
     finally:
         await ctx.close()
+    if error and trace:
+        error += " | trace: " + "; ".join(f"{t - t_open:.1f}s {what}" for t, what in trace[-12:])
     if not start:
         return PhoneRun(None, None, None, 0, 0, 0, 0, error=error or "no document request seen")
     t0 = start[0]

@@ -34,6 +34,42 @@ def test_negative_numbers_carry_a_true_minus_sign():
     assert fmt.number(-0.04, 1) == "0.0" and fmt.gbp(-0.2) == "£0" and fmt.signed(-0.01) == "0.0"
 
 
+def _staff_table_script():
+    import pandas as pd
+    from cara_metrics import ui
+
+    ui.dataframe(pd.DataFrame({"Area": ["North", "South", "East"], "Difference (points)": [-3.2, 4.0, None],
+                               "People referred": [55028, -12, 7], "Ratio": [1.25, -0.5, 0.1]}))
+
+
+def test_staff_tables_show_a_true_minus_and_sort_on_the_numbers():
+    """Issue 14 item 9: a NumberColumn format prints the browser's hyphen-minus; staff tables
+    send Streamlit a Styler's text (true minus, thousands separators, the column's decimals)
+    over data that stay numbers, so a column still sorts by value."""
+    import pyarrow as pa
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_staff_table_script, default_timeout=30).run()
+    assert not at.exception
+    table = at.dataframe[0]
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(shown["Difference (points)"]) == [f"{MINUS}3.2", "4.0", "–"]
+    assert list(shown["People referred"]) == ["55,028", f"{MINUS}12", "7"]
+    assert list(shown["Ratio"]) == ["1.25", f"{MINUS}0.50", "0.10"]
+    assert not any(HYPHEN_NUMBER.search(str(v)) for v in shown.to_numpy().ravel())
+    # The data under the text are the numbers (what the browser sorts on) ...
+    assert pd.api.types.is_float_dtype(table.value["Difference (points)"])
+    assert list(table.value["People referred"]) == [55028, -12, 7]
+    # ... and no column format overrides the Styler's text.
+    assert '"format"' not in table.proto.columns
+
+
+def test_table_decimals_follow_the_rounding_of_the_column():
+    assert fmt.decimals([94.4, 100.0, 12.3]) == 1
+    assert fmt.decimals([376480.0, 12.0]) == 0
+    assert fmt.decimals([0.0612, 1.5]) == 2  # never more than two places in a table
+
+
 @pytest.mark.parametrize("low, high, words", [
     (-11.2, -2.1, "likely between 2 and 11 fewer per 100"),
     (2.4, 11.8, "likely between 2 and 12 more per 100"),

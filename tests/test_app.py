@@ -98,3 +98,27 @@ def test_area_charts_show_one_level_chosen_on_the_page():
     # shows the force alone and says why, never a partnership picked for BCP.
     assert not any("Christchurch" in c.proto.spec for c in at.get("plotly_chart"))
     assert any("a partnership that shares it is not shown" in c.value for c in at.caption)
+
+
+def test_area_pickers_and_titles_name_areas_in_the_same_words():
+    """Issue 14 item 9: the area picker listed 'Dorset (Local authority)' while titles said
+    'Dorset (council)'. Both now take the kind from contract.area_kind: a picked option reads
+    as its heading, the 'Areas compared' choice as the chart's subtitle, tables' "Area type"
+    as the same words."""
+    from cara_metrics.contract import AREA_KIND_WORDS
+
+    at = _app({"area": "E06000059", "from": "2019/20", "to": "2024/25"})
+    at.switch_page("views/completion.py").run()
+    assert not at.exception
+    options = at.selectbox(key="f_area").options
+    assert "Dorset (council)" in options and "Dorset (police force area)" in options
+    assert all(o.endswith(tuple(f"({w})" for w in AREA_KIND_WORDS.values())) for o in options), options
+    captions = [c.value for c in at.caption]
+    # The chosen option is, word for word, the name the page's subtitles give the area.
+    assert at.selectbox(key="f_area").format_func(at.session_state["f_area"]) == "Dorset (council)"
+    assert any(c.startswith("Dorset (council), ") for c in captions)
+    # The level choice uses the same kinds, in the plural, and the area chart's subtitle echoes it.
+    level = next(p for p in at.get("button_group") if "area_level" in p.proto.id)
+    assert [o.content for o in level.proto.options] == ["Councils", "Community safety partnerships"]
+    assert any("Dorset (police force area) and its councils" in c for c in captions)
+    assert not any(w in " ".join(o for o in options) for w in ("Local authority", "Force area"))

@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..areas import areas_frame
+from ..contract import area_kind
 from ..metrics import lookups
 from ..periods import Filters
 
-#: The levels below the force a reader can choose, in words (plural, for titles and pickers).
-LEVELS: dict[str, str] = {"local_authority": "councils", "community_safety_partnership": "community safety partnerships"}
+#: The levels below the force a reader can choose, in words (plural, for titles and pickers),
+#: in the titles' wording (``contract.area_kind``): "councils", "community safety partnerships".
+LEVELS: dict[str, str] = {t: area_kind(t, plural=True) for t in ("local_authority", "community_safety_partnership")}
 DEFAULT_LEVEL = "local_authority"
 
 
@@ -53,7 +55,12 @@ def stands_out(parts: pd.DataFrame, value: str = "value", low: str = "low", high
 
 
 def level_words(level: str) -> str:
-    return LEVELS.get(level, level.replace("_", " "))
+    return LEVELS.get(level, area_kind(level, plural=True))
+
+
+def kind_column(types) -> list[str]:
+    """A table's "Area type" column in the titles' words: 'Police force area', 'Council'."""
+    return [area_kind(t, capital=True) for t in types]
 
 
 def chart_label(name: str, width: int = 22) -> str:

@@ -15,7 +15,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, display_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import chart_label, level_for, level_words, level_note, one_level, shared_council_reason, stands_out
+from .area_level import chart_label, kind_column, level_for, level_words, level_note, one_level, shared_council_reason, stands_out
 from .provisional import labels
 from .tiles import year_tile
 
@@ -299,7 +299,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
                   "Rates use ONS mid-year population estimates; lines show 95% intervals." + level_note(lvl, root)),
         table=pd.DataFrame({
             "Area": df["area_name"],
-            "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
+            "Area type": kind_column(df["area_type"]),
             "People referred": df["referrals"],
             "Residents (population-years)": df["pop_years"].round(0),
             "Per 1,000 residents a year": [num(v) for v in df["rate"]],

@@ -20,7 +20,7 @@ from .contract import area_label, distinct_area_names, financial_year_label, par
 from .dataroot import DataRootError
 from .errors import QueryError
 from .panels import NoData, Panel, Tile
-from .periods import Filters, Grain, format_date, fy_end, fy_start
+from .periods import Filters, Grain, format_date, fy_end, fy_start, range_words
 
 GRAIN_LABELS: dict[str, Grain] = {"Financial year": "year", "Quarter": "quarter", "Month": "month"}
 
@@ -163,6 +163,8 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
             st.sidebar.caption("Choose an end date to finish the range.")
             dates = (dates[0], dates[0])
         f = Filters(min(dates), max(dates), ss.f_area)
+        # The picker can only show digits (DD/MM/YYYY); right under it, the range in words.
+        st.sidebar.caption(range_words(f.date_from, f.date_to))
         st.query_params.from_dict({"area": f.area_code, "start": f.date_from.isoformat(), "end": f.date_to.isoformat()})
     else:
         a, b = sorted((parse_financial_year(ss.f_from), parse_financial_year(ss.f_to)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -122,3 +123,21 @@ def test_area_pickers_and_titles_name_areas_in_the_same_words():
     assert [o.content for o in level.proto.options] == ["Councils", "Community safety partnerships"]
     assert any("Dorset (police force area) and its councils" in c for c in captions)
     assert not any(w in " ".join(o for o in options) for w in ("Local authority", "Force area"))
+
+
+def test_a_custom_date_range_is_echoed_in_words_under_the_picker():
+    """Issue 14 item 9: the date picker can only show digits (DD/MM/YYYY); the range it holds
+    is said in words right under it, as the pages write dates (13 August 2019)."""
+    from cara_metrics.periods import range_words
+
+    at = _app({"area": FORCE, "start": "2019-08-13", "end": "2020-03-31"})
+    assert not at.exception
+    sidebar = [c.value for c in at.sidebar.caption]
+    assert "From 13 August 2019 to 31 March 2020" in sidebar
+    # Whole financial years picked as dates read the same way; one day reads as that day.
+    at.date_input(key="f_dates").set_value((dt.date(2019, 4, 1), dt.date(2025, 3, 31))).run()
+    assert "From 1 April 2019 to 31 March 2025" in [c.value for c in at.sidebar.caption]
+    assert range_words(dt.date(2019, 8, 13), dt.date(2019, 8, 13)) == "On 13 August 2019"
+    # With whole financial years chosen by name, there is no picker and no echo.
+    at = _app({"area": FORCE, "from": "2019/20", "to": "2024/25"})
+    assert not any(c.value.startswith("From ") for c in at.sidebar.caption)

@@ -148,3 +148,48 @@ def test_a_staff_download_carries_and_is_named_after_its_selection():
     assert name == "cara-referrals-volume-dorset-council-2021-22-to-2023-24-data-to-2025-03-31-synthetic.csv"
     assert export.file_name("referrals-volume", _ctx("Dorset police force area"), "csv") != name
     assert export.file_name("referrals-volume", _ctx(period="2023/24"), "csv") != name
+
+
+# --- names in brackets ---------------------------------------------------------------------------
+
+#: A bracket opened inside another: "18.3% (Dorset (council))".
+NESTED = re.compile(r"\([^()]*\(")
+
+
+def test_a_named_area_is_never_put_in_brackets_inside_brackets():
+    """Issue 14 item 9: a name with its kind ("Dorset (council)") reads badly inside brackets of
+    its own ("18.3% (Dorset (council))"): the crime page's area headline says "18.3% ... in
+    Dorset (council)" instead."""
+    from cara_metrics.analysis import crime
+
+    title = crime.area_panel(Filters.financial_years(2024, 2024, "E06000059")).title
+    assert title.startswith("Across the councils, domestic abuse ranged from ")
+    assert re.search(r"\d% of recorded crime in Dorset \(council\) to [\d.]+% in Bournemouth, Christchurch and Poole;", title)
+    assert not NESTED.search(title), title
+
+
+def test_board_pack_text_has_no_brackets_inside_brackets():
+    """The board pack's slides and speaker notes, and its refusal for a partnership that shares
+    its councils, put no bracket inside another ("80.3% (answered ... (likely between ...))")."""
+    import io
+
+    from pptx import Presentation
+
+    from cara_metrics import boardpack
+    from cara_metrics.boardpack.selection import BoardPackError, check
+
+    prs = Presentation(io.BytesIO(boardpack.build("2024/25", area="E06000059")))
+    texts = []
+    for slide in prs.slides:
+        for s in slide.shapes:
+            if s.has_text_frame:
+                texts.append(s.text_frame.text)
+            if s.has_table:
+                texts.extend(c.text for r in s.table.rows for c in r.cells)
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    assert any(re.search(r"Response rate 2024/25: [\d.]+%; answered the survey: ", t) for t in texts)
+    assert [t for t in texts if NESTED.search(t)] == []
+    with pytest.raises(BoardPackError) as refused:
+        check("2024/25", "E22000367")
+    assert str(refused.value).startswith("No board pack for Dorset (community safety partnership), code E22000367: ")

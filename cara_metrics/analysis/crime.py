@@ -165,8 +165,10 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         if fmt.pct(lo["share"]) == fmt.pct(hi["share"]):
             title = f"Domestic abuse was {fmt.pct(hi['share'])} of recorded crime in each of the {level_words(lvl)}{against}"
         else:
-            title = (f"Domestic abuse was between {fmt.pct(lo['share'])} ({lo['area_name']}) and {fmt.pct(hi['share'])} "
-                     f"({hi['area_name']}) of recorded crime across the {level_words(lvl)}{against}")
+            # "18.3% in Dorset (council)", never "18.3% (Dorset (council))": a name with its kind is
+            # never put inside brackets of its own.
+            title = (f"Across the {level_words(lvl)}, domestic abuse ranged from {fmt.pct(lo['share'])} of recorded crime "
+                     f"in {lo['area_name']} to {fmt.pct(hi['share'])} in {hi['area_name']}{against}")
     elif len(parts) == 1:
         title = f"Domestic abuse was {fmt.pct(parts.iloc[0]['share'])} of recorded crime in {parts.iloc[0]['area_name']}{against}"
     else:

@@ -98,7 +98,24 @@ def test_area_charts_show_one_level_chosen_on_the_page():
     # Every Dorset CSP shares BCP (ONS lookup), so none has a council-held figure: the chart
     # shows the force alone and says why, never a partnership picked for BCP.
     assert not any("Christchurch" in c.proto.spec for c in at.get("plotly_chart"))
-    assert any("a partnership that shares it is not shown" in c.value for c in at.caption)
+    # The reason is said under the chart, naming the partnerships and the council they share.
+    assert any("The Bournemouth, Dorset and Poole community safety partnerships are not shown: they share "
+               "Bournemouth, Christchurch and Poole (council)" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", ["views/completion.py", "views/survey.py"])
+def test_partnerships_left_out_of_council_held_area_charts_are_named_under_them(page):
+    """Issue 14 item 5: completion and survey figures are held by council, so at partnership
+    level the partnerships sharing BCP have no bar; the page says which and why."""
+    at = _app({"area": FORCE, "from": "2019/20", "to": "2024/25"})
+    at.switch_page(page).run()
+    note = ("*The Bournemouth, Dorset and Poole community safety partnerships are not shown: they share "
+            "Bournemouth, Christchurch and Poole (council), and these figures are held by council.*")
+    assert note not in [m.value for m in at.markdown]  # councils level: every council has its bar
+    at.session_state["area_level"] = "Community safety partnerships"
+    at.run()
+    assert not at.exception
+    assert note in [m.value for m in at.markdown]
 
 
 def test_area_pickers_and_titles_name_areas_in_the_same_words():

@@ -12,7 +12,7 @@ from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import chart_label, kind_column, level_for, level_words, one_level
+from .area_level import chart_label, kind_column, level_for, level_words, one_level, partnerships_not_shown
 from .provisional import labels
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
@@ -251,6 +251,7 @@ def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = No
         table=_rate_table(df, {"Area": df["area_name"], "Area type": kind_column(df["area_type"])}),
         figure=fig, summary=title + f", for people cautioned {during(f)}.",
         notes=("Lines on the bars show the 95% confidence interval (Wilson).",)
+        + tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n)
         + (("Each council is also shown as the community safety partnership it forms, so bars can repeat.",)
            if len(parts) and parts[["completed", "closed"]].duplicated().any() else ()),
     )

@@ -15,7 +15,8 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, display_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import chart_label, kind_column, level_for, level_words, level_note, one_level, shared_council_reason, stands_out
+from .area_level import (chart_label, kind_column, level_for, level_words, one_level, partnerships_not_shown,
+                         shared_council_reason, stands_out)
 from .provisional import labels
 from .tiles import year_tile
 
@@ -296,7 +297,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{force_name} and its {level_words(lvl)}, {f.label}; n = {people(total)} referred in the force. "
-                  "Rates use ONS mid-year population estimates; lines show 95% intervals." + level_note(lvl, root)),
+                  "Rates use ONS mid-year population estimates; lines show 95% intervals."),
         table=pd.DataFrame({
             "Area": df["area_name"],
             "Area type": kind_column(df["area_type"]),
@@ -308,6 +309,8 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
             "Share of the force's referrals (%)": (100 * df["share"]).round(1),
         }),
         figure=fig, summary=title + f", {during(f)}.",
+        # Under the chart: the partnerships it leaves out, and why (partnerships sharing a council).
+        notes=tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n),
     )
 
 

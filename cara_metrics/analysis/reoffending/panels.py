@@ -18,7 +18,7 @@ from ...areas import areas_frame, display_names, fill_periods, force_of, cached_
 from ...periods import Filters
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km_groups, by_area,
     compare, compare_means, from_counts, last_complete_index, split)
-from ..area_level import kind_column, level_for, level_words, one_level
+from ..area_level import kind_column, level_for, level_words, one_level, partnerships_not_shown
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
 
@@ -362,6 +362,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     return Panel(metric_id=m.id, title=title,
                  subtitle=f"The force and its {level_words(lvl)}; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
                           "Each area is compared with the comparison group from the same area. Lines show 95% confidence intervals.",
-                 table=table, figure=fig, summary=title + ".")
+                 table=table, figure=fig, summary=title + ".",
+                 notes=tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n))
 
 

@@ -98,16 +98,31 @@ def table_view(df):
     British way (55,028; 12.5; a true minus sign, '−3.2', where the browser would print a
     hyphen-minus) while the data under them stay numbers, so a column still sorts by value.
 
-    Assumes each float column is already rounded to its decimals (see :func:`decimals`);
-    booleans and text are left as they are. Streamlit shows a Styler's display values unless
-    a column's ``column_config`` sets a format of its own, so the caller sets none for these.
-    Returns the Styler and the names of the number columns it formats.
+    A column's decimals, in this order: those the table declares (``df.attrs["decimals"]``,
+    heading -> places, for a column whose values alone cannot tell, such as rates per 1,000 to
+    two places that happen to be 0.30); whole numbers for integer columns; one place for a
+    percentage or a difference in points (a heading with "(%" or "(points)", by the one rule);
+    otherwise the places the column's values carry (:func:`decimals`), as the analysis layer
+    rounded them. Booleans and text are left as they are. Streamlit shows a Styler's display
+    values unless a column's ``column_config`` sets a format of its own, so the caller sets
+    none for these. Returns the Styler and the names of the number columns it formats.
     """
     import pandas as pd
 
+    declared = dict(df.attrs.get("decimals", {}))
     columns = [c for c in df.columns
                if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
-    places = {c: 0 if pd.api.types.is_integer_dtype(df[c]) else decimals(df[c]) for c in columns}
+
+    def places_of(c) -> int:
+        if c in declared:
+            return int(declared[c])
+        if pd.api.types.is_integer_dtype(df[c]):
+            return 0
+        if "(%" in str(c) or "(points)" in str(c):
+            return 1
+        return decimals(df[c])
+
+    places = {c: places_of(c) for c in columns}
     # A missing figure (NaN, None or pd.NA) reads as an en dash, as on the pages. The index is
     # renumbered because a Styler formats by position and the staff tables hide it anyway.
     styler = df.reset_index(drop=True).style.format({c: (lambda x, dp=dp: number(x, dp)) for c, dp in places.items()},

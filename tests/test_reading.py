@@ -69,6 +69,21 @@ def test_table_decimals_follow_the_rounding_of_the_column():
     assert fmt.decimals([376480.0, 12.0]) == 0
     assert fmt.decimals([0.0612, 1.5]) == 2  # never more than two places in a table
 
+    def shown(df):
+        styler, _ = fmt.table_view(df)
+        return [c["display_value"] for row in styler._translate(True, True)["body"] for c in row if c["type"] == "td"]
+
+    # A percentage or a difference in points has one place by the one rule, even when whole ...
+    assert shown(pd.DataFrame({"Completion rate (%)": [100.0, -50.0]})) == ["100.0", f"{MINUS}50.0"]
+    # ... and a table can declare what its values cannot tell (a rate per 1,000 to two places).
+    rates = pd.DataFrame({"Per 1,000 residents a year": [0.3]})
+    rates.attrs["decimals"] = {"Per 1,000 residents a year": 2}
+    assert shown(rates) == ["0.30"]
+    from cara_metrics.analysis import referrals
+
+    table = referrals.area_panel(Filters.financial_years(2019, 2024, FORCE)).table
+    assert table.attrs["decimals"]["Per 1,000 residents a year"] == 2
+
 
 @pytest.mark.parametrize("low, high, words", [
     (-11.2, -2.1, "likely between 2 and 11 fewer per 100"),

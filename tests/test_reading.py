@@ -175,12 +175,15 @@ def test_a_named_area_is_never_put_in_brackets_inside_brackets():
     """Issue 14 item 9: a name with its kind ("Dorset (council)") reads badly inside brackets of
     its own ("18.3% (Dorset (council))"): the crime page's area headline says "18.3% ... in
     Dorset (council)" instead."""
-    from cara_metrics.analysis import crime
+    from cara_metrics.analysis import completion, crime
 
     title = crime.area_panel(Filters.financial_years(2024, 2024, "E06000059")).title
     assert title.startswith("Across the councils, domestic abuse ranged from ")
     assert re.search(r"\d% of recorded crime in Dorset \(council\) to [\d.]+% in Bournemouth, Christchurch and Poole;", title)
     assert not NESTED.search(title), title
+    # Nor straight after a name with its kind: "Dorset (police force area), likely between ...".
+    one = completion.rate_area_panel(Filters.financial_years(2019, 2024, FORCE), level="community_safety_partnership").title
+    assert re.fullmatch(r"Completion was [\d.]+% in Dorset \(police force area\), likely between [\d.]+% and [\d.]+%", one), one
 
 
 def test_board_pack_text_has_no_brackets_inside_brackets():

@@ -242,7 +242,8 @@ def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = No
                      f"{fmt.pct(hi['rate'])} in {hi['area_name']}")
     else:
         row = force_row if force_row is not None else shown.iloc[0]
-        title = f"Completion was {fmt.pct(row['rate'])} in {row['area_name']} ({_ci(row['low'], row['high'])})"
+        # A comma, not brackets: the name may carry its kind ("Dorset (police force area)").
+        title = f"Completion was {fmt.pct(row['rate'])} in {row['area_name']}, {_ci(row['low'], row['high'])}"
     n_force = int(force_row["closed"]) if force_row is not None else int(parts["closed"].sum())
     return Panel(
         metric_id=m.id, title=title,

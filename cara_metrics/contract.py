@@ -467,9 +467,25 @@ DORSET_FORMER_CSP_NAMES = {
 }
 
 
-#: The kind of area, as words in a sentence ("in Dorset (police force area)").
+#: The kind of area, as words in a sentence ("in Dorset (police force area)"). The one wording
+#: of the kinds: titles, the area pickers (staff and public), the "Areas compared" choice and
+#: the tables' "Area type" column all draw on it, through the functions below.
 AREA_KIND_WORDS = {"force": "police force area", "community_safety_partnership": "community safety partnership",
                    "local_authority": "council"}
+
+
+def area_kind(area_type: str, *, plural: bool = False, capital: bool = False) -> str:
+    """The kind of area in words: 'council', 'councils', 'Council' (a table cell or a picker's
+    option starts with a capital). An unknown type reads as its words ('ward')."""
+    words = AREA_KIND_WORDS.get(str(area_type), str(area_type).replace("_", " "))
+    words += "s" if plural else ""
+    return words[:1].upper() + words[1:] if capital else words
+
+
+def area_label(name: str, area_type: str) -> str:
+    """A name with its kind, as an area picker lists it and a title names a shared name:
+    'Dorset (council)', 'Bournemouth (community safety partnership)'."""
+    return f"{name} ({area_kind(area_type)})"
 
 
 def distinct_area_names(codes, names, types) -> dict[str, str]:
@@ -481,8 +497,7 @@ def distinct_area_names(codes, names, types) -> dict[str, str]:
     count: dict[str, int] = {}
     for n in names:
         count[n] = count.get(n, 0) + 1
-    return {c: (f"{n} ({AREA_KIND_WORDS.get(t, str(t).replace('_', ' '))})" if count[n] > 1 else n)
-            for c, n, t in zip(codes, names, types)}
+    return {c: (area_label(n, t) if count[n] > 1 else n) for c, n, t in zip(codes, names, types)}
 
 
 def arrow_schema(table: Table):

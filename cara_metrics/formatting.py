@@ -80,6 +80,56 @@ def number(x: float | None, dp: int = 1) -> str:
     return f"{MINUS if negative else ''}{text}"
 
 
+def decimals(values, most: int = 2) -> int:
+    """The decimals a table column's figures carry, at most ``most``: 0 for counts, 1 for a
+    column of percentages rounded to one place, 2 for ratios. The analysis layer has already
+    rounded each column by the one rule above; this reads that rounding back, so a whole
+    column shows the same number of places ('12.0' beside '12.5', never '12')."""
+    shown = [float(v) for v in values if not _missing(v)]
+    for dp in range(most + 1):
+        # A tolerance, not equality: 94.4 is not exactly representable in binary.
+        if all(abs(v * 10 ** dp - round(v * 10 ** dp)) < 1e-6 * max(1.0, abs(v) * 10 ** dp) for v in shown):
+            return dp
+    return most
+
+
+def table_view(df):
+    """A staff table as its reader sees it: a pandas Styler whose cells show every number the
+    British way (55,028; 12.5; a true minus sign, '−3.2', where the browser would print a
+    hyphen-minus) while the data under them stay numbers, so a column still sorts by value.
+
+    A column's decimals, in this order: those the table declares (``df.attrs["decimals"]``,
+    heading -> places, for a column whose values alone cannot tell, such as rates per 1,000 to
+    two places that happen to be 0.30); whole numbers for integer columns; one place for a
+    percentage or a difference in points (a heading with "(%" or "(points)", by the one rule);
+    otherwise the places the column's values carry (:func:`decimals`), as the analysis layer
+    rounded them. Booleans and text are left as they are. Streamlit shows a Styler's display
+    values unless a column's ``column_config`` sets a format of its own, so the caller sets
+    none for these. Returns the Styler and the names of the number columns it formats.
+    """
+    import pandas as pd
+
+    declared = dict(df.attrs.get("decimals", {}))
+    columns = [c for c in df.columns
+               if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])]
+
+    def places_of(c) -> int:
+        if c in declared:
+            return int(declared[c])
+        if pd.api.types.is_integer_dtype(df[c]):
+            return 0
+        if "(%" in str(c) or "(points)" in str(c):
+            return 1
+        return decimals(df[c])
+
+    places = {c: places_of(c) for c in columns}
+    # A missing figure (NaN, None or pd.NA) reads as an en dash, as on the pages. The index is
+    # renumbered because a Styler formats by position and the staff tables hide it anyway.
+    styler = df.reset_index(drop=True).style.format({c: (lambda x, dp=dp: number(x, dp)) for c, dp in places.items()},
+                                                    na_rep="–")
+    return styler, columns
+
+
 def likely_between(low: float, high: float, *, fewer: str = "fewer", more: str = "more", unit: str = "per 100",
                    dp: int = 0) -> str:
     """A difference's 95% interval in the public pages' plain words, from its ``low`` and

@@ -46,6 +46,14 @@ def format_date(d: dt.date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def range_words(date_from: dt.date, date_to: dt.date) -> str:
+    """A picked date range in words, to echo under a date picker that can only show digits
+    (DD/MM/YYYY): 'From 1 April 2019 to 31 March 2025'; one day is 'On 13 August 2019'."""
+    if date_from == date_to:
+        return f"On {format_date(date_from)}"
+    return f"From {format_date(date_from)} to {format_date(date_to)}"
+
+
 def period_label(start: dt.date, grain: Grain) -> str:
     """A period's label: 'Aug 2019', '2019/20 Q2', '2019/20'."""
     if grain == "month":

@@ -16,13 +16,12 @@ import streamlit as st
 
 from . import export, page_run, ui_common as common
 from .analysis import checks, choices
-from .contract import distinct_area_names, financial_year_label, parse_financial_year
+from .contract import area_label, distinct_area_names, financial_year_label, parse_financial_year
 from .dataroot import DataRootError
 from .errors import QueryError
 from .panels import NoData, Panel, Tile
-from .periods import Filters, Grain, format_date, fy_end, fy_start
+from .periods import Filters, Grain, format_date, fy_end, fy_start, range_words
 
-AREA_TYPE_LABELS = {"force": "Force area", "community_safety_partnership": "Community safety partnership", "local_authority": "Local authority"}
 GRAIN_LABELS: dict[str, Grain] = {"Financial year": "year", "Quarter": "quarter", "Month": "month"}
 
 
@@ -143,7 +142,8 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
     with st.sidebar:
         st.header("Filters")
         st.selectbox("Area", codes, key="f_area", on_change=_save, args=("f_area",), **seed["f_area"],
-                     format_func=lambda c: f"{names[c]} ({AREA_TYPE_LABELS.get(types[c], types[c])})")
+                     # The kind in the titles' words ("Dorset (council)"), so a choice reads as its heading.
+                     format_func=lambda c: area_label(names[c], types[c]))
         custom = allow_custom_dates and st.toggle("Choose exact dates", key="f_custom", on_change=_save, args=("f_custom",),
                                                   help="Staff can pick any date range; public figures use whole financial years.",
                                                   **seed["f_custom"])
@@ -163,6 +163,8 @@ def filters(*, allow_custom_dates: bool = True, default_years: int = 6) -> Filte
             st.sidebar.caption("Choose an end date to finish the range.")
             dates = (dates[0], dates[0])
         f = Filters(min(dates), max(dates), ss.f_area)
+        # The picker can only show digits (DD/MM/YYYY); right under it, the range in words.
+        st.sidebar.caption(range_words(f.date_from, f.date_to))
         st.query_params.from_dict({"area": f.area_code, "start": f.date_from.isoformat(), "end": f.date_to.isoformat()})
     else:
         a, b = sorted((parse_financial_year(ss.f_from), parse_financial_year(ss.f_to)))
@@ -244,8 +246,15 @@ def footer(metric) -> None:
 
 
 def dataframe(df: pd.DataFrame) -> None:
-    """A table with numbers and dates shown the British way (55,028; 31 March 2025, as
-    format_date writes them); the CSV keeps the plain values."""
+    """A table with numbers and dates shown the British way (55,028; −3.2 with a true minus
+    sign; 31 March 2025, as format_date writes them); the CSV keeps the plain values.
+
+    Numbers are formatted by a pandas Styler (:func:`cara_metrics.formatting.table_view`):
+    a NumberColumn format would print the browser's hyphen-minus, and Streamlit sorts a
+    Styler's column on its data, not on the text shown."""
+    from .formatting import table_view
+
+    styler, numbers = table_view(df)
     config = {}
     for c in df.columns:
         s = df[c]
@@ -256,9 +265,10 @@ def dataframe(df: pd.DataFrame) -> None:
                          else st.column_config.DatetimeColumn(format="D MMMM YYYY, HH:mm"))
         elif pd.api.types.is_object_dtype(s) and len(s.dropna()) and all(isinstance(v, dt.date) for v in s.dropna()):
             config[c] = st.column_config.DateColumn(format="D MMMM YYYY")
-        elif pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            config[c] = st.column_config.NumberColumn(format="localized")
-    st.dataframe(df, hide_index=True, width="stretch", column_config=config)
+        elif c in numbers:
+            # No format here: a column_config format would replace the Styler's text.
+            config[c] = st.column_config.NumberColumn()
+    st.dataframe(styler, hide_index=True, width="stretch", column_config=config)
 
 
 def panel(p: Panel, key: str) -> None:

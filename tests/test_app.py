@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -97,4 +98,63 @@ def test_area_charts_show_one_level_chosen_on_the_page():
     # Every Dorset CSP shares BCP (ONS lookup), so none has a council-held figure: the chart
     # shows the force alone and says why, never a partnership picked for BCP.
     assert not any("Christchurch" in c.proto.spec for c in at.get("plotly_chart"))
-    assert any("a partnership that shares it is not shown" in c.value for c in at.caption)
+    # The reason is said under the chart, naming the partnerships and the council they share.
+    assert any("The Bournemouth, Dorset and Poole community safety partnerships are not shown: they share "
+               "Bournemouth, Christchurch and Poole (council)" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("page", ["views/completion.py", "views/survey.py"])
+def test_partnerships_left_out_of_council_held_area_charts_are_named_under_them(page):
+    """Issue 14 item 5: completion and survey figures are held by council, so at partnership
+    level the partnerships sharing BCP have no bar; the page says which and why."""
+    at = _app({"area": FORCE, "from": "2019/20", "to": "2024/25"})
+    at.switch_page(page).run()
+    note = ("*The Bournemouth, Dorset and Poole community safety partnerships are not shown: they share "
+            "Bournemouth, Christchurch and Poole (council), and these figures are held by council.*")
+    assert note not in [m.value for m in at.markdown]  # councils level: every council has its bar
+    at.session_state["area_level"] = "Community safety partnerships"
+    at.run()
+    assert not at.exception
+    assert note in [m.value for m in at.markdown]
+
+
+def test_area_pickers_and_titles_name_areas_in_the_same_words():
+    """Issue 14 item 9: the area picker listed 'Dorset (Local authority)' while titles said
+    'Dorset (council)'. Both now take the kind from contract.area_kind: a picked option reads
+    as its heading, the 'Areas compared' choice as the chart's subtitle, tables' "Area type"
+    as the same words."""
+    from cara_metrics.contract import AREA_KIND_WORDS
+
+    at = _app({"area": "E06000059", "from": "2019/20", "to": "2024/25"})
+    at.switch_page("views/completion.py").run()
+    assert not at.exception
+    options = at.selectbox(key="f_area").options
+    assert "Dorset (council)" in options and "Dorset (police force area)" in options
+    assert all(o.endswith(tuple(f"({w})" for w in AREA_KIND_WORDS.values())) for o in options), options
+    captions = [c.value for c in at.caption]
+    # The chosen option is, word for word, the name the page's subtitles give the area.
+    assert at.selectbox(key="f_area").format_func(at.session_state["f_area"]) == "Dorset (council)"
+    assert any(c.startswith("Dorset (council), ") for c in captions)
+    # The level choice uses the same kinds, in the plural, and the area chart's subtitle echoes it.
+    level = next(p for p in at.get("button_group") if "area_level" in p.proto.id)
+    assert [o.content for o in level.proto.options] == ["Councils", "Community safety partnerships"]
+    assert any("Dorset (police force area) and its councils" in c for c in captions)
+    assert not any(w in " ".join(o for o in options) for w in ("Local authority", "Force area"))
+
+
+def test_a_custom_date_range_is_echoed_in_words_under_the_picker():
+    """Issue 14 item 9: the date picker can only show digits (DD/MM/YYYY); the range it holds
+    is said in words right under it, as the pages write dates (13 August 2019)."""
+    from cara_metrics.periods import range_words
+
+    at = _app({"area": FORCE, "start": "2019-08-13", "end": "2020-03-31"})
+    assert not at.exception
+    sidebar = [c.value for c in at.sidebar.caption]
+    assert "From 13 August 2019 to 31 March 2020" in sidebar
+    # Whole financial years picked as dates read the same way; one day reads as that day.
+    at.date_input(key="f_dates").set_value((dt.date(2019, 4, 1), dt.date(2025, 3, 31))).run()
+    assert "From 1 April 2019 to 31 March 2025" in [c.value for c in at.sidebar.caption]
+    assert range_words(dt.date(2019, 8, 13), dt.date(2019, 8, 13)) == "On 13 August 2019"
+    # With whole financial years chosen by name, there is no picker and no echo.
+    at = _app({"area": FORCE, "from": "2019/20", "to": "2024/25"})
+    assert not any(c.value.startswith("From ") for c in at.sidebar.caption)

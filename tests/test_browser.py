@@ -97,7 +97,7 @@ def test_staff_area_change_right_after_a_server_restart_is_kept(browser, tmp_pat
                                           return !/connect/i.test((w && w.innerText) || ''); }""", timeout=60_000)
         box = page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first
         box.click()
-        page.get_by_role("option", name=re.compile(r"^Dorset \(Local authority\)")).click()
+        page.get_by_role("option", name=re.compile(r"^Dorset \(council\)")).click()
         page.wait_for_function("() => /Dorset \\(council\\), 2019\\/20 to 2024\\/25/.test(document.body.innerText)", timeout=30_000)
         wait_for_page(page)
         assert "Dorset (council), 2019/20 to 2024/25" in page.inner_text("body")

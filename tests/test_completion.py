@@ -269,3 +269,32 @@ def test_page_has_no_sql_or_groupby():
     text = (Path(__file__).resolve().parent.parent / "views" / "completion.py").read_text()
     for banned in (".groupby(", "duckdb", ".execute(", "read_parquet", "round("):
         assert banned not in text
+
+
+def test_partnerships_left_out_of_the_area_chart_are_named_under_it(tiny):
+    """Issue 14 item 5: at partnership level the council-held completion chart leaves out the
+    partnerships that share a council (in the demo every Dorset CSP shares BCP); the note under
+    the chart names them and the council, from the lookup, and says why."""
+    from cara_metrics.analysis.area_level import partnerships_not_shown
+    from cara_metrics.areas import areas_frame
+    from cara_metrics.metrics import COUNCIL_HELD, lookups
+
+    window = Filters.financial_years(2019, 2024, FORCE)
+    p = completion.rate_area_panel(window, level="community_safety_partnership")
+    a = areas_frame()
+    left = sorted(a.loc[[t == "community_safety_partnership" and not lookups.holds_councils(c)
+                         for c, t in zip(a["area_code"], a["area_type"])], "area_name"])
+    shared = list(lookups.shared_councils()["council_name"])
+    assert left == ["Bournemouth", "Dorset", "Poole"] and shared == ["Bournemouth, Christchurch and Poole"]
+    assert "completion" in COUNCIL_HELD
+    note = ("The Bournemouth, Dorset and Poole community safety partnerships are not shown: they share "
+            "Bournemouth, Christchurch and Poole (council), and these figures are held by council.")
+    assert note in p.notes
+    assert list(p.table["Area"]) == ["Dorset (police force area)"]  # the chart leaves them out
+    # Councils level, or partnerships that hold their councils whole: nothing left out, no note.
+    assert not any("not shown" in n for n in completion.rate_area_panel(window, level="local_authority").notes)
+    tiny_csp = completion.rate_area_panel(YEARS.with_area(CSP_DORSET), root=tiny, level="community_safety_partnership")
+    assert not any("not shown" in n for n in tiny_csp.notes)
+    assert partnerships_not_shown("completion_rate", FORCE, "community_safety_partnership", root=tiny) == ""
+    # A metric that is not held by council (recorded crime) gets no such sentence.
+    assert partnerships_not_shown("da_share", FORCE, "community_safety_partnership") == ""

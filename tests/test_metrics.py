@@ -142,11 +142,11 @@ def test_crime_charts_mark_the_break_and_areas_come_one_level_at_a_time():
     assert [str(s.x0)[:10] for s in fig.layout.shapes if "[b]" in next(
         a.text for a in fig.layout.annotations if str(a.x)[:10] == str(s.x0)[:10])] == ["2019-04-01"]
     p = crime.area_panel(Filters.financial_years(2024, 2024, FORCE))
-    assert set(p.table["Area type"]) == {"Force", "Local authority"}
+    assert set(p.table["Area type"]) == {"Police force area", "Council"}
     assert "highest" not in p.title and "in the force as a whole" in p.title
     csp = crime.area_panel(Filters.financial_years(2024, 2024, FORCE), level="community_safety_partnership")
     # Every Dorset CSP shares BCP (ONS lookup): crime held by council counts for no CSP, and the chart says why.
-    assert set(csp.table["Area type"]) == {"Force"}
+    assert set(csp.table["Area type"]) == {"Police force area"}
     assert "a partnership that shares it is not shown" in csp.subtitle
 
 

@@ -34,6 +34,57 @@ def test_negative_numbers_carry_a_true_minus_sign():
     assert fmt.number(-0.04, 1) == "0.0" and fmt.gbp(-0.2) == "£0" and fmt.signed(-0.01) == "0.0"
 
 
+def _staff_table_script():
+    import pandas as pd
+    from cara_metrics import ui
+
+    ui.dataframe(pd.DataFrame({"Area": ["North", "South", "East"], "Difference (points)": [-3.2, 4.0, None],
+                               "People referred": [55028, -12, 7], "Ratio": [1.25, -0.5, 0.1]}))
+
+
+def test_staff_tables_show_a_true_minus_and_sort_on_the_numbers():
+    """Issue 14 item 9: a NumberColumn format prints the browser's hyphen-minus; staff tables
+    send Streamlit a Styler's text (true minus, thousands separators, the column's decimals)
+    over data that stay numbers, so a column still sorts by value."""
+    import pyarrow as pa
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_staff_table_script, default_timeout=30).run()
+    assert not at.exception
+    table = at.dataframe[0]
+    shown = pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert list(shown["Difference (points)"]) == [f"{MINUS}3.2", "4.0", "–"]
+    assert list(shown["People referred"]) == ["55,028", f"{MINUS}12", "7"]
+    assert list(shown["Ratio"]) == ["1.25", f"{MINUS}0.50", "0.10"]
+    assert not any(HYPHEN_NUMBER.search(str(v)) for v in shown.to_numpy().ravel())
+    # The data under the text are the numbers (what the browser sorts on) ...
+    assert pd.api.types.is_float_dtype(table.value["Difference (points)"])
+    assert list(table.value["People referred"]) == [55028, -12, 7]
+    # ... and no column format overrides the Styler's text.
+    assert '"format"' not in table.proto.columns
+
+
+def test_table_decimals_follow_the_rounding_of_the_column():
+    assert fmt.decimals([94.4, 100.0, 12.3]) == 1
+    assert fmt.decimals([376480.0, 12.0]) == 0
+    assert fmt.decimals([0.0612, 1.5]) == 2  # never more than two places in a table
+
+    def shown(df):
+        styler, _ = fmt.table_view(df)
+        return [c["display_value"] for row in styler._translate(True, True)["body"] for c in row if c["type"] == "td"]
+
+    # A percentage or a difference in points has one place by the one rule, even when whole ...
+    assert shown(pd.DataFrame({"Completion rate (%)": [100.0, -50.0]})) == ["100.0", f"{MINUS}50.0"]
+    # ... and a table can declare what its values cannot tell (a rate per 1,000 to two places).
+    rates = pd.DataFrame({"Per 1,000 residents a year": [0.3]})
+    rates.attrs["decimals"] = {"Per 1,000 residents a year": 2}
+    assert shown(rates) == ["0.30"]
+    from cara_metrics.analysis import referrals
+
+    table = referrals.area_panel(Filters.financial_years(2019, 2024, FORCE)).table
+    assert table.attrs["decimals"]["Per 1,000 residents a year"] == 2
+
+
 @pytest.mark.parametrize("low, high, words", [
     (-11.2, -2.1, "likely between 2 and 11 fewer per 100"),
     (2.4, 11.8, "likely between 2 and 12 more per 100"),
@@ -112,3 +163,51 @@ def test_a_staff_download_carries_and_is_named_after_its_selection():
     assert name == "cara-referrals-volume-dorset-council-2021-22-to-2023-24-data-to-2025-03-31-synthetic.csv"
     assert export.file_name("referrals-volume", _ctx("Dorset police force area"), "csv") != name
     assert export.file_name("referrals-volume", _ctx(period="2023/24"), "csv") != name
+
+
+# --- names in brackets ---------------------------------------------------------------------------
+
+#: A bracket opened inside another: "18.3% (Dorset (council))".
+NESTED = re.compile(r"\([^()]*\(")
+
+
+def test_a_named_area_is_never_put_in_brackets_inside_brackets():
+    """Issue 14 item 9: a name with its kind ("Dorset (council)") reads badly inside brackets of
+    its own ("18.3% (Dorset (council))"): the crime page's area headline says "18.3% ... in
+    Dorset (council)" instead."""
+    from cara_metrics.analysis import completion, crime
+
+    title = crime.area_panel(Filters.financial_years(2024, 2024, "E06000059")).title
+    assert title.startswith("Across the councils, domestic abuse ranged from ")
+    assert re.search(r"\d% of recorded crime in Dorset \(council\) to [\d.]+% in Bournemouth, Christchurch and Poole;", title)
+    assert not NESTED.search(title), title
+    # Nor straight after a name with its kind: "Dorset (police force area), likely between ...".
+    one = completion.rate_area_panel(Filters.financial_years(2019, 2024, FORCE), level="community_safety_partnership").title
+    assert re.fullmatch(r"Completion was [\d.]+% in Dorset \(police force area\), likely between [\d.]+% and [\d.]+%", one), one
+
+
+def test_board_pack_text_has_no_brackets_inside_brackets():
+    """The board pack's slides and speaker notes, and its refusal for a partnership that shares
+    its councils, put no bracket inside another ("80.3% (answered ... (likely between ...))")."""
+    import io
+
+    from pptx import Presentation
+
+    from cara_metrics import boardpack
+    from cara_metrics.boardpack.selection import BoardPackError, check
+
+    prs = Presentation(io.BytesIO(boardpack.build("2024/25", area="E06000059")))
+    texts = []
+    for slide in prs.slides:
+        for s in slide.shapes:
+            if s.has_text_frame:
+                texts.append(s.text_frame.text)
+            if s.has_table:
+                texts.extend(c.text for r in s.table.rows for c in r.cells)
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    assert any(re.search(r"Response rate 2024/25: [\d.]+%; answered the survey: ", t) for t in texts)
+    assert [t for t in texts if NESTED.search(t)] == []
+    with pytest.raises(BoardPackError) as refused:
+        check("2024/25", "E22000367")
+    assert str(refused.value).startswith("No board pack for Dorset (community safety partnership), code E22000367: ")

@@ -319,11 +319,11 @@ def test_trend_title_counts_only_quarters_of_at_least_60(tmp_path):
 def test_area_breakdown_and_per_area_60_rule(big):
     # A partnership is selected: the force and its partnerships, one level only ...
     only = reo.area_panel(ALL_YEARS.with_area(CSP_DORSET), root=big)
-    assert set(only.table["Area type"]) == {"Force", "Community safety partnership"}
+    assert set(only.table["Area type"]) == {"Police force area", "Community safety partnership"}
     # ... and the councils when asked for.
     p = reo.area_panel(ALL_YEARS.with_area(CSP_DORSET), root=big, level="local_authority")
     t = p.table.set_index("Area")
-    assert set(t["Area type"]) == {"Force", "Local authority"}
+    assert set(t["Area type"]) == {"Police force area", "Council"}
     assert (t.loc["Dorset police force area", "People referred"], t.loc["Dorset police force area", "Reoffended within a year"]) == (80, 16)
     assert (t.loc["Bournemouth, Christchurch and Poole Council", "Reoffended within a year"], t.loc["Dorset Council", "Reoffended within a year"]) == (16, 0)
     assert t.loc["Dorset Council", "People in comparison group"] == 50

@@ -159,9 +159,9 @@ def test_area_panel(root):
     assert (rows.loc["Dorset Council", "Agreeing"], rows.loc["Dorset Council", "Respondents"]) == (1, 4)
     assert rows.loc["Bournemouth, Christchurch and Poole Council", "Upper 95% limit (%)"] == 100.0
     # one level of area: a council is selected, so no partnership (they cover the same ground)
-    assert set(rows["Area type"]) == {"Force", "Local authority"}
+    assert set(rows["Area type"]) == {"Police force area", "Council"}
     assert p.title.startswith("Agreement that “the workshops changed my attitude towards my partner” was higher in")
-    assert rows.loc["Dorset Council", "Area type"] == "Local authority"
+    assert rows.loc["Dorset Council", "Area type"] == "Council"
     # the selected area is the highlighted bar
     bar = p.figure.data[0]
     colours = dict(zip((y.replace("<br>", " ") for y in bar.y), bar.marker.color))

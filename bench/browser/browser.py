@@ -231,7 +231,7 @@ async def area_options(page, timeout_ms: float = 30_000) -> tuple[list[str], str
 
 
 def area_name_of(label: str) -> str:
-    """'Dorset Council (Local authority)' -> 'Dorset Council'."""
+    """'Dorset Council (council)' -> 'Dorset Council'."""
     return label.rsplit(" (", 1)[0]
 
 

@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..areas import areas_frame
+from ..contract import area_kind, area_label
 from ..metrics import lookups
 from ..periods import Filters
 
-#: The levels below the force a reader can choose, in words (plural, for titles and pickers).
-LEVELS: dict[str, str] = {"local_authority": "councils", "community_safety_partnership": "community safety partnerships"}
+#: The levels below the force a reader can choose, in words (plural, for titles and pickers),
+#: in the titles' wording (``contract.area_kind``): "councils", "community safety partnerships".
+LEVELS: dict[str, str] = {t: area_kind(t, plural=True) for t in ("local_authority", "community_safety_partnership")}
 DEFAULT_LEVEL = "local_authority"
 
 
@@ -53,7 +55,12 @@ def stands_out(parts: pd.DataFrame, value: str = "value", low: str = "low", high
 
 
 def level_words(level: str) -> str:
-    return LEVELS.get(level, level.replace("_", " "))
+    return LEVELS.get(level, area_kind(level, plural=True))
+
+
+def kind_column(types) -> list[str]:
+    """A table's "Area type" column in the titles' words: 'Police force area', 'Council'."""
+    return [area_kind(t, capital=True) for t in types]
 
 
 def chart_label(name: str, width: int = 22) -> str:
@@ -89,3 +96,41 @@ def level_note(level: str, root: Path | None = None) -> str:
     names = " and ".join(shared["council_name"])
     return (f" {names} {'sits' if len(shared) == 1 else 'sit'} in more than one community safety partnership, "
             "so its figures count for the council and the force only; a partnership that shares it is not shown.")
+
+
+def partnerships_not_shown(metric_id: str, force: str, level: str, root: Path | None = None) -> str:
+    """The sentence under an area chart of a council-held metric at partnership level that
+    names the force's partnerships left out and why; "" when none is left out.
+
+    From the data, never typed: the metric's question is council-held (``metrics.COUNCIL_HELD``),
+    a partnership holds no council's figures (``lookups.holds_councils``, the test
+    ``metrics.compute`` applies before it returns no rows and its flag), and the councils they
+    share come from the lookup's memberships (``lookups.shared_councils``). In the demo:
+    "The Bournemouth, Dorset and Poole community safety partnerships are not shown: they share
+    Bournemouth, Christchurch and Poole (council), and these figures are held by council."
+    """
+    from .. import registry
+    from ..metrics import COUNCIL_HELD
+
+    if level != "community_safety_partnership" or registry.get(metric_id).question not in COUNCIL_HELD:
+        return ""
+    a = areas_frame(root)
+    csps = a[(a["area_type"] == "community_safety_partnership") & (a["parent_code"] == force)]
+    left = csps[[not lookups.holds_councils(c, root) for c in csps["area_code"]]]
+    if not len(left):
+        return ""
+    shared = lookups.shared_councils(root)
+    shares = [any(f"({c})" in str(csps_text) for c in left["area_code"]) for csps_text in shared["csps"]]
+    councils = [area_label(n, "local_authority") for n in shared.loc[shares, "council_name"]]
+    one = len(left) == 1
+    said = (f"The {_and(sorted(left['area_name']))} community safety partnership{'' if one else 's'} "
+            f"{'is' if one else 'are'} not shown: {'it shares' if one else 'they share'} ")
+    # Without a shared council in the lookup the reason is still that no council is held whole.
+    said += (f"{_and(councils)}{' with another partnership' if one else ''}, and these figures are held by council."
+             if councils else f"{'its' if one else 'their'} councils with other partnerships, and these figures are held by council.")
+    return said
+
+
+def _and(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

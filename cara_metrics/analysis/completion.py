@@ -12,7 +12,7 @@ from .. import charts, formatting as fmt, metrics, registry, stats
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import chart_label, level_for, level_words, one_level
+from .area_level import chart_label, kind_column, level_for, level_words, one_level, partnerships_not_shown
 from .provisional import labels
 from .tiles import ci_text, year_tile
 from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
@@ -242,16 +242,18 @@ def rate_area_panel(f: Filters, root: Path | None = None, level: str | None = No
                      f"{fmt.pct(hi['rate'])} in {hi['area_name']}")
     else:
         row = force_row if force_row is not None else shown.iloc[0]
-        title = f"Completion was {fmt.pct(row['rate'])} in {row['area_name']} ({_ci(row['low'], row['high'])})"
+        # A comma, not brackets: the name may carry its kind ("Dorset (police force area)").
+        title = f"Completion was {fmt.pct(row['rate'])} in {row['area_name']}, {_ci(row['low'], row['high'])}"
     n_force = int(force_row["closed"]) if force_row is not None else int(parts["closed"].sum())
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{names.get(force, force)} and its {level_words(lvl)}, people cautioned {during(f)}; "
                   f"n = {n_force:,} closed cases in the force"),
-        table=_rate_table(df, {"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize()}),
+        table=_rate_table(df, {"Area": df["area_name"], "Area type": kind_column(df["area_type"])}),
         figure=fig, summary=title + f", for people cautioned {during(f)}.",
         notes=("Lines on the bars show the 95% confidence interval (Wilson).",)
-        + (("Each local authority is also shown as the community safety partnership it forms, so bars can repeat.",)
+        + tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n)
+        + (("Each council is also shown as the community safety partnership it forms, so bars can repeat.",)
            if len(parts) and parts[["completed", "closed"]].duplicated().any() else ()),
     )
 

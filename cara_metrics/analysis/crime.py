@@ -13,7 +13,8 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, display_names, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import chart_label, level_for, level_note, level_words, one_level, shared_council_reason
+from ..contract import area_label
+from .area_level import chart_label, kind_column, level_for, level_note, level_words, one_level, shared_council_reason
 from .provisional import labels
 from .tiles import year_tile
 
@@ -164,8 +165,10 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         if fmt.pct(lo["share"]) == fmt.pct(hi["share"]):
             title = f"Domestic abuse was {fmt.pct(hi['share'])} of recorded crime in each of the {level_words(lvl)}{against}"
         else:
-            title = (f"Domestic abuse was between {fmt.pct(lo['share'])} ({lo['area_name']}) and {fmt.pct(hi['share'])} "
-                     f"({hi['area_name']}) of recorded crime across the {level_words(lvl)}{against}")
+            # "18.3% in Dorset (council)", never "18.3% (Dorset (council))": a name with its kind is
+            # never put inside brackets of its own.
+            title = (f"Across the {level_words(lvl)}, domestic abuse ranged from {fmt.pct(lo['share'])} of recorded crime "
+                     f"in {lo['area_name']} to {fmt.pct(hi['share'])} in {hi['area_name']}{against}")
     elif len(parts) == 1:
         title = f"Domestic abuse was {fmt.pct(parts.iloc[0]['share'])} of recorded crime in {parts.iloc[0]['area_name']}{against}"
     else:
@@ -174,7 +177,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"The force and its {level_words(lvl)}, {f.label}; n = {n_force:,} recorded crimes in the force." + level_note(lvl, root),
-        table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
+        table=pd.DataFrame({"Area": df["area_name"], "Area type": kind_column(df["area_type"]),
                             "Domestic-abuse crimes": df["da_offences"], "All recorded crimes": df["all_offences"],
                             "Domestic-abuse share (%)": (100 * df["share"]).round(1),
                             "Per 1,000 residents a year": df["rate"].round(1)}),
@@ -228,7 +231,6 @@ def _wrap(text: str, width: int = 22) -> str:
     return text[:i] + "<br>" + text[i + 1:]
 
 
-_TYPE_LABELS = {"force": "force area", "community_safety_partnership": "CSP", "local_authority": "council"}
 
 
 def has_force_extract(root: Path | None = None) -> bool:
@@ -290,7 +292,7 @@ def recorded_area_panel(f: Filters, root: Path | None = None) -> Panel:
     if df.empty:
         raise NoData(f"There is no recorded crime data in {f.label}.")
     # The force, a CSP and a council may share a name ("Dorset"): say which is which.
-    df = df.assign(area_label=[f"{n} ({_TYPE_LABELS.get(t, t)})" for n, t in zip(df["area_name"], df["area_type"])])
+    df = df.assign(area_label=[area_label(n, t) for n, t in zip(df["area_name"], df["area_type"])])
     shown = df[df["value"].notna()]
     # Long names on two lines, so a phone shows them whole ("Bournemouth, Christchurch<br>and Poole (council)").
     shown = shown.assign(label=[fmt.count(v) for v in shown["value"]], axis_label=[_wrap(t) for t in shown["area_label"]])
@@ -310,7 +312,7 @@ def recorded_area_panel(f: Filters, root: Path | None = None) -> Panel:
     return Panel(
         metric_id=m.id, title=title,
         subtitle=f"Areas in the force, {f.label}; n = {fmt.count(top['value'])} recorded crimes in the force",
-        table=pd.DataFrame({"Area": df["area_name"], "Area type": df["area_type"].map(_TYPE_LABELS),
+        table=pd.DataFrame({"Area": df["area_name"], "Area type": kind_column(df["area_type"]),
                             "Recorded crimes": [fmt.count(v) if not pd.isna(v) else s for v, s in zip(df["value"], df["symbol"])],
                             "Source": df["crime_source"]}),
         figure=fig, summary=title + "." + (f" {located}" if located else ""), notes=notes,

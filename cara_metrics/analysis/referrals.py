@@ -15,7 +15,8 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_name, area_names, display_names, data_as_at, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain, add_months, format_date, fy_end, fy_of
-from .area_level import chart_label, level_for, level_words, level_note, one_level, shared_council_reason, stands_out
+from .area_level import (chart_label, kind_column, level_for, level_words, one_level, partnerships_not_shown,
+                         shared_council_reason, stands_out)
 from .provisional import labels
 from .tiles import year_tile
 
@@ -293,21 +294,26 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     else:
         title = f"{people(total)} were referred to CARA in {force_name}"
     num = lambda v: round(float(v), 2) if pd.notna(v) else None  # noqa: E731
+    table = pd.DataFrame({
+        "Area": df["area_name"],
+        "Area type": kind_column(df["area_type"]),
+        "People referred": df["referrals"],
+        "Residents (population-years)": df["pop_years"].round(0),
+        "Per 1,000 residents a year": [num(v) for v in df["rate"]],
+        "Lower 95% limit": [num(v) for v in df["low"]],
+        "Upper 95% limit": [num(v) for v in df["high"]],
+        "Share of the force's referrals (%)": (100 * df["share"]).round(1),
+    })
+    # Rates per 1,000 are given to two places, as in the chart ("0.30", not "0.3").
+    table.attrs["decimals"] = {"Per 1,000 residents a year": 2, "Lower 95% limit": 2, "Upper 95% limit": 2}
     return Panel(
         metric_id=m.id, title=title,
         subtitle=(f"{force_name} and its {level_words(lvl)}, {f.label}; n = {people(total)} referred in the force. "
-                  "Rates use ONS mid-year population estimates; lines show 95% intervals." + level_note(lvl, root)),
-        table=pd.DataFrame({
-            "Area": df["area_name"],
-            "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
-            "People referred": df["referrals"],
-            "Residents (population-years)": df["pop_years"].round(0),
-            "Per 1,000 residents a year": [num(v) for v in df["rate"]],
-            "Lower 95% limit": [num(v) for v in df["low"]],
-            "Upper 95% limit": [num(v) for v in df["high"]],
-            "Share of the force's referrals (%)": (100 * df["share"]).round(1),
-        }),
+                  "Rates use ONS mid-year population estimates; lines show 95% intervals."),
+        table=table,
         figure=fig, summary=title + f", {during(f)}.",
+        # Under the chart: the partnerships it leaves out, and why (partnerships sharing a council).
+        notes=tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n),
     )
 
 

@@ -22,7 +22,7 @@ from ..metrics import lookups
 from ..panels import NoData, Panel, Tile
 from ..areas import area_names, display_names, fill_periods, force_of, cached_on_version as cached_panel
 from ..periods import Filters, Grain
-from .area_level import level_for, level_words, one_level, shared_council_reason
+from .area_level import kind_column, level_for, level_words, one_level, partnerships_not_shown, shared_council_reason
 from .provisional import labels, not_ended_flags
 from .tiles import ci_text, year_tile
 
@@ -371,7 +371,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
         title = f"{fmt.pct(df.iloc[0]['share'], 0)} agreed that “{statement(text)}” in {df.iloc[0]['area_name']}"
     table = pd.DataFrame({
         "Area": df["area_name"],
-        "Area type": df["area_type"].str.replace("_", " ").str.capitalize(),
+        "Area type": kind_column(df["area_type"]),
         "Respondents": df["n"],
         "Agreeing": df["agree"],
         "Agreeing (%)": (100 * df["share"]).round(1),
@@ -385,6 +385,7 @@ def area_panel(f: Filters, question_id: str = HEADLINE_QUESTION, root: Path | No
         subtitle=f"“{text.rstrip('.')}”: the force and its {level_words(lvl)}, surveys {during(f)}; n = {n_force:,} respondents in the force. "
                  "Lines show the 95% confidence interval.",
         table=table, figure=fig, summary=title + ".",
+        notes=tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n),
     )
 
 

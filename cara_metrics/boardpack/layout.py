@@ -119,7 +119,7 @@ def draw_headline(prs, ctx: Context, spec: SlideSpec) -> None:
         _big_number(s, t, MARGIN + i * (w + gap), y + 0.2, w, h, big, label_lines)
     if banner:
         add_text(s, MARGIN, CONTENT_BOTTOM - banner_h + 0.2, CONTENT_W, banner, name="synthetic-banner", colour=TEXT, fill=ORANGE)
-    _speaker(s, "\n".join([spec.statement, *(f"{t.label}: {t.value_text} ({t.n_text})" for t in spec.tiles),
+    _speaker(s, "\n".join([spec.statement, *(f"{t.label}: {t.value_text}; {t.n_text}" for t in spec.tiles),
                            f"Produced by the CARA dashboard on {format_date(dt.date.today())}."]))
 
 

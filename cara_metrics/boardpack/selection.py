@@ -65,7 +65,8 @@ def check(period: str, area: str | None = None, root: Path | None = None) -> tup
     from ..analysis.area_level import shared_council_reason
 
     if reason := shared_council_reason(area, root):  # a partnership with no council-held figures
-        raise BoardPackError(f"No board pack for {names[area]} ({area}): {reason}")
+        # "Dorset (community safety partnership), code E22000367", not a second bracket after the kind.
+        raise BoardPackError(f"No board pack for {names[area]}, code {area}: {reason}")
     return fy, area
 
 

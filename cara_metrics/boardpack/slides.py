@@ -165,7 +165,8 @@ def survey_slide(ctx: Context) -> SlideSpec:
                           "Agreeing (%)": [fmt.number(v, 1) for v in vals],
                           "95% CI (%)": [f"{fmt.number(a, 1)} to {fmt.number(b, 1)}" for a, b in zip(lo, hi)]})
     rate = [tl for tl in survey.headline_tiles(ctx.year, ctx.root) if tl.metric_id == "survey_response_rate"]
-    notes = [f"{tl.label} {tl.period_text}: {tl.value_text} ({tl.n_text})." for tl in rate]
+    # The tile's n text has brackets of its own ("(likely between ...)"): a semicolon, not a second pair.
+    notes = [f"{tl.label} {tl.period_text}: {tl.value_text}; {tl.n_text}." for tl in rate]
     s = _panel_slide(4, "survey", p, chart, table, notes=notes, table_width=6.4)
     s.metric_ids += [tl.metric_id for tl in rate]
     return s

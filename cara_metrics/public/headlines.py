@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import registry
+from .. import contract as C, registry
 from ..panels import Tile
 from .figures import Figure, ci_text, comparison_period, figure, number_text, pooled_period
 from .reasons import count_reason, hidden_notes, policy, rate_reason, short_rate_reason
-from .release import AREA_TYPE_LABELS, area_name, areas, release_info
+from .release import area_name, areas, release_info
 
 #: The survey statement the headline tile and sentence report.
 HEADLINE_QUESTION = "attitude"
@@ -238,7 +238,7 @@ def headline_table(fy: str, root: Path | None = None) -> pd.DataFrame:
     rows = []
     for code, name, kind in zip(a["area_code"], a["area_name"], a["area_type"]):
         tiles = headline_tiles(code, fy, root)
-        rows.append({"Area": name, "Kind of area": AREA_TYPE_LABELS.get(kind, kind),
+        rows.append({"Area": name, "Kind of area": C.area_kind(kind, capital=True),
                      "Domestic-abuse share of crime": tiles[0].value_text,
                      "People referred": tiles[1].value_text,
                      "Completion rate": tiles[2].value_text,

@@ -28,8 +28,8 @@ from ..periods import format_date
 log = logging.getLogger("cara_metrics")
 
 RELEASE_TABLES = ("crime", "referrals", "outcomes", "survey", "reoffending")
-AREA_TYPE_LABELS = {"force": "Police force area", "community_safety_partnership": "Community safety partnership",
-                    "local_authority": "Local authority"}
+#: Area type -> its kind in words, as the titles say it (``contract.area_kind``: "council").
+AREA_TYPE_LABELS = {t: C.area_kind(t) for t in C.AREA_TYPES}
 
 
 def resolve_root(root: Path | None) -> Path:
@@ -160,7 +160,7 @@ def areas(root: Path | None = None) -> pd.DataFrame:
 def area_options(root: Path | None = None) -> dict[str, str]:
     """area code -> 'Name (kind of area)', force first."""
     a = areas(root)
-    return {c: f"{n} ({AREA_TYPE_LABELS.get(t, t)})" for c, n, t in zip(a["area_code"], a["area_name"], a["area_type"])}
+    return {c: C.area_label(n, t) for c, n, t in zip(a["area_code"], a["area_name"], a["area_type"])}
 
 
 def area_name(code: str, root: Path | None = None) -> str:

@@ -18,7 +18,7 @@ from ...areas import areas_frame, display_names, fill_periods, force_of, cached_
 from ...periods import Filters
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km_groups, by_area,
     compare, compare_means, from_counts, last_complete_index, split)
-from ..area_level import level_for, level_words, one_level
+from ..area_level import kind_column, level_for, level_words, one_level, partnerships_not_shown
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
 
@@ -349,7 +349,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         title = f"{fmt.pct(t.iloc[0]['rate'], 0)} of people referred to CARA reoffended within a year"
     num = lambda v: None if v is None or pd.isna(v) else round(float(v), 1)  # noqa: E731
     table = pd.DataFrame({
-        "Area": t["name"], "Area type": t["kind"].str.replace("_", " ").str.capitalize(),
+        "Area": t["name"], "Area type": kind_column(t["kind"]),
         "People referred": t["n"], "Reoffended within a year": t["x"], "Rate (%)": (100 * t["rate"]).round(1),
         "Lower 95% limit (%)": (100 * t["low"]).round(1), "Upper 95% limit (%)": (100 * t["high"]).round(1),
         "People in comparison group": t["cn"], "Comparison group rate (%)": (100 * t["crate"]).round(1),
@@ -362,6 +362,7 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     return Panel(metric_id=m.id, title=title,
                  subtitle=f"The force and its {level_words(lvl)}; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
                           "Each area is compared with the comparison group from the same area. Lines show 95% confidence intervals.",
-                 table=table, figure=fig, summary=title + ".")
+                 table=table, figure=fig, summary=title + ".",
+                 notes=tuple(n for n in (partnerships_not_shown(m.id, force, lvl, root),) if n))
 
 

@@ -76,7 +76,7 @@ def test_the_page_names_the_forecast_years_of_the_shipped_release():
     v = value.compute(WINDOW)
     assert v.one_price_year and v.price_basis == "2024/25 prices" and v.price_fy == 2024
     assert "June 2023" in v.price_note and "published 30 June 2023" in v.price_note
-    assert "the deflators for 2023/24 and 2024/25 are OBR forecasts" in v.price_note
+    assert "The deflators for 2023/24 and 2024/25 are OBR forecasts" in v.price_note
     assert v.price_year_choices == tuple(range(2016, 2025))
 
 
@@ -119,7 +119,7 @@ def test_every_pound_is_in_the_stated_price_year(table):
 
 def test_a_forecast_deflator_is_said(table):
     v = value.compute(WINDOW, value.Assumptions(price_fy=2025), deflators=table)
-    assert "the deflator for 2025/26 is an OBR forecast" in v.price_note
+    assert "The deflator for 2025/26 is an OBR forecast" in v.price_note
 
 
 def test_without_a_table_the_page_says_the_pounds_are_not_in_one_price_year(monkeypatch, tmp_path):

@@ -147,15 +147,14 @@ def _prices(years: pd.DataFrame, a: Assumptions, table: Deflators | None) -> tup
     label = f"{financial_year_label(price_fy)} prices"
     forecast = sorted({int(y) for y in (*years["fy"], UNIT_COST_FY, price_fy) if table.is_forecast(int(y))})
     names = [financial_year_label(y) for y in forecast]
+    # No brackets around the source: the release's own title carries some.
     note = (f"All pounds are in {label}: each year's cash cost and Home Office 2019's £{a.unit_cost_gbp:,.0f} per victim "
-            f"(2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator ({table.source()})")
+            f"(2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator. Source: {table.source()}.")
     if len(names) == 1:
-        note += f"; the deflator for {names[0]} is an OBR forecast, not outturn."
+        note += f" The deflator for {names[0]} is an OBR forecast, not outturn."
     elif names:
-        note += (f"; the deflators for {', '.join(names[:-1])} and {names[-1]} are OBR forecasts in that release, not outturn "
-                 "(a later release replaces them).")
-    else:
-        note += "."
+        note += (f" The deflators for {', '.join(names[:-1])} and {names[-1]} are OBR forecasts in that release, not outturn; "
+                 "a later release replaces them.")
     return years, unit, label, note, True
 
 

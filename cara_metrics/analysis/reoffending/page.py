@@ -8,7 +8,7 @@ import pandas as pd
 
 from ... import formatting as fmt, metrics, registry
 from ...metrics import lookups
-from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
+from ...metrics.reoffending import MIN_GROUP, comparison_of, last_complete_index
 from ...panels import NoData, Tile
 from ...areas import data_as_at
 from ...periods import Filters, format_date, period_label
@@ -45,14 +45,14 @@ def follow_up_note(f: Filters, root: Path | None = None) -> str:
 def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
     """Intention to treat against comparison: CARA rate, comparison rate, and the difference."""
     m = registry.get("reoffending_rate")
-    df = _cohort(f, root)
-    c = compare(f, root=root, frame=df)
+    counts = _cohort(f, root)
+    c = comparison_of(counts)
     period = period_text(f, root).removeprefix("cautions ").split(" (")[0]
     tiles = [Tile(m.id, "Referred to CARA", c.cara_rate, fmt.pct(c.cara_rate), None,
                   f"reoffended within a year: {c.cara_events:,} of {c.cara_n:,} people referred", f"cautions {period}", m.definition)]
     if c.comparison_n:
         tiles.append(Tile(m.id, "Comparison group", c.comparison_rate, fmt.pct(c.comparison_rate), None,
-                          f"reoffended within a year: {c.comparison_events:,} of {c.comparison_n:,} people", comparison_text(df), m.definition))
+                          f"reoffended within a year: {c.comparison_events:,} of {c.comparison_n:,} people", comparison_text(counts), m.definition))
     if c.enough:
         d = c.difference
         way = "lower" if d.estimate < 0 else "higher"

@@ -1,7 +1,8 @@
 """The charts and tables of the Reoffending page (each a cached Panel).
 
-Every builder reads the same people() frame (one row per person with a complete follow-up),
-so the MoJ window is defined once, in reoffending_people.sql."""
+Every builder reads the same counts of the selection (metrics.reoffending.counts: group sums,
+Kaplan-Meier counts by day and counts by quarter, summed in SQL from the force's councils), so
+the MoJ window is defined once, in _setup_reoffending.sql, and no row per person is fetched."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel
 from ...areas import areas_frame, display_names, fill_periods, force_of, cached_on_version as cached_panel
 from ...periods import Filters
-from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Group, MIN_GROUP, Measure, cumulative, groups, km_groups, by_area,
-    compare, compare_means, from_counts, last_complete_index, split)
+from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Counts, Group, MIN_GROUP, Measure, by_area_counts, comparison_of,
+    cumulative, from_counts, km_groups, last_complete_index, mean_comparison_of)
 from ..area_level import level_for, level_words, one_level
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
@@ -27,8 +28,8 @@ from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _m
 def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root: Path | None = None) -> Panel:
     """Proven (or domestic-abuse) reoffending rate of CARA against comparison, with Wilson intervals."""
     m = registry.get(_RATE_METRIC[measure] if group == "itt" else "reoffending_completers")
-    df = _cohort(f, root)
-    c = compare(f, measure, group, root, frame=df)
+    counts = _cohort(f, root)
+    c = comparison_of(counts, measure, group)
     if c.cara_n == 0:
         raise NoData(f"No one who completed CARA in {_area(f, root)} {during(f)} has a complete reoffending follow-up.")
     rows = []
@@ -54,7 +55,7 @@ def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root:
         "Lower 95% limit (%)": (100 * t["low"]).round(1),
         "Upper 95% limit (%)": (100 * t["high"]).round(1),
     })
-    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root, group), table=table, figure=fig,
+    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root, group), table=table, figure=fig,
                  summary=f"{title}. {c.sentence()}", notes=tuple(notes))
 
 
@@ -62,12 +63,12 @@ def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root:
 def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
     """Proven reoffences per 100 people, CARA against comparison."""
     m = registry.get("reoffending_frequency")
-    df = _cohort(f, root)
-    mc = compare_means(f, "frequency", root=root, frame=df)
+    counts = _cohort(f, root)
+    mc = mean_comparison_of(counts, "frequency")
     rows = []
-    for label, part in groups(df):
-        offences, reoffenders = int(part["reoffences"].sum()), int((part["reoffences"] > 0).sum())
-        rows.append({"group": label, "n": len(part), "offences": offences, "per100": 100 * offences / len(part),
+    for label, part in counts.labelled():
+        offences, reoffenders = part.reoffences, part.reoffended
+        rows.append({"group": label, "n": part.n, "offences": offences, "per100": 100 * offences / part.n,
                      "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
     t = pd.DataFrame(rows)
     t["text"] = [fmt.number(v, 1) for v in t["per100"]]
@@ -82,7 +83,7 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
         "Reoffences per 100 people": t["per100"].round(1), "People who reoffended": t["reoffenders"],
         "Reoffences per reoffender": t["per_reoffender"].round(2),
     })
-    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root), table=table, figure=fig,
+    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root), table=table, figure=fig,
                  summary=title + ".", notes=tuple(_mean_notes(mc, "reoffences per 100 people")))
 
 
@@ -90,11 +91,11 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
 def harm_panel(f: Filters, root: Path | None = None) -> Panel:
     """Mean Cambridge Crime Harm Index days of proven reoffending per person."""
     m = registry.get("reoffending_harm")
-    df = _cohort(f, root)
-    mc = compare_means(f, "harm", root=root, frame=df)
+    counts = _cohort(f, root)
+    mc = mean_comparison_of(counts, "harm")
     rows = []
-    for label, part in groups(df):
-        rows.append({"group": label, "n": len(part), "total": float(part["harm_days"].sum()), "mean": float(part["harm_days"].mean())})
+    for label, part in counts.labelled():
+        rows.append({"group": label, "n": part.n, "total": part.harm_days, "mean": part.harm_days / part.n})
     t = pd.DataFrame(rows)
     t["text"] = [f"{fmt.number(v, 1)} days" for v in t["mean"]]
     fig = partial(charts.bar_chart, t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
@@ -110,19 +111,24 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
         "Group": t["group"], "People": t["n"], "Crime-harm days in total": t["total"].round(1),
         "Crime-harm days per person": t["mean"].round(2),
     })
-    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root), table=table, figure=fig,
+    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root), table=table, figure=fig,
                  summary=title + ".", notes=tuple(notes))
+
+
+def _time_figure(kms: dict[str, pd.DataFrame]) -> go.Figure:
+    """The cumulative share reoffended by day, one step curve per group (built only when drawn)."""
+    return charts.step_curves({label: cumulative(curve) for label, curve in kms.items()}, y_title="Reoffended (cumulative)",
+                              xaxis=dict(range=[0, 370], tickvals=[0, 91, 182, 273, 365], title_text="Time since caution",
+                                         ticktext=["0", "3 months", "6 months", "9 months", "12 months"]))
 
 
 @cached_panel
 def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -> Panel:
     """Cumulative share with a first proven reoffence by days since caution (Kaplan-Meier)."""
     m = registry.get("time_to_reoffence")
-    df = _cohort(f, root)
-    kms = km_groups(df, measure)
-    fig = partial(charts.step_curves, {label: cumulative(curve) for label, curve in kms.items()}, y_title="Reoffended (cumulative)",
-                             xaxis=dict(range=[0, 370], tickvals=[0, 91, 182, 273, 365], title_text="Time since caution",
-                                        ticktext=["0", "3 months", "6 months", "9 months", "12 months"]))
+    counts = _cohort(f, root)
+    kms = km_groups(counts, measure)
+    fig = partial(_time_figure, kms)
     table = pd.DataFrame({"Time since caution": [label for _, label in MILESTONES]})
     at = {}
     for name, curve in kms.items():
@@ -139,27 +145,27 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     else:
         title = (f"By six months {fmt.pct(cara[six][0], 0)} of people referred to CARA had a first proven reoffence; "
                  f"by a year, {fmt.pct(cara[year][0], 0)}")
-    n_cara, n_comp = len(split(df).cara), len(split(df).comparison)
+    n_cara, n_comp = counts.cara.n, counts.comparison.n
     notes = () if n_cara >= MIN_GROUP and n_comp >= MIN_GROUP else (_why_not(n_cara, n_comp),)
     if notes and comp:
         title += ": too few people to compare"
-    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root) + ". Shaded bands are 95% confidence intervals.",
+    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root) + ". Shaded bands are 95% confidence intervals.",
                  table=table, figure=fig, summary=title + ".", notes=notes)
 
 
 # --- the comparison table ------------------------------------------------------------------
 
 
-def comparisons(f: Filters, root: Path | None = None, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def comparisons(f: Filters, root: Path | None = None, frame: Counts | None = None) -> pd.DataFrame:
     """Every intention-to-treat comparison: one row per measure, difference with 95% CI and p.
 
     Columns: measure, unit, cara, comparison, cara_n, comparison_n, enough, difference
     (a stats.Difference, CARA minus comparison, in the measure's unit; None when not enough).
     """
-    df = _cohort(f, root) if frame is None else frame
+    counts = _cohort(f, root) if frame is None else frame
     rows = []
     for measure, label in (("any", "Proven reoffending within a year (%)"), ("da", "Domestic-abuse reoffending within a year (%)")):
-        c = compare(f, measure, root=root, frame=df)
+        c = comparison_of(counts, measure)
         d = c.difference
         scaled = stats.Difference(100 * d.estimate, 100 * d.low, 100 * d.high, d.p_value, d.method) if d else None
         rows.append({"measure": label, "unit": "percentage points", "cara": 100 * c.cara_rate if c.cara_n else None,
@@ -167,7 +173,7 @@ def comparisons(f: Filters, root: Path | None = None, frame: pd.DataFrame | None
                      "comparison_n": c.comparison_n, "enough": c.enough, "difference": scaled if c.enough else None})
     for measure, label, unit in (("frequency", "Proven reoffences per 100 people", "reoffences per 100 people"),
                                  ("harm", "Crime-harm days per person", "crime-harm days per person")):
-        mc = compare_means(f, measure, root=root, frame=df)
+        mc = mean_comparison_of(counts, measure)
         rows.append({"measure": label, "unit": unit, "cara": mc.cara_mean, "comparison": mc.comparison_mean, "cara_n": mc.cara_n,
                      "comparison_n": mc.comparison_n, "enough": mc.enough, "difference": mc.difference if mc.enough else None})
     return pd.DataFrame(rows)
@@ -196,11 +202,11 @@ def _forest(rows: pd.DataFrame) -> go.Figure:
 def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
     """The comparison table: each measure, CARA against comparison, difference, 95% CI and p-value."""
     m = registry.get("reoffending_rate")
-    df = _cohort(f, root)
-    rows = comparisons(f, root, frame=df)
+    counts = _cohort(f, root)
+    rows = comparisons(f, root, frame=counts)
     enough = rows[rows["enough"]]
     if enough.empty:
-        c = compare(f, root=root, frame=df)
+        c = comparison_of(counts)
         title = "No comparison is made: " + ("there is no comparison group for this area" if c.comparison_n == 0
                                              else f"fewer than {MIN_GROUP} people in a group")
     else:
@@ -235,8 +241,8 @@ def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
         "A difference is statistically significant when its 95% confidence interval excludes zero.",
     )
     if enough.empty:
-        notes = notes + (compare(f, root=root, frame=df).sentence(),)
-    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root) + ". Whiskers are 95% confidence intervals.",
+        notes = notes + (comparison_of(counts).sentence(),)
+    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root) + ". Whiskers are 95% confidence intervals.",
                  table=table, figure=partial(_forest, rows), summary=title + ".", notes=notes)
 
 
@@ -247,14 +253,10 @@ def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
 def trend_panel(f: Filters, root: Path | None = None) -> Panel:
     """CARA reoffending rate by quarter of caution (Wilson band), with the comparison group's overall rate."""
     m = registry.get("reoffending_rate")
-    df = _cohort(f, root)
+    counts = _cohort(f, root)
     lci = last_complete_index(root)
-    cara = split(df).cara.copy()
-    cara["period_start"] = pd.to_datetime(cara["index_date"]).dt.to_period("Q").dt.start_time
-    cara["reoffended"] = (cara["reoffences"] > 0).astype("int64")
-    g = cara.groupby("period_start", as_index=False).agg(n=("person_id", "size"), x=("reoffended", "sum"))
     sel = Filters(f.date_from, min(f.date_to, lci), f.area_code)
-    q = fill_periods(g, sel, "quarter", ["n", "x"])
+    q = fill_periods(counts.quarters, sel, "quarter", ["n", "x"])
     nz = (q["n"] > 0).to_numpy().nonzero()[0]
     q = q.iloc[nz[0]:nz[-1] + 1].reset_index(drop=True)
     rates, lows, highs = [], [], []
@@ -262,13 +264,13 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
         lo, hi = stats.wilson_interval(int(x), int(n)) if n else (float("nan"), float("nan"))
         rates.append(x / n if n else float("nan")), lows.append(lo), highs.append(hi)
     q["rate"], q["low"], q["high"] = rates, lows, highs
-    c = compare(f, root=root, frame=df)
+    c = comparison_of(counts)
     q["comparison"] = c.comparison_rate if c.comparison_n else float("nan")
     shown = q[q["n"] > 0]
     series, names = ["rate"], ["Referred to CARA (band: 95% interval)"]
     if c.comparison_n:
         series.append("comparison")
-        names.append(f"Comparison group overall ({comparison_text(df)})")
+        names.append(f"Comparison group overall ({comparison_text(counts)})")
     fig = partial(charts.line_chart, shown, "period_start", series, names=names, percent=True, bands={"rate": ("low", "high")},
                             y_title="Proven reoffence within a year", events=charts.PROGRAMME_EVENTS,
                             xaxis=dict(title_text="Quarter of caution"),
@@ -298,7 +300,7 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
     notes = ("A single quarter has few people, so its interval is wide: look at the overall comparison, not one quarter.",)
     if not c.enough:
         notes += (c.sentence(),)
-    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, df, root), table=table, figure=fig,
+    return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root), table=table, figure=fig,
                  summary=title + ".", notes=notes)
 
 
@@ -310,16 +312,17 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     force = force_of(f.area_code, root)
     lvl = level_for(f, level, root)
     ff = f.with_area(force)
-    counts = by_area(ff, root).set_index("area_code")
-    if int(counts["cara_n"].sum()) == 0:
+    by = by_area_counts(ff, root)
+    if int(by["cara_n"].sum()) == 0:
         _cohort(ff, root)  # raises NoData saying why no one can be counted
+    counts = {r[0]: r[1:] for r in zip(by["area_code"].tolist(), by["cara_n"].tolist(), by["cara_x"].tolist(),
+                                        by["comparison_n"].tolist(), by["comparison_x"].tolist())}
     areas = one_level(areas_frame(root), force, lvl)
     rows = []
     for code, name, kind in zip(areas["area_code"], display_names(areas, root), areas["area_type"]):
-        if code not in counts.index or int(counts.at[code, "cara_n"]) == 0:
+        if code not in counts or counts[code][0] == 0:
             continue
-        n = counts.loc[code]
-        c = from_counts("any", "itt", int(n["cara_n"]), int(n["cara_x"]), int(n["comparison_n"]), int(n["comparison_x"]))
+        c = from_counts("any", "itt", *counts[code])
         lo, hi = stats.wilson_interval(c.cara_events, c.cara_n)
         d = c.difference if c.enough else None
         rows.append({"code": code, "name": name, "kind": kind, "n": c.cara_n, "x": c.cara_events, "rate": c.cara_rate, "low": lo,

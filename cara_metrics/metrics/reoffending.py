@@ -107,12 +107,13 @@ class GroupCounts:
 @dataclass(frozen=True)
 class Counts:
     """Everything the Reoffending page shows for one selection, as counts and sums: the three
-    groups and everyone referred by quarter of caution (``quarters``: period_start, n, x)."""
+    groups, and everyone referred by quarter of caution (``quarters``: the quarter's first
+    day -> people, of whom reoffended within a year)."""
 
     cara: GroupCounts
     completers: GroupCounts
     comparison: GroupCounts
-    quarters: pd.DataFrame = field(compare=False)
+    quarters: Mapping[dt.date, tuple[int, int]]
 
     def group(self, group: Group) -> GroupCounts:
         return self.completers if group == "completers" else self.cara
@@ -193,10 +194,9 @@ class _Cells:
         rows = cara & (self.people > 0)
         starts, inverse = np.unique(self.quarter[rows], return_inverse=True)
         people = self.people[rows].astype(float)
-        quarters = pd.DataFrame({
-            "period_start": pd.to_datetime(starts),
-            "n": np.bincount(inverse, weights=people, minlength=starts.size).astype(np.int64),
-            "x": np.bincount(inverse, weights=np.where(self.any_event[rows], people, 0.0), minlength=starts.size).astype(np.int64)})
+        n = np.bincount(inverse, weights=people, minlength=starts.size).astype(np.int64)
+        x = np.bincount(inverse, weights=np.where(self.any_event[rows], people, 0.0), minlength=starts.size).astype(np.int64)
+        quarters = {pd.Timestamp(d).date(): (int(a), int(b)) for d, a, b in zip(starts, n, x)}
         return Counts(cara=self.group(cara), completers=self.group(cara & self.completed, with_survival=False),
                       comparison=self.group(inside & ~self.cara), quarters=quarters)
 
@@ -278,7 +278,8 @@ def counts_of_people(df: pd.DataFrame) -> Counts:
 
     q = cara.assign(period_start=pd.to_datetime(cara["index_date"]).dt.to_period("Q").dt.start_time,
                     x=(cara["reoffences"] > 0).astype("int64"))
-    quarters = q.groupby("period_start", as_index=False).agg(n=("person_id", "size"), x=("x", "sum"))
+    g = q.groupby("period_start").agg(n=("person_id", "size"), x=("x", "sum"))
+    quarters = {d.date(): (int(a), int(b)) for d, a, b in zip(g.index, g["n"], g["x"])}
     out = Counts(cara=group(cara), completers=group(cara[cara["completed"].astype(bool)], with_survival=False),
                  comparison=group(comp), quarters=quarters)
     with _of_people_lock:

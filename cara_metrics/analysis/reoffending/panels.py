@@ -10,13 +10,14 @@ from functools import partial
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel
-from ...areas import areas_frame, display_names, fill_periods, force_of, cached_on_version as cached_panel
-from ...periods import Filters
+from ...areas import areas_frame, display_names, force_of, cached_on_version as cached_panel
+from ...periods import Filters, period_label, period_starts
 from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Counts, Group, MIN_GROUP, Measure, by_area_counts, comparison_of,
     cumulative, from_counts, km_groups, last_complete_index, mean_comparison_of)
 from ..area_level import level_for, level_words, one_level
@@ -255,53 +256,74 @@ def trend_panel(f: Filters, root: Path | None = None) -> Panel:
     m = registry.get("reoffending_rate")
     counts = _cohort(f, root)
     lci = last_complete_index(root)
-    sel = Filters(f.date_from, min(f.date_to, lci), f.area_code)
-    q = fill_periods(counts.quarters, sel, "quarter", ["n", "x"])
-    nz = (q["n"] > 0).to_numpy().nonzero()[0]
-    q = q.iloc[nz[0]:nz[-1] + 1].reset_index(drop=True)
+    # every quarter from the first to the last with anyone referred, zero in between (as fill_periods)
+    starts = period_starts(f.date_from, min(f.date_to, lci), "quarter")
+    ns = [counts.quarters.get(d, (0, 0))[0] for d in starts]
+    nz = [i for i, n in enumerate(ns) if n > 0]
+    starts = starts[nz[0]:nz[-1] + 1]
+    ns, xs = [counts.quarters.get(d, (0, 0))[0] for d in starts], [counts.quarters.get(d, (0, 0))[1] for d in starts]
     rates, lows, highs = [], [], []
-    for x, n in zip(q["x"], q["n"]):
-        lo, hi = stats.wilson_interval(int(x), int(n)) if n else (float("nan"), float("nan"))
+    for x, n in zip(xs, ns):
+        lo, hi = stats.wilson_interval(x, n) if n else (float("nan"), float("nan"))
         rates.append(x / n if n else float("nan")), lows.append(lo), highs.append(hi)
-    q["rate"], q["low"], q["high"] = rates, lows, highs
     c = comparison_of(counts)
-    q["comparison"] = c.comparison_rate if c.comparison_n else float("nan")
-    shown = q[q["n"] > 0]
+    comparison = c.comparison_rate if c.comparison_n else float("nan")
+    shown = [i for i, n in enumerate(ns) if n > 0]
     series, names = ["rate"], ["Referred to CARA (band: 95% interval)"]
     if c.comparison_n:
         series.append("comparison")
         names.append(f"Comparison group overall ({comparison_text(counts)})")
-    fig = partial(charts.line_chart, shown, "period_start", series, names=names, percent=True, bands={"rate": ("low", "high")},
-                            y_title="Proven reoffence within a year", events=charts.PROGRAMME_EVENTS,
-                            xaxis=dict(title_text="Quarter of caution"),
-                            # the comparison is a reference level, not quarterly data: a plain dashed line
-                            reference=("comparison",))
+    chart = {"period_start": pd.to_datetime([starts[i] for i in shown]), "n": [ns[i] for i in shown], "x": [xs[i] for i in shown],
+             "rate": [rates[i] for i in shown], "low": [lows[i] for i in shown], "high": [highs[i] for i in shown],
+             "comparison": [comparison] * len(shown)}
+    fig = partial(_trend_figure, chart, series, names)
     # A quarter is compared only when it, like the comparison group, has at least MIN_GROUP
     # people (true counts): a quarter of 20 people says little about CARA either way.
-    big = shown[shown["n"] >= MIN_GROUP]
+    big = [rates[i] for i in shown if ns[i] >= MIN_GROUP]
     small = len(shown) - len(big)
     few = (f"{small} {'quarter has' if small == 1 else 'quarters have'} fewer than {MIN_GROUP} people referred "
            f"and {'is' if small == 1 else 'are'} not compared") if small else ""
     if c.enough and len(big):
-        below = int((big["rate"] < c.comparison_rate).sum())
+        below = sum(r < c.comparison_rate for r in big)
         title = (f"In {below} of {len(big)} {'quarter' if len(big) == 1 else 'quarters'} with at least {MIN_GROUP} people "
                  f"referred, people referred to CARA reoffended less often than the comparison group's "
                  f"{fmt.pct(c.comparison_rate, 0)}" + (f"; {few}" if few else ""))
     else:
-        title = (f"Reoffending of people referred to CARA ranged from {fmt.pct(shown['rate'].min(), 0)} to "
-                 f"{fmt.pct(shown['rate'].max(), 0)} a quarter")
+        title = (f"Reoffending of people referred to CARA ranged from {fmt.pct(min(chart['rate']), 0)} to "
+                 f"{fmt.pct(max(chart['rate']), 0)} a quarter")
         if c.enough:
             title += f"; no quarter has {MIN_GROUP} people referred, so none is compared with the comparison group"
+    pct = lambda v: np.round(100 * np.asarray(v, dtype=float), 1)  # noqa: E731  (as Series.round: NumPy's rounding)
     table = pd.DataFrame({
-        "Quarter of caution": q["period"], "People referred": q["n"], "Reoffended within a year": q["x"],
-        "Rate (%)": (100 * q["rate"]).round(1), "Lower 95% limit (%)": (100 * q["low"]).round(1),
-        "Upper 95% limit (%)": (100 * q["high"]).round(1), "Comparison group rate (%)": (100 * q["comparison"]).round(1),
+        "Quarter of caution": [period_label(d, "quarter") for d in starts], "People referred": np.asarray(ns, dtype=np.int64),
+        "Reoffended within a year": np.asarray(xs, dtype=np.int64), "Rate (%)": pct(rates), "Lower 95% limit (%)": pct(lows),
+        "Upper 95% limit (%)": pct(highs), "Comparison group rate (%)": pct([comparison] * len(starts)),
     })
     notes = ("A single quarter has few people, so its interval is wide: look at the overall comparison, not one quarter.",)
     if not c.enough:
         notes += (c.sentence(),)
     return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root), table=table, figure=fig,
                  summary=title + ".", notes=notes)
+
+
+def _trend_figure(chart: dict, series: list[str], names: list[str]) -> go.Figure:
+    """The quarterly rate with its band and the comparison group's overall rate (built only when drawn)."""
+    return charts.line_chart(pd.DataFrame(chart), "period_start", series, names=names, percent=True, bands={"rate": ("low", "high")},
+                             y_title="Proven reoffence within a year", events=charts.PROGRAMME_EVENTS,
+                             xaxis=dict(title_text="Quarter of caution"),
+                             # the comparison is a reference level, not quarterly data: a plain dashed line
+                             reference=("comparison",))
+
+
+def _area_figure(rows: list[dict], selected: str | None) -> go.Figure:
+    """The area bar chart: each area's rate with its interval, the comparison rate in the label."""
+    t = pd.DataFrame(rows)
+    t["text"] = [f"{fmt.pct(r, 0)} (comparison {fmt.pct(cr, 0)})" if cn else fmt.pct(r, 0)
+                 for r, cr, cn in zip(t["rate"], t["crate"], t["cn"])]
+    t["label"] = [_wrap(n) for n in t["name"]]
+    return charts.bar_chart(t, "label", "rate", percent=True, text="text", error=("low", "high"), inside="middle",
+                            highlight=selected, height=max(300, 90 + 62 * len(t)),
+                            value_title="Referred to CARA: reoffended within a year (95% interval)")
 
 
 @cached_panel
@@ -317,7 +339,9 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
         _cohort(ff, root)  # raises NoData saying why no one can be counted
     counts = {r[0]: r[1:] for r in zip(by["area_code"].tolist(), by["cara_n"].tolist(), by["cara_x"].tolist(),
                                         by["comparison_n"].tolist(), by["comparison_x"].tolist())}
-    areas = one_level(areas_frame(root), force, lvl)
+    every = areas_frame(root)
+    # only areas inside the force have counts: naming the rest (every council in the country) is wasted work
+    areas = one_level(every[every["area_code"].isin(list(counts))], force, lvl)
     rows = []
     for code, name, kind in zip(areas["area_code"], display_names(areas, root), areas["area_type"]):
         if code not in counts or counts[code][0] == 0:
@@ -330,40 +354,39 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
                      "enough": c.enough, "d": d})
     if not rows:
         raise NoData(f"No one referred to CARA in the force area {during(f)} has a complete reoffending follow-up.")
-    t = pd.DataFrame(rows)
-    t["text"] = [f"{fmt.pct(r, 0)} (comparison {fmt.pct(cr, 0)})" if cn else fmt.pct(r, 0)
-                 for r, cr, cn in zip(t["rate"], t["crate"], t["cn"])]
-    t["label"] = [_wrap(n) for n in t["name"]]
-    selected = t.loc[t["code"] == f.area_code, "label"]
-    fig = partial(charts.bar_chart, t, "label", "rate", percent=True, text="text", error=("low", "high"), inside="middle",
-                           highlight=selected.iloc[0] if len(selected) else None, height=max(300, 90 + 62 * len(t)),
-                           value_title="Referred to CARA: reoffended within a year (95% interval)")
-    sub = t[t["kind"] != "force"]
-    compared = sub[sub["enough"]]
-    if len(compared) and all(d.estimate < 0 for d in compared["d"]):
-        clear = sum(d.significant for d in compared["d"])
+    # Plain lists, one DataFrame for the table: the chart's frame is made only when it is drawn.
+    col = {k: [r[k] for r in rows] for k in rows[0]}
+    selected = next((_wrap(r["name"]) for r in rows if r["code"] == f.area_code), None)
+    fig = partial(_area_figure, rows, selected)
+    sub = [r for r in rows if r["kind"] != "force"]
+    compared = [r for r in sub if r["enough"]]
+    if compared and all(r["d"].estimate < 0 for r in compared):
+        clear = sum(r["d"].significant for r in compared)
         title = (f"People referred to CARA reoffended less than their area's comparison group in every area compared; "
                  f"the difference is clear in {clear} of {len(compared)}")
-    elif len(sub):
-        hi_row, lo_row = sub.loc[sub["rate"].idxmax()], sub.loc[sub["rate"].idxmin()]
+    elif sub:
+        # the first area with the highest and with the lowest rate (as idxmax and idxmin pick)
+        hi_row, lo_row = max(sub, key=lambda r: r["rate"]), min(sub, key=lambda r: r["rate"])
         title = (f"Reoffending after referral to CARA ranged from {fmt.pct(lo_row['rate'], 0)} in {lo_row['name']} "
                  f"to {fmt.pct(hi_row['rate'], 0)} in {hi_row['name']}")
     else:
-        title = f"{fmt.pct(t.iloc[0]['rate'], 0)} of people referred to CARA reoffended within a year"
+        title = f"{fmt.pct(rows[0]['rate'], 0)} of people referred to CARA reoffended within a year"
     num = lambda v: None if v is None or pd.isna(v) else round(float(v), 1)  # noqa: E731
+    pct = lambda k: np.round(100 * np.asarray(col[k], dtype=float), 1)  # noqa: E731  (as Series.round: NumPy's rounding)
+    ds = col["d"]
     table = pd.DataFrame({
-        "Area": t["name"], "Area type": t["kind"].str.replace("_", " ").str.capitalize(),
-        "People referred": t["n"], "Reoffended within a year": t["x"], "Rate (%)": (100 * t["rate"]).round(1),
-        "Lower 95% limit (%)": (100 * t["low"]).round(1), "Upper 95% limit (%)": (100 * t["high"]).round(1),
-        "People in comparison group": t["cn"], "Comparison group rate (%)": (100 * t["crate"]).round(1),
-        "Difference (points)": [num(100 * d.estimate) if d else None for d in t["d"]],
-        "Lower 95% limit (points)": [num(100 * d.low) if d else None for d in t["d"]],
-        "Upper 95% limit (points)": [num(100 * d.high) if d else None for d in t["d"]],
-        "p-value": [stats.format_p(d.p_value) if d else "" for d in t["d"]],
-        "What it shows": [_verdict(d, e) for d, e in zip(t["d"], t["enough"])],
+        "Area": col["name"], "Area type": [k.replace("_", " ").capitalize() for k in col["kind"]],
+        "People referred": col["n"], "Reoffended within a year": col["x"], "Rate (%)": pct("rate"),
+        "Lower 95% limit (%)": pct("low"), "Upper 95% limit (%)": pct("high"),
+        "People in comparison group": col["cn"], "Comparison group rate (%)": pct("crate"),
+        "Difference (points)": [num(100 * d.estimate) if d else None for d in ds],
+        "Lower 95% limit (points)": [num(100 * d.low) if d else None for d in ds],
+        "Upper 95% limit (points)": [num(100 * d.high) if d else None for d in ds],
+        "p-value": [stats.format_p(d.p_value) if d else "" for d in ds],
+        "What it shows": [_verdict(d, e) for d, e in zip(ds, col["enough"])],
     })
     return Panel(metric_id=m.id, title=title,
-                 subtitle=f"The force and its {level_words(lvl)}; {period_text(f, root)}; n = {persons(t.iloc[0]['n'])} referred in the force. "
+                 subtitle=f"The force and its {level_words(lvl)}; {period_text(f, root)}; n = {persons(rows[0]['n'])} referred in the force. "
                           "Each area is compared with the comparison group from the same area. Lines show 95% confidence intervals.",
                  table=table, figure=fig, summary=title + ".")
 

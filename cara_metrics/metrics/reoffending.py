@@ -73,6 +73,9 @@ class GroupCounts:
 
     ``reoffences_squared`` and ``harm_days_squared`` are sums of squares, for the sample
     variance of the per-person means. ``first_index``/``last_index`` bound the index dates.
+    ``moments`` (mean and sample variance by measure) is filled only when the counts come
+    from one row per person (:func:`counts_of_people`): worked out from the values, to the
+    last bit as stats.mean_difference does, so the metrics' results stay exactly as they were.
     """
 
     n: int = 0
@@ -85,6 +88,7 @@ class GroupCounts:
     first_index: dt.date | None = None
     last_index: dt.date | None = None
     survival: Mapping[str, Survival] = field(default_factory=dict, compare=False)
+    moments: Mapping[str, tuple[float, float]] = field(default_factory=dict, compare=False)
 
     def events(self, measure: Measure) -> int:
         """People with a proven reoffence (``any``) or domestic-abuse reoffence (``da``) within a year."""
@@ -96,6 +100,8 @@ class GroupCounts:
         From the sums: variance = (sum of squares - sum^2 / n) / (n - 1). The sums of whole
         numbers are exact, so this equals the variance of the values to rounding (1e-15).
         """
+        if measure in self.moments:
+            return self.moments[measure]
         scale = 100.0 if measure == "frequency" else 1.0
         total = scale * (self.reoffences if measure == "frequency" else self.harm_days)
         squares = scale * scale * (self.reoffences_squared if measure == "frequency" else self.harm_days_squared)
@@ -271,10 +277,13 @@ def counts_of_people(df: pd.DataFrame) -> Counts:
             for m in ("any", "da"):
                 d, e = durations(part, m)
                 surv[m] = _survival(d, e, np.ones(len(d)))
+        moments = {}
+        for measure, v in (("frequency", 100.0 * r.astype(float)), ("harm", h)):
+            moments[measure] = (float(v.mean()), float(v.var(ddof=1)) if len(v) >= 2 else math.nan)
         return GroupCounts(n=len(part), reoffended=int((r > 0).sum()), da_reoffended=int((part["da_reoffences"] > 0).sum()),
                            reoffences=int(r.sum()), reoffences_squared=int((r * r).sum()), harm_days=float(h.sum()),
                            harm_days_squared=float((h * h).sum()), first_index=idx.min().date(), last_index=idx.max().date(),
-                           survival=surv)
+                           survival=surv, moments=moments)
 
     q = cara.assign(period_start=pd.to_datetime(cara["index_date"]).dt.to_period("Q").dt.start_time,
                     x=(cara["reoffences"] > 0).astype("int64"))

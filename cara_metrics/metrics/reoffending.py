@@ -234,18 +234,24 @@ def counts(f: Filters, root: Path | None = None) -> Counts:
     return _force_cells(f.with_area(force_of(f.area_code, root)), root).counts(councils)
 
 
-def by_area_counts(f: Filters, root: Path | None = None) -> pd.DataFrame:
-    """:func:`by_area` (same columns and rows) from the force's council rows: every area wholly
-    inside the force of ``f.area_code`` with anyone counted, summed from its councils."""
+def area_sums(f: Filters, root: Path | None = None) -> dict[str, tuple[int, int, int, int]]:
+    """Every area wholly inside the force of ``f.area_code`` with anyone counted -> people
+    referred, of whom reoffended within a year, people in its comparison group, of whom
+    reoffended: summed from the force's council rows (one query per force and period)."""
     force = force_of(f.area_code, root)
     per = _force_cells(f.with_area(force), root).by_council()
-    rows = []
+    out = {}
     for area, councils in sorted(area_members(force, root).items()):
         found = [per[c] for c in councils if c in per]
         if found:
-            rows.append((area, *(int(v) for v in np.sum(found, axis=0))))
+            out[area] = tuple(int(v) for v in np.sum(found, axis=0))
+    return out
+
+
+def by_area_counts(f: Filters, root: Path | None = None) -> pd.DataFrame:
+    """:func:`by_area` (same columns and rows) from the force's council rows (:func:`area_sums`)."""
     cols = ["area_code", "cara_n", "cara_x", "comparison_n", "comparison_x"]
-    return pd.DataFrame(rows, columns=cols).astype({c: "int64" for c in cols[1:]})
+    return pd.DataFrame([(a, *v) for a, v in area_sums(f, root).items()], columns=cols).astype({c: "int64" for c in cols[1:]})
 
 
 # --- counts from a people() frame (the metrics' results, the tests) -------------------------------

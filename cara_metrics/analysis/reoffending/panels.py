@@ -18,11 +18,30 @@ from ... import charts, formatting as fmt, registry, stats
 from ...panels import NoData, Panel
 from ...areas import areas_frame, display_names, force_of, cached_on_version as cached_panel
 from ...periods import Filters, period_label, period_starts
-from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Counts, Group, MIN_GROUP, Measure, by_area_counts, comparison_of,
+from ...metrics.reoffending import (COMPARISON_LABEL, GROUP_LABEL, Counts, Group, MIN_GROUP, Measure, area_sums, comparison_of,
     cumulative, from_counts, km_groups, last_complete_index, mean_comparison_of)
 from ..area_level import level_for, level_words, one_level
 from .wording import (MILESTONES, _RATE_METRIC, _area, _cohort, _mean_clause, _mean_notes, _rate_title, _subtitle, _verdict,
     _why_not, _wrap, comparison_text, completers_caveat, difference_text, during, period_text, persons)
+
+
+def _columns(rows: list[dict]) -> dict[str, np.ndarray | list]:
+    """A list of row dicts as columns: numbers as NumPy arrays (for rounding), text as lists."""
+    out: dict[str, np.ndarray | list] = {}
+    for k in rows[0]:
+        v = [r[k] for r in rows]
+        out[k] = v if isinstance(v[0], str) else np.asarray(v)
+    return out
+
+
+def _round(values: np.ndarray, decimals: int) -> np.ndarray:
+    """NumPy's rounding, as ``Series.round`` gives (the tables were rounded that way before)."""
+    return np.round(np.asarray(values, dtype=float), decimals)
+
+
+def _bars(rows: list[dict], texts: list[str], x: str, y: str, **kw) -> go.Figure:
+    """charts.bar_chart of the rows with their labels, the frame made only when the chart is drawn."""
+    return charts.bar_chart(pd.DataFrame(rows).assign(text=texts), x, y, text="text", **kw)
 
 
 @cached_panel
@@ -38,23 +57,23 @@ def rate_panel(f: Filters, measure: Measure = "any", group: Group = "itt", root:
         if n:
             lo, hi = stats.wilson_interval(x, n)
             rows.append({"group": label, "n": n, "x": x, "rate": x / n, "low": lo, "high": hi})
-    t = pd.DataFrame(rows)
-    t["text"] = [f"{fmt.pct(r, 0)} ({x:,} of {n:,})" for r, x, n in zip(t["rate"], t["x"], t["n"])]
-    fig = partial(charts.bar_chart, t, "group", "rate", percent=True, text="text", error=("low", "high"), highlight=GROUP_LABEL[group], inside="middle",
-                           value_title="Reoffended within a year (95% interval)" if measure == "any" else "Domestic-abuse reoffence within a year (95% interval)")
+    texts = [f"{fmt.pct(r['rate'], 0)} ({r['x']:,} of {r['n']:,})" for r in rows]
+    fig = partial(_bars, rows, texts, "group", "rate", percent=True, error=("low", "high"), highlight=GROUP_LABEL[group], inside="middle",
+                  value_title="Reoffended within a year (95% interval)" if measure == "any" else "Domestic-abuse reoffence within a year (95% interval)")
     title = _rate_title(c)
     notes = [c.sentence()]
     if c.enough:
         notes.append(difference_text(c.difference, "percentage points", scale=100))
     if group == "completers":
         notes.insert(0, completers_caveat())
+    col = _columns(rows)
     table = pd.DataFrame({
-        "Group": t["group"],
-        "People": t["n"],
-        ("Reoffended within a year" if measure == "any" else "Domestic-abuse reoffence within a year"): t["x"],
-        "Rate (%)": (100 * t["rate"]).round(1),
-        "Lower 95% limit (%)": (100 * t["low"]).round(1),
-        "Upper 95% limit (%)": (100 * t["high"]).round(1),
+        "Group": col["group"],
+        "People": col["n"],
+        ("Reoffended within a year" if measure == "any" else "Domestic-abuse reoffence within a year"): col["x"],
+        "Rate (%)": _round(100 * col["rate"], 1),
+        "Lower 95% limit (%)": _round(100 * col["low"], 1),
+        "Upper 95% limit (%)": _round(100 * col["high"], 1),
     })
     return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root, group), table=table, figure=fig,
                  summary=f"{title}. {c.sentence()}", notes=tuple(notes))
@@ -71,18 +90,17 @@ def frequency_panel(f: Filters, root: Path | None = None) -> Panel:
         offences, reoffenders = part.reoffences, part.reoffended
         rows.append({"group": label, "n": part.n, "offences": offences, "per100": 100 * offences / part.n,
                      "reoffenders": reoffenders, "per_reoffender": offences / reoffenders if reoffenders else float("nan")})
-    t = pd.DataFrame(rows)
-    t["text"] = [fmt.number(v, 1) for v in t["per100"]]
-    fig = partial(charts.bar_chart, t, "group", "per100", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
-                           value_title="Proven reoffences per 100 people")
+    fig = partial(_bars, rows, [fmt.number(r["per100"], 1) for r in rows], "group", "per100", highlight=GROUP_LABEL["itt"],
+                  inside="middle", value_title="Proven reoffences per 100 people")
     title = f"{fmt.number(mc.cara_mean, 0)} proven reoffences per 100 people referred to CARA"
     if mc.comparison_n:
         title += f", against {fmt.number(mc.comparison_mean, 0)} per 100 in the comparison group"
     title += f": {_mean_clause(mc)}"
+    col = _columns(rows)
     table = pd.DataFrame({
-        "Group": t["group"], "People": t["n"], "Proven reoffences": t["offences"],
-        "Reoffences per 100 people": t["per100"].round(1), "People who reoffended": t["reoffenders"],
-        "Reoffences per reoffender": t["per_reoffender"].round(2),
+        "Group": col["group"], "People": col["n"], "Proven reoffences": col["offences"],
+        "Reoffences per 100 people": _round(col["per100"], 1), "People who reoffended": col["reoffenders"],
+        "Reoffences per reoffender": _round(col["per_reoffender"], 2),
     })
     return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root), table=table, figure=fig,
                  summary=title + ".", notes=tuple(_mean_notes(mc, "reoffences per 100 people")))
@@ -97,10 +115,8 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
     rows = []
     for label, part in counts.labelled():
         rows.append({"group": label, "n": part.n, "total": part.harm_days, "mean": part.harm_days / part.n})
-    t = pd.DataFrame(rows)
-    t["text"] = [f"{fmt.number(v, 1)} days" for v in t["mean"]]
-    fig = partial(charts.bar_chart, t, "group", "mean", text="text", highlight=GROUP_LABEL["itt"], inside="middle",
-                           value_title="Crime-harm days per person")
+    fig = partial(_bars, rows, [f"{fmt.number(r['mean'], 1)} days" for r in rows], "group", "mean", highlight=GROUP_LABEL["itt"],
+                  inside="middle", value_title="Crime-harm days per person")
     title = f"People referred to CARA averaged {fmt.number(mc.cara_mean, 1)} crime-harm days of proven reoffending each"
     if mc.comparison_n:
         title += f", against {fmt.number(mc.comparison_mean, 1)} in the comparison group"
@@ -108,9 +124,10 @@ def harm_panel(f: Filters, root: Path | None = None) -> Panel:
     notes = _mean_notes(mc, "crime-harm days per person") + [
         "For context: in the Hampshire randomised trial (Strang et al. 2017) the mean was 8.4 days per offender with the "
         "workshops and 11.6 without, counting all re-arrests rather than proven reoffences, so the figures are not directly comparable."]
+    col = _columns(rows)
     table = pd.DataFrame({
-        "Group": t["group"], "People": t["n"], "Crime-harm days in total": t["total"].round(1),
-        "Crime-harm days per person": t["mean"].round(2),
+        "Group": col["group"], "People": col["n"], "Crime-harm days in total": _round(col["total"], 1),
+        "Crime-harm days per person": _round(col["mean"], 2),
     })
     return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root), table=table, figure=fig,
                  summary=title + ".", notes=tuple(notes))
@@ -130,14 +147,15 @@ def time_panel(f: Filters, measure: Measure = "any", root: Path | None = None) -
     counts = _cohort(f, root)
     kms = km_groups(counts, measure)
     fig = partial(_time_figure, kms)
-    table = pd.DataFrame({"Time since caution": [label for _, label in MILESTONES]})
+    columns: dict[str, list] = {"Time since caution": [label for _, label in MILESTONES]}
     at = {}
     for name, curve in kms.items():
         vals = [stats.cumulative_incidence_at(curve, day) for day, _ in MILESTONES]
         at[name] = vals
-        table[f"{name}: reoffended (%)"] = [round(100 * v[0], 1) for v in vals]
-        table[f"{name}: lower 95% limit (%)"] = [round(100 * v[1], 1) for v in vals]
-        table[f"{name}: upper 95% limit (%)"] = [round(100 * v[2], 1) for v in vals]
+        columns[f"{name}: reoffended (%)"] = [round(100 * v[0], 1) for v in vals]
+        columns[f"{name}: lower 95% limit (%)"] = [round(100 * v[1], 1) for v in vals]
+        columns[f"{name}: upper 95% limit (%)"] = [round(100 * v[2], 1) for v in vals]
+    table = pd.DataFrame(columns)
     cara, comp = at.get(GROUP_LABEL["itt"]), at.get(COMPARISON_LABEL)
     six, year = 2, 4
     if comp:
@@ -334,11 +352,9 @@ def area_panel(f: Filters, root: Path | None = None, level: str | None = None) -
     force = force_of(f.area_code, root)
     lvl = level_for(f, level, root)
     ff = f.with_area(force)
-    by = by_area_counts(ff, root)
-    if int(by["cara_n"].sum()) == 0:
+    counts = area_sums(ff, root)
+    if sum(v[0] for v in counts.values()) == 0:
         _cohort(ff, root)  # raises NoData saying why no one can be counted
-    counts = {r[0]: r[1:] for r in zip(by["area_code"].tolist(), by["cara_n"].tolist(), by["cara_x"].tolist(),
-                                        by["comparison_n"].tolist(), by["comparison_x"].tolist())}
     every = areas_frame(root)
     # only areas inside the force have counts: naming the rest (every council in the country) is wasted work
     areas = one_level(every[every["area_code"].isin(list(counts))], force, lvl)

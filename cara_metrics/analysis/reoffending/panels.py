@@ -181,7 +181,11 @@ def comparisons(f: Filters, root: Path | None = None, frame: Counts | None = Non
     Columns: measure, unit, cara, comparison, cara_n, comparison_n, enough, difference
     (a stats.Difference, CARA minus comparison, in the measure's unit; None when not enough).
     """
-    counts = _cohort(f, root) if frame is None else frame
+    return pd.DataFrame(_comparison_rows(_cohort(f, root) if frame is None else frame))
+
+
+def _comparison_rows(counts: Counts) -> list[dict]:
+    """:func:`comparisons` as a list of rows (the panel reads them without a DataFrame)."""
     rows = []
     for measure, label in (("any", "Proven reoffending within a year (%)"), ("da", "Domestic-abuse reoffending within a year (%)")):
         c = comparison_of(counts, measure)
@@ -195,25 +199,24 @@ def comparisons(f: Filters, root: Path | None = None, frame: Counts | None = Non
         mc = mean_comparison_of(counts, measure)
         rows.append({"measure": label, "unit": unit, "cara": mc.cara_mean, "comparison": mc.comparison_mean, "cara_n": mc.cara_n,
                      "comparison_n": mc.comparison_n, "enough": mc.enough, "difference": mc.difference if mc.enough else None})
-    return pd.DataFrame(rows)
+    return rows
 
 
 #: Short unit words for the forest chart's labels.
 _SHORT_UNIT = {"percentage points": "points", "reoffences per 100 people": "per 100", "crime-harm days per person": "days"}
 
 
-def _forest(rows: pd.DataFrame) -> go.Figure:
+def _forest(rows: list[dict]) -> go.Figure:
     """One small dot-and-whisker chart per measure (each in its own unit), zero marked."""
-    shown = rows[rows["enough"]]
     estimates = []
-    for r in shown.itertuples():
-        d = r.difference
+    for r in (r for r in rows if r["enough"]):
+        d, unit = r["difference"], r["unit"]
         way = "lower" if d.estimate < 0 else "higher"
         estimates.append(charts.Estimate(
-            title=f"{r.measure.replace(' (%)', '')}: CARA minus comparison", estimate=d.estimate, low=d.low, high=d.high,
-            label=f"{fmt.number(abs(d.estimate), 1)} {_SHORT_UNIT.get(r.unit, r.unit)} {way} ({stats.format_p(d.p_value)})",
-            hover=f"%{{x:.1f}} {r.unit} (95% CI {d.low:.1f} to {d.high:.1f})",
-            axis_title=f"{r.unit} (below zero: lower for CARA)"))
+            title=f"{r['measure'].replace(' (%)', '')}: CARA minus comparison", estimate=d.estimate, low=d.low, high=d.high,
+            label=f"{fmt.number(abs(d.estimate), 1)} {_SHORT_UNIT.get(unit, unit)} {way} ({stats.format_p(d.p_value)})",
+            hover=f"%{{x:.1f}} {unit} (95% CI {d.low:.1f} to {d.high:.1f})",
+            axis_title=f"{unit} (below zero: lower for CARA)"))
     return charts.forest(estimates, empty_text=f"No comparison is made: fewer than {MIN_GROUP} people in a group.")
 
 
@@ -222,15 +225,15 @@ def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
     """The comparison table: each measure, CARA against comparison, difference, 95% CI and p-value."""
     m = registry.get("reoffending_rate")
     counts = _cohort(f, root)
-    rows = comparisons(f, root, frame=counts)
-    enough = rows[rows["enough"]]
-    if enough.empty:
+    rows = _comparison_rows(counts)
+    enough = [r for r in rows if r["enough"]]
+    if not enough:
         c = comparison_of(counts)
         title = "No comparison is made: " + ("there is no comparison group for this area" if c.comparison_n == 0
                                              else f"fewer than {MIN_GROUP} people in a group")
     else:
-        lower = [r for r in enough.itertuples() if r.difference.significant and r.difference.estimate < 0]
-        higher = [r for r in enough.itertuples() if r.difference.significant and r.difference.estimate > 0]
+        lower = [r for r in enough if r["difference"].significant and r["difference"].estimate < 0]
+        higher = [r for r in enough if r["difference"].significant and r["difference"].estimate > 0]
         k = len(enough)
         if len(lower) == k:
             title = f"People referred to CARA did better than the comparison group on all {k} measures"
@@ -242,24 +245,26 @@ def comparison_panel(f: Filters, root: Path | None = None) -> Panel:
         else:
             title = f"People referred to CARA did clearly better on {len(lower)} and clearly worse on {len(higher)} of {k} measures"
     num = lambda v: None if v is None or pd.isna(v) else round(float(v), 1)  # noqa: E731
+    col = {k: [r[k] for r in rows] for k in rows[0]}
+    diffs = col["difference"]
     table = pd.DataFrame({
-        "Measure": rows["measure"],
-        "Referred to CARA": [num(v) for v in rows["cara"]],
-        "Comparison group": [num(v) for v in rows["comparison"]],
-        "Difference (CARA minus comparison)": [num(d.estimate) if d else None for d in rows["difference"]],
-        "Lower 95% limit": [num(d.low) if d else None for d in rows["difference"]],
-        "Upper 95% limit": [num(d.high) if d else None for d in rows["difference"]],
-        "Difference in": rows["unit"],
-        "p-value": [stats.format_p(d.p_value) if d else "" for d in rows["difference"]],
-        "What it shows": [_verdict(d, e) for d, e in zip(rows["difference"], rows["enough"])],
-        "People referred to CARA": rows["cara_n"],
-        "People in comparison group": rows["comparison_n"],
+        "Measure": col["measure"],
+        "Referred to CARA": [num(v) for v in col["cara"]],
+        "Comparison group": [num(v) for v in col["comparison"]],
+        "Difference (CARA minus comparison)": [num(d.estimate) if d else None for d in diffs],
+        "Lower 95% limit": [num(d.low) if d else None for d in diffs],
+        "Upper 95% limit": [num(d.high) if d else None for d in diffs],
+        "Difference in": col["unit"],
+        "p-value": [stats.format_p(d.p_value) if d else "" for d in diffs],
+        "What it shows": [_verdict(d, e) for d, e in zip(diffs, col["enough"])],
+        "People referred to CARA": col["cara_n"],
+        "People in comparison group": col["comparison_n"],
     })
     notes = (
         "Intention to treat: everyone referred to CARA counts, whether or not they completed the workshops. "
         "A difference is statistically significant when its 95% confidence interval excludes zero.",
     )
-    if enough.empty:
+    if not enough:
         notes = notes + (comparison_of(counts).sentence(),)
     return Panel(metric_id=m.id, title=title, subtitle=_subtitle(f, counts, root) + ". Whiskers are 95% confidence intervals.",
                  table=table, figure=partial(_forest, rows), summary=title + ".", notes=notes)

@@ -63,13 +63,10 @@ def _survival(days: np.ndarray, events: np.ndarray, people: np.ndarray) -> Survi
     return Survival(times.astype(float), x, n)
 
 
-_NO_SURVIVAL = Survival(np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-
-
 @dataclass(frozen=True)
 class GroupCounts:
     """Sums over the people of one group (everyone referred, completers, or the comparison
-    group) with a complete follow-up: all any figure of the page needs, without the people.
+    group) with a complete follow-up: what every figure of the page needs, without the people.
 
     ``reoffences_squared`` and ``harm_days_squared`` are sums of squares, for the sample
     variance of the per-person means. ``first_index``/``last_index`` bound the index dates.

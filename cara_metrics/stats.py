@@ -68,7 +68,9 @@ __all__ = [
     "rate_ratio",
     "poisson_interval",
     "mean_difference",
+    "mean_difference_from_summary",
     "kaplan_meier",
+    "kaplan_meier_from_counts",
     "cumulative_incidence_at",
     "format_p",
     "Z_TEST_METHOD",
@@ -428,9 +430,25 @@ def mean_difference(
     b = _finite_array("values2", values2)
     if a.size < 2 or b.size < 2:
         raise ValueError("mean_difference needs at least 2 values in each group")
+    return mean_difference_from_summary(a.size, float(a.mean()), float(a.var(ddof=1)),
+                                        b.size, float(b.mean()), float(b.var(ddof=1)), confidence)
+
+
+def mean_difference_from_summary(
+    n1: int, mean1: float, variance1: float, n2: int, mean2: float, variance2: float, confidence: float = 0.95
+) -> Difference:
+    """:func:`mean_difference` from each group's size, mean and sample variance (``n − 1``).
+
+    The same Welch-type normal interval and p-value, for callers that hold counts and sums
+    rather than the values (the reoffending page sums per-person figures in SQL). Same
+    assumptions as :func:`mean_difference`; needs at least two people per group.
+    """
+    n1, n2 = _count("n1", n1), _count("n2", n2)
+    if n1 < 2 or n2 < 2:
+        raise ValueError("mean_difference needs at least 2 values in each group")
     z = _z(confidence)
-    d = float(a.mean() - b.mean())
-    se = math.sqrt(float(a.var(ddof=1)) / a.size + float(b.var(ddof=1)) / b.size)
+    d = float(mean1 - mean2)
+    se = math.sqrt(float(variance1) / n1 + float(variance2) / n2)
     if se == 0.0:
         p_value = 1.0 if d == 0.0 else 0.0
         low = high = d
@@ -508,9 +526,39 @@ def kaplan_meier(
     times, inverse = np.unique(t, return_inverse=True)
     deaths = np.bincount(inverse, weights=flags.astype(float), minlength=times.size).astype(np.int64)
     ties = np.bincount(inverse, minlength=times.size).astype(np.int64)
+    return _product_limit(times, deaths, ties, z)
+
+
+def kaplan_meier_from_counts(
+    times: Iterable[float], events: Iterable[int], people: Iterable[int], confidence: float = 0.95
+) -> pd.DataFrame:
+    """:func:`kaplan_meier` from counts: for each distinct duration in ``times`` (ascending,
+    no repeats), the number of ``people`` whose duration it is and how many of them had the
+    event (``events``; the rest are censored at it).
+
+    The same table, to the last bit, as :func:`kaplan_meier` of the durations the counts
+    describe: both build it from the same three arrays with the same arithmetic. The
+    reoffending page counts them in SQL so that it never fetches one row per person.
+    """
+    t = _finite_array("times", times)
+    deaths = np.asarray(list(events) if not hasattr(events, "__array__") else events).ravel().astype(np.int64)
+    ties = np.asarray(list(people) if not hasattr(people, "__array__") else people).ravel().astype(np.int64)
+    if t.size == 0 or not (t.size == deaths.size == ties.size):
+        raise ValueError("times, events and people must be non-empty and of the same length")
+    if np.any(t < 0) or np.any(np.diff(t) <= 0):
+        raise ValueError("times must be non-negative, ascending and distinct")
+    if np.any(ties < 1) or np.any(deaths < 0) or np.any(deaths > ties):
+        raise ValueError("each time needs at least one person, and 0 to that many events")
+    return _product_limit(t, deaths, ties, _z(confidence))
+
+
+def _product_limit(times: np.ndarray, deaths: np.ndarray, ties: np.ndarray, z: float) -> pd.DataFrame:
+    """The Kaplan-Meier table from distinct ascending ``times`` with ``deaths`` events among
+    ``ties`` people at each (see :func:`kaplan_meier`)."""
     censored = ties - deaths
     # number at risk just before each time: everyone whose duration is >= it
-    at_risk = t.size - np.concatenate(([0], np.cumsum(ties)[:-1]))
+    total = int(ties.sum())
+    at_risk = total - np.concatenate(([0], np.cumsum(ties)[:-1]))
 
     with np.errstate(divide="ignore", invalid="ignore"):
         factors = 1.0 - deaths / at_risk
@@ -538,7 +586,7 @@ def kaplan_meier(
     frame = pd.DataFrame(
         {
             "time": np.concatenate(([0.0], times)),
-            "at_risk": np.concatenate(([t.size], at_risk)).astype(np.int64),
+            "at_risk": np.concatenate(([total], at_risk)).astype(np.int64),
             "events": np.concatenate(([0], deaths)).astype(np.int64),
             "censored": np.concatenate(([0], censored)).astype(np.int64),
             "survival": np.concatenate(([1.0], survival)),
@@ -553,7 +601,7 @@ def kaplan_meier(
 def cumulative_incidence_at(km: pd.DataFrame, t: float) -> tuple[float, float, float]:
     """Proportion reoffended by day ``t``, ``1 − S(t)``, with its interval.
 
-    ``km`` is a table from :func:`kaplan_meier`. The Kaplan–Meier curve is a
+    ``km`` is a table from :func:`kaplan_meier` (times ascending). The Kaplan–Meier curve is a
     right-continuous step function, so the estimate is read from the last row
     with ``time ≤ t``; the interval is ``(1 − high, 1 − low)``. Returns
     ``(estimate, low, high)``.
@@ -572,11 +620,12 @@ def cumulative_incidence_at(km: pd.DataFrame, t: float) -> tuple[float, float, f
         raise ValueError(f"km is missing columns: {sorted(missing)}")
     if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(float(t)):
         raise ValueError(f"t must be a finite number, got {t!r}")
-    rows = km.loc[km["time"] <= float(t)]
-    if rows.empty:
+    times = km["time"].to_numpy(dtype=float)
+    # the last row with time <= t (times ascend; a binary search, not a filtered copy per call)
+    i = int(np.searchsorted(times, float(t), side="right")) - 1
+    if i < 0:
         raise ValueError(f"no Kaplan-Meier estimate at or before t = {t}")
-    last = rows.iloc[-1]
-    return (1.0 - float(last["survival"]), 1.0 - float(last["high"]), 1.0 - float(last["low"]))
+    return (1.0 - float(km["survival"].iat[i]), 1.0 - float(km["high"].iat[i]), 1.0 - float(km["low"].iat[i]))
 
 
 # --------------------------------------------------------------------------- #

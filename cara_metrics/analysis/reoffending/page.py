@@ -8,7 +8,7 @@ import pandas as pd
 
 from ... import formatting as fmt, metrics, registry
 from ...metrics import lookups
-from ...metrics.reoffending import MIN_GROUP, compare, last_complete_index
+from ...metrics.reoffending import MIN_GROUP, comparison_of, last_complete_index
 from ...panels import NoData, Tile
 from ...areas import data_as_at
 from ...periods import Filters, format_date, period_label
@@ -23,36 +23,38 @@ def follow_up_note(f: Filters, root: Path | None = None) -> str:
     lci = last_complete_index(root)
     as_at = data_as_at(root)
     df = lookups.cohorts(f.area_code, root)
-    df = df[df["cohort_group"] == "cara"].copy()
-    q_from = pd.Timestamp(f.date_from).to_period("Q").start_time
-    starts = pd.to_datetime(df["cohort_quarter"])
-    df = df[(starts >= q_from) & (starts <= pd.Timestamp(f.date_to))]
+    q_from, q_to = pd.Timestamp(f.date_from).to_period("Q").start_time, pd.Timestamp(f.date_to)
+    # (quarter, people, follow-up complete) of everyone referred, quarters in the selection: a few
+    # dozen rows, read as plain lists
+    rows = [(pd.Timestamp(q), n, bool(done)) for q, g, n, done in zip(df["cohort_quarter"].tolist(), df["cohort_group"].tolist(),
+                                                                       df["people"].tolist(), df["follow_up_complete"].tolist())
+            if g == "cara" and q_from <= pd.Timestamp(q) <= q_to]
     rule = (f"Reoffending is counted as the Ministry of Justice counts it: an offence within 12 months of the caution, "
             f"proven within a further 6 months. The data runs to {format_date(as_at)}, so only cautions up to "
             f"{format_date(lci)} have a complete follow-up.")
-    if df.empty:
+    if not rows:
         return f"No one was referred to CARA in {_area(f, root)} {during(f)}. {rule}"
-    left = df[~df["follow_up_complete"].astype(bool)]
-    if left.empty:
+    left = [(q, n) for q, n, done in rows if not done]
+    if not left:
         return f"Every caution {during(f)} has a complete follow-up and is counted. {rule}"
-    first, last = pd.Timestamp(left["cohort_quarter"].min()).date(), pd.Timestamp(left["cohort_quarter"].max()).date()
+    first, last = min(q for q, _ in left).date(), max(q for q, _ in left).date()
     quarters = period_label(first, "quarter") if first == last else f"{period_label(first, 'quarter')} to {period_label(last, 'quarter')}"
     partly = " (partly)" if first <= lci else ""
-    return (f"Not yet counted: {persons(left['people'].sum())} referred in {quarters}{partly}, whose follow-up has not ended yet. "
+    return (f"Not yet counted: {persons(sum(n for _, n in left))} referred in {quarters}{partly}, whose follow-up has not ended yet. "
             f"{rule}")
 
 
 def headline_tiles(f: Filters, root: Path | None = None) -> list[Tile]:
     """Intention to treat against comparison: CARA rate, comparison rate, and the difference."""
     m = registry.get("reoffending_rate")
-    df = _cohort(f, root)
-    c = compare(f, root=root, frame=df)
+    counts = _cohort(f, root)
+    c = comparison_of(counts)
     period = period_text(f, root).removeprefix("cautions ").split(" (")[0]
     tiles = [Tile(m.id, "Referred to CARA", c.cara_rate, fmt.pct(c.cara_rate), None,
                   f"reoffended within a year: {c.cara_events:,} of {c.cara_n:,} people referred", f"cautions {period}", m.definition)]
     if c.comparison_n:
         tiles.append(Tile(m.id, "Comparison group", c.comparison_rate, fmt.pct(c.comparison_rate), None,
-                          f"reoffended within a year: {c.comparison_events:,} of {c.comparison_n:,} people", comparison_text(df), m.definition))
+                          f"reoffended within a year: {c.comparison_events:,} of {c.comparison_n:,} people", comparison_text(counts), m.definition))
     if c.enough:
         d = c.difference
         way = "lower" if d.estimate < 0 else "higher"

@@ -5,20 +5,19 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import pandas as pd
-
 from ... import formatting as fmt, registry, stats
 from ...panels import NoData
 from ...areas import area_names
 from ..area_level import shared_council_reason
 from ...periods import Filters, format_date
-from ...metrics.reoffending import Comparison, Group, MIN_GROUP, MeanComparison, cohort_frame, last_complete_index, split
+from ...metrics.reoffending import Comparison, Counts, Group, MIN_GROUP, MeanComparison, counts, last_complete_index
 
 
 # --- panels for the Reoffending page ---------------------------------------------------------
 #
-# Every builder reads the same people() frame (one row per person with a complete follow-up),
-# so the MoJ window is defined once, in reoffending_people.sql.
+# Every builder reads the same counts of the selection (metrics.reoffending.counts: sums and
+# Kaplan-Meier counts worked out in SQL, never one row per person), and the MoJ window is
+# defined once, in _setup_reoffending.sql.
 
 _WHO = {"itt": "referred to CARA", "completers": "who completed CARA"}
 _WHAT = {"any": ("reoffended", "reoffend"),
@@ -56,10 +55,10 @@ def period_text(f: Filters, root: Path | None = None) -> str:
     return f"cautions from {format_date(f.date_from)} to {format_date(lci)} (the latest with a complete follow-up)"
 
 
-def _cohort(f: Filters, root: Path | None) -> pd.DataFrame:
-    """people(), or NoData saying why no one referred to CARA in the selection can be counted."""
-    df = cohort_frame(f, root)
-    if split(df).cara.empty:
+def _cohort(f: Filters, root: Path | None) -> Counts:
+    """counts() of the selection, or NoData saying why no one referred to CARA in it can be counted."""
+    c = counts(f, root)
+    if c.cara.n == 0:
         lci = last_complete_index(root)
         if f.date_from > lci:
             raise NoData(f"No one cautioned {during(f)} has had the full 18 months yet (12 months to reoffend and "
@@ -67,24 +66,20 @@ def _cohort(f: Filters, root: Path | None) -> pd.DataFrame:
         reason = shared_council_reason(f.area_code, root)
         raise NoData(f"No one referred to CARA in {_area(f, root)} {during(f)} has a complete reoffending follow-up "
                      f"(cautions up to {format_date(lci)} count)." + (f" {reason}" if reason else ""))
-    return df
+    return c
 
 
-def comparison_text(df: pd.DataFrame) -> str:
+def comparison_text(c: Counts) -> str:
     """'cautioned April 2017 to July 2019': when the comparison group's cautions were."""
-    comp = split(df).comparison["index_date"]
-    if comp.empty:
+    comp = c.comparison
+    if not comp.n:
         return "no comparison group for this area"
-    a, b = pd.Timestamp(comp.min()), pd.Timestamp(comp.max())
-    return f"cautioned {a:%B %Y} to {b:%B %Y}"
+    return f"cautioned {comp.first_index:%B %Y} to {comp.last_index:%B %Y}"
 
 
-def _subtitle(f: Filters, df: pd.DataFrame, root: Path | None, group: Group = "itt") -> str:
-    parts = split(df)
-    cara = parts.group(group)
-    n_comp = len(parts.comparison)
-    return (f"{_area(f, root)}; {period_text(f, root)}; n = {persons(len(cara))} {_WHO[group]} and "
-            f"{n_comp:,} in the comparison group ({comparison_text(df)})")
+def _subtitle(f: Filters, c: Counts, root: Path | None, group: Group = "itt") -> str:
+    return (f"{_area(f, root)}; {period_text(f, root)}; n = {persons(c.group(group).n)} {_WHO[group]} and "
+            f"{c.comparison.n:,} in the comparison group ({comparison_text(c)})")
 
 
 def _ci_words(d: stats.Difference, unit: str, scale: float = 1.0, dp: int = 1) -> str:

@@ -86,15 +86,15 @@ def means(a: Ask) -> pd.DataFrame:
 @answers("time_to_reoffence", "category")
 def time_to_reoffence(a: Ask) -> pd.DataFrame:
     """Kaplan-Meier share reoffended by 3, 6, 9 and 12 months, per group ('cara:365')."""
-    df = _people(a)
+    c = reo.counts_of_people(_people(a))
     period, rows = _window(a), []
-    for label, part in reo.groups(df):
+    for label, part in c.labelled():
         key = "cara" if label == reo.GROUP_LABEL["itt"] else "comparison"
-        curve = reo.km(part, "any")
+        curve = part.survival["any"].km()
         for day in MILESTONE_DAYS:
             est, lo, hi = stats.cumulative_incidence_at(curve, day)
             rows.append({"area_code": a.area, "period": period, "category": f"{key}:{day}", "value": est,
-                         "ci_low": lo, "ci_high": hi, "denominator": len(part), "group": key, "day": day})
+                         "ci_low": lo, "ci_high": hi, "denominator": part.n, "group": key, "day": day})
     return frame(rows)
 
 

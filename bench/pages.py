@@ -453,7 +453,10 @@ def base_crime(ctx: Ctx) -> Numbers:
     a = pd.DataFrame(rows)
     a = a[a["all"] > 0]
     a_share, a_rate = a["da"] / a["all"], 1000 * a["da"] / a["py"]
-    areas_t = pd.DataFrame({"Area": a["area_name"], "Area type": a["area_type"].str.replace("_", " ").str.capitalize(),
+    # The pages' words for each kind of area, restated here so the baseline checks them too.
+    kinds = {"force": "Police force area", "community_safety_partnership": "Community safety partnership",
+             "local_authority": "Council"}
+    areas_t = pd.DataFrame({"Area": a["area_name"], "Area type": a["area_type"].map(kinds),
                             "Domestic-abuse crimes": a["da"], "All recorded crimes": a["all"],
                             "Domestic-abuse share (%)": (100 * a_share).round(1), "Per 1,000 residents a year": a_rate.round(1)})
     return {"share": share, "rate": rate, "mix": mix_t.reset_index(drop=True), "areas": areas_t.reset_index(drop=True)}

@@ -26,7 +26,7 @@ from .downloads import write_downloads
 from .headlines_page import link_live_page, write_headlines_page
 from .rows import Rows, join_symbols
 from .sources import (Context, _check_shared_cells, crime_rows, outcome_cells, outcome_rows, previous_tables,
-    prior_figures, referral_cells, referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
+    launch_date, prior_figures, referral_cells, referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -101,12 +101,10 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
     area_rows, notes = [], []
     supp: dict[str, int] = defaultdict(int)
     cara_first: dt.date | None = None
-    all_cells: list[pd.DataFrame] = []
     prior = previous_tables(root)  # the bounds audit covers this release and the previous one
     for force in forces:
         parts["crime"].append(crime_rows(ctx, force, first_crime_fy))
-        first = ctx.q("referrals_first", area=force.code)
-        launch = None if first.empty or pd.isna(first["first_date"].iloc[0]) else pd.Timestamp(first["first_date"].iloc[0]).date()
+        launch = launch_date(ctx, force)
         if launch is not None and fy_of(launch) <= last_fy:
             cara_first = launch if cara_first is None else min(cara_first, launch)
             fys = list(range(fy_of(launch), last_fy + 1))
@@ -125,7 +123,6 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
                 parts["reoffending"].append(reoffending_rows(cells, force, cohorts))
             for k, v in cells.tally().items():
                 supp[k] += v
-            all_cells.append(cells.frame.assign(force=force.code))
         people_areas = {a.code for a in force.people_areas()}
         names = {a.code: a.name for a in force.las}
         for a in [force.area, *force.csps, *force.las]:

@@ -182,25 +182,37 @@ class Cohorts:
     last_complete_index: dt.date
 
 
+def launch_date(ctx: Context, force: Force) -> dt.date | None:
+    """The first caution date of any CARA referral in ``force`` (all time), or None."""
+    first = ctx.q("publish_launch")
+    hit = first.loc[first["area_code"] == force.code, "first_date"]
+    return None if hit.empty or pd.isna(hit.iloc[0]) else pd.Timestamp(hit.iloc[0]).date()
+
+
 def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -> Cohorts | None:
-    """Protect cohort sizes and reoffenders: CARA per complete FY cohort (and pooled); comparison."""
+    """Protect cohort sizes and reoffenders: CARA per complete FY cohort (and pooled); comparison.
+
+    Counts come from one national query (``publish_reoffending``: people and reoffenders per
+    local authority, group and financial year of the index date), cut here to the force's
+    authorities and to CARA cohorts from its launch year: the same people as
+    ``reoffending_people`` for the force with ``date_from`` at the launch year's start.
+    """
     lci = add_months(ctx.data_as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
     fys = [fy for fy in range(first_fy, ctx.last_fy + 1) if fy_end(fy) <= lci]
-    people = ctx.q("reoffending_people", area=force.code, date_from=fy_start(first_fy), date_to=lci,
-                   last_complete_index=lci)
+    # date_from: before any index date, so the one result holds every force's cohorts; each
+    # force's own start (its launch year) is applied here.
+    people = ctx.q_force("publish_reoffending", force, date_from=dt.date(1900, 1, 1), last_complete_index=lci)
+    people = people.assign(fy=_fy_quarters(people["year_start"])[0])
+    cara = people[(people["cohort_group"] == "cara") & (people["fy"] >= first_fy)]
     comp = people[people["cohort_group"] == "comparison"]
-    if not fys or people.empty:
+    if not fys or (cara["people"].sum() + comp["people"].sum()) == 0:
         return None
     pooled = years_label(fys[0], fys[-1])
-    cara = people[people["cohort_group"] == "cara"].copy()
-    cara["fy"] = _fy_quarters(cara["index_date"])[0]
     cara = cara[cara["fy"].isin(fys)]
     cols = [financial_year_label(fy) for fy in fys]
-    # People and reoffenders per (area, year): one group-by, not a loop over people.
-    g = cara.assign(x=(cara["reoffences"] > 0).astype("int64")).groupby(["area_code", "fy"])["x"].agg(["size", "sum"])
     n_vals: dict[tuple[str, str], int] = defaultdict(int)
     x_vals: dict[tuple[str, str], int] = defaultdict(int)
-    for (a, fy), n, x in zip(g.index, g["size"], g["sum"]):
+    for a, fy, n, x in zip(cara["area_code"], cara["fy"], cara["people"], cara["reoffenders"]):
         n_vals[(a, financial_year_label(int(fy)))] += int(n)
         x_vals[(a, financial_year_label(int(fy)))] += int(x)
     parent = {c: pooled for c in cols}
@@ -216,8 +228,8 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
     cells.protect("reoffending_n:cara", n_grid, parent, n_canon)
     cells.protect("reoffending_x:cara", _la_grid(force, cols, x_vals), parent,
                   lambda r, c, tot, v: f"reoffended:cara|{r}|{c}", displayed=False)
-    cn = comp.groupby("area_code").size().to_dict()
-    cx = comp.groupby("area_code")["reoffences"].apply(lambda s: int((s > 0).sum())).to_dict()
+    cn = {a: int(v) for a, v in comp.groupby("area_code")["people"].sum().items()}
+    cx = {a: int(v) for a, v in comp.groupby("area_code")["reoffenders"].sum().items()}
     cpar = {"comparison": "comparison (all)"}
     cells.protect("reoffending_n:comparison", _la_grid(force, ["comparison"], {(a, "comparison"): v for a, v in cn.items()}),
                   cpar, lambda r, c, tot, v: f"cohort:comparison|{r}|{c}", publish_totals=False)
@@ -231,8 +243,8 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
     if comp.empty:
         comp_label = "no comparison group"
     else:
-        a = fy_of(pd.Timestamp(comp["index_date"].min()).date())
-        b = fy_of(pd.Timestamp(comp["index_date"].max()).date())
+        a = fy_of(pd.Timestamp(comp["first_index"].min()).date())
+        b = fy_of(pd.Timestamp(comp["last_index"].max()).date())
         comp_label = years_label(a, b)
     return Cohorts(fys, pooled, comp_label, lci)
 

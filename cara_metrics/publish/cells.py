@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
+from threadpoolctl import ThreadpoolController
 
 from .. import disclosure, disclosure_bounds
 from .model import Force, PublishError
@@ -329,6 +331,25 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
     has_hidden = np.zeros(labels.max() + 1 if len(labels) else 0, dtype=bool)
     np.logical_or.at(has_hidden, labels, is_hidden)
     out: list[int] = []
+    with _blas().limit(limits=1, user_api="blas"):
+        _test_components(e_rows, e_cols, e_vals, cuts, labels, has_hidden, eqs, unknown, is_hidden, memo, out)
+    # Unknowns in no equation are free; in the original order of the variables.
+    return [names[i] for i in sorted(out)]
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's BLAS libraries, found once (finding them costs about 1.5 ms a time)."""
+    return ThreadpoolController()
+
+
+def _test_components(e_rows: np.ndarray, e_cols: np.ndarray, e_vals: np.ndarray, cuts: np.ndarray,
+                     labels: np.ndarray, has_hidden: np.ndarray, eqs: np.ndarray, unknown: np.ndarray,
+                     is_hidden: np.ndarray, memo: dict | None, out: list[int]) -> None:
+    """Run :func:`_determined` on each component holding a hidden cell; add the pinned hidden
+    unknowns to ``out``. Called with BLAS limited to one thread: the matrices are small (a few
+    hundred rows at most nationally), and OpenBLAS's threads, spinning for work on a machine
+    whose cores are busy, made one 99 x 222 SVD take 2 s instead of 5 ms."""
     for r, c, v in zip(np.split(e_rows, cuts), np.split(e_cols, cuts), np.split(e_vals, cuts)):
         if not len(c) or not has_hidden[labels[c[0]]]:
             continue
@@ -344,8 +365,6 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
             if memo is not None:
                 memo[key] = fixed
         out.extend(int(unknown[cols[k]]) for k in fixed if is_hidden[cols[k]])
-    # Unknowns in no equation are free; in the original order of the variables.
-    return [names[i] for i in sorted(out)]
 
 
 def _determined(rows: np.ndarray, cols: np.ndarray, ri: np.ndarray, ci: np.ndarray, v: np.ndarray) -> list[int]:

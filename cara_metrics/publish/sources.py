@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import disclosure, stats, warehouse
@@ -67,29 +68,41 @@ def _fy_quarters(dates: pd.Series) -> tuple[list[int], list[int]]:
 
 
 def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
-    """Recorded crime: offences, so exact at every level (no rounding or suppression)."""
+    """Recorded crime: offences, so exact at every level (no rounding or suppression).
+
+    Each area's counts are sums over its local authorities, taken as one matrix product (a
+    membership matrix times the authorities' counts per year and quarter); the periods, their
+    break symbols and the populations are worked out once per force, not once per row.
+    """
     leaves = ctx.q_force("publish_crime", force, date_from=fy_start(first_fy), date_to=fy_end(ctx.last_fy))
     pop = ctx.q("publish_population")
     popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
-    counts: dict[tuple[str, int, int], tuple[int, int]] = {}
+    la_index = {la: i for i, la in enumerate(force.members[force.code])}
+    years = list(range(first_fy, ctx.last_fy + 1))
+    # Offences per local authority, financial year and quarter (index 0 unused): all, DA.
+    counts = np.zeros((2, len(la_index), len(years), 5), dtype=np.int64)
     fys, qs = _fy_quarters(leaves["quarter_start"])
     for a, fy, q, al, da in zip(leaves["area_code"], fys, qs, leaves["all_offences"], leaves["da_offences"]):
-        counts[(a, fy, q)] = (int(al), int(da))
+        # A later row for the same quarter replaces an earlier one, as the dict of counts did.
+        counts[:, la_index[a], fy - first_fy, q] = (int(al), int(da))
+    counts[:, :, :, 0] = counts[:, :, :, 1:].sum(axis=3)  # the year: its four quarters
     breaks = _break_dates(ctx, "crime")
+    periods = []  # per year: (period, index into counts, break symbol) for Q1..Q4 and the year
+    for fy in years:
+        per = []
+        for period, qs_ in [(_q(fy, q), [q]) for q in range(1, 5)] + [(_fy(fy), [1, 2, 3, 4])]:
+            start = _quarter_start(fy, qs_[0])
+            end = add_months(_quarter_start(fy, qs_[-1]), 3) - dt.timedelta(days=1)
+            per.append((period, qs_[0] if len(qs_) == 1 else 0, _break_symbol(breaks, start, end)))
+        periods.append(per)
     rows = Rows()
-    areas = [force.area, *force.csps, *force.las]
+    areas = [a for a in (force.area, *force.csps, *force.las) if force.members.get(a.code, ())]
     for area in areas:
-        las = force.members.get(area.code, ())
-        if not las:
-            continue
-        for fy in range(first_fy, ctx.last_fy + 1):
-            periods = [(_q(fy, q), [q]) for q in range(1, 5)] + [(_fy(fy), [1, 2, 3, 4])]
-            for period, qs in periods:
-                al = sum(counts.get((la, fy, q), (0, 0))[0] for la in las for q in qs)
-                da = sum(counts.get((la, fy, q), (0, 0))[1] for la in las for q in qs)
-                start = _quarter_start(fy, qs[0])
-                end = add_months(_quarter_start(fy, qs[-1]), 3) - dt.timedelta(days=1)
-                b = _break_symbol(breaks, start, end)
+        las = force.members[area.code]
+        sums = counts[:, [la_index[la] for la in las]].sum(axis=1).tolist()  # [all/da][year][period]
+        for y, fy in enumerate(years):
+            for period, k, b in periods[y]:
+                al, da = sums[0][y][k], sums[1][y][k]
                 rows.add("da_crimes", "da_crimes", "Domestic-abuse-flagged crimes", "offences", area, period, da, b)
                 rows.add("da_share", "all_crimes", "All recorded crimes", "offences", area, period, al, b)
                 share = da / al if al > 0 else None

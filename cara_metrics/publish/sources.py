@@ -120,9 +120,12 @@ def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
     return rows.frame()
 
 
-def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) -> pd.DataFrame:
-    return pd.DataFrame([{"row": la.code, "col": c, "value": int(values.get((la.code, c), 0))}
-                         for la in force.las for c in cols])
+def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) -> dict[str, list]:
+    """The leaves of a table (local authorities x ``cols``) as :meth:`Cells.protect` takes them;
+    plain lists, not a DataFrame: publish builds hundreds of these nationally."""
+    keys = [(la.code, c) for la in force.las for c in cols]
+    return {"row": [k[0] for k in keys], "col": [k[1] for k in keys],
+            "value": [int(values.get(k, 0)) for k in keys]}
 
 
 def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> None:
@@ -264,11 +267,9 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
 
 def _check_shared_cells(cells: Cells) -> None:
     """Sanity: a shared id must hold one true value in every table that publishes it."""
-    f = cells.frame
-    clash = f.groupby("canon")["value"].nunique()
-    clash = clash[clash > 1]
-    if len(clash):
-        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash.index[:5])}. Nothing was "
+    clash = cells.clashes()
+    if clash:
+        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash[:5])}. Nothing was "
                            "published: this is a fault in the release's tables, not in your data; report it to the "
                            "dashboard's maintainers with this message.")
 

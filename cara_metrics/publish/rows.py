@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -40,34 +41,32 @@ class Rows:
     """Collects the published rows of one table."""
 
     def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[tuple] = []   # one tuple a row, values in the order of COLUMNS
 
     def add(self, metric_id: str, measure: str, label: str, unit: str, area: Area, period: Period,
             shown: float | None, symbols: Iterable[str] = (), category: str | None = None,
             category_label: str | None = None) -> None:
         registry.get(metric_id)  # every published figure comes from a registered metric
-        self.rows.append({
-            "metric_id": metric_id, "measure": measure, "measure_label": label, "unit": unit,
-            "area_code": area.code, "area_name": area.name, "area_type": area.type,
-            "period": period.label, "period_type": period.type,
-            "financial_year": financial_year_label(period.fy) if period.fy is not None else None,
-            "quarter": period.quarter, "category": category, "category_label": category_label,
-            "shown": None if shown is None or (isinstance(shown, float) and math.isnan(shown)) else float(shown),
-            "symbol": join_symbols(symbols),
-        })
+        self.rows.append((
+            metric_id, measure, label, unit, area.code, area.name, area.type, period.label, period.type,
+            financial_year_label(period.fy) if period.fy is not None else None,
+            period.quarter, category, category_label,
+            None if shown is None or (isinstance(shown, float) and math.isnan(shown)) else float(shown),
+            _joined(tuple(symbols)),
+        ))
 
     def frame(self) -> pd.DataFrame:
         # Column by column, each built once with its final dtype: publish makes a frame per
         # table per force (hundreds nationally), and records-then-astype cost 10-15 ms each.
         cols: dict[str, Any] = {}
-        for c in COLUMNS:
-            vals = [r[c] for r in self.rows]
+        values = list(zip(*self.rows)) if self.rows else [()] * len(COLUMNS)
+        for c, vals in zip(COLUMNS, values):
             if c == "shown":
                 cols[c] = np.array([np.nan if v is None else v for v in vals], dtype="float64")
             elif c == "quarter":
-                cols[c] = pd.array(vals, dtype="Int64")
+                cols[c] = pd.array(list(vals), dtype="Int64")
             else:
-                cols[c] = pd.array(vals, dtype="string")
+                cols[c] = pd.array(list(vals), dtype="string")
         return pd.DataFrame(cols)
 
 
@@ -78,6 +77,13 @@ def join_symbols(symbols: Iterable[str]) -> str:
     """'[u] [p]': distinct symbols in the Analysis Function's usual order."""
     s = {x for sym in symbols for x in str(sym).split() if x}
     return " ".join(sorted(s, key=lambda x: _SYMBOL_ORDER.index(x) if x in _SYMBOL_ORDER else 99))
+
+
+@lru_cache(maxsize=256)
+def _joined(symbols: tuple[str, ...]) -> str:
+    """:func:`join_symbols`, remembered: a release has some 100,000 rows and a handful of
+    distinct symbol lists."""
+    return join_symbols(symbols)
 
 
 def _people_rows(rows: Rows, cells: Cells, force: Force, metric_id: str, measure: str, label: str,

@@ -176,11 +176,16 @@ def survey_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> pd
     cols = [financial_year_label(fy) for fy in fys]
     # Each year is its own block: the all-years total is not published.
     parent = {c: f"{c} (all)" for c in cols}
+    # Counts per question, then (authority, year): one pass over the force's rows.
+    counts: dict[str, dict[str, dict[tuple[str, str], int]]] = {"respondents": defaultdict(dict), "agree": defaultdict(dict)}
+    years = [financial_year_label(fy) for fy in _fy_quarters(df["year_start"])[0]]
+    for q, a, y, n, k in zip(df["question_id"].tolist(), df["area_code"].tolist(), years,
+                             df["respondents"].tolist(), df["agree"].tolist()):
+        counts["respondents"][q][(a, y)] = int(n)
+        counts["agree"][q][(a, y)] = int(k)
     for qid in qs["question_id"]:
-        part = df[df["question_id"] == qid]
         for what in ("respondents", "agree"):
-            values = {(a, financial_year_label(fy)): int(v)
-                      for a, fy, v in zip(part["area_code"], _fy_quarters(part["year_start"])[0], part[what])}
+            values = counts[what].get(qid, {})
             cells.protect(f"survey_{what}:{qid}", _la_grid(force, cols, values), parent,
                           lambda r, c, tot, v, w=what, q=qid: f"survey_{w}:{q}|{r}|{c}", publish_totals=False,
                           displayed=what == "respondents")

@@ -33,6 +33,12 @@ class Context:
     policy: disclosure.Policy
     last_fy: int                     # last complete financial year
     breaks: pd.DataFrame
+    #: Start of the earliest CARA launch year of any force: the people tables' queries read
+    #: from here for every force at once (each force then keeps its own years).
+    cara_from: dt.date | None = None
+    #: True in a worker process (:mod:`.per_force`): every query must already be in ``cache``;
+    #: a worker never opens the database its parent opened before forking.
+    offline: bool = False
 
     #: Results by (query, parameters) for this build: forces ask the same national queries,
     #: and the warehouse version is pinned for the whole build, so a result cannot go stale.
@@ -42,13 +48,51 @@ class Context:
         """A query's result; callers filter it and never modify it in place."""
         key = (name, tuple(sorted(params.items())))
         if key not in self.cache:
+            if self.offline:
+                raise RuntimeError(f"publish: query {name} was not read before the forces were split between "
+                                   "processes (national_queries must read every query the forces use)")
             self.cache[key] = warehouse.query(name, params, root=self.root)
         return self.cache[key]
 
-    def q_force(self, name: str, force: Force, **params) -> pd.DataFrame:
-        """A national query's rows for the local authorities of ``force`` only."""
-        df = self.q(name, **params)
+    @staticmethod
+    def of_force(df: pd.DataFrame, force: Force) -> pd.DataFrame:
+        """The rows of a national result for the local authorities of ``force``."""
         return df[df["area_code"].isin(force.members[force.code])]
+
+    def people_all(self, name: str) -> pd.DataFrame:
+        """Query ``name`` (``publish_referrals``, ``_outcomes``, ``_survey``) from the earliest
+        CARA year to the last complete one, for every force at once. A force's own years are
+        a subset of these: its callers keep only those."""
+        return self.q(name, date_from=self.cara_from, date_to=fy_end(self.last_fy))
+
+    def reoffending_all(self) -> pd.DataFrame:
+        """``publish_reoffending`` for every force at once: cohorts whose follow-up is complete
+        by the last complete index date."""
+        # date_from: before any index date, so the one result holds every force's cohorts;
+        # each force's own start (its launch year) is applied by the caller.
+        return self.q("publish_reoffending", date_from=dt.date(1900, 1, 1), last_complete_index=last_complete_index(self))
+
+    def crime_all(self, first_fy: int) -> pd.DataFrame:
+        """``publish_crime`` from ``first_fy`` to the last complete year, for every force at once."""
+        return self.q("publish_crime", date_from=fy_start(first_fy), date_to=fy_end(self.last_fy))
+
+
+def last_complete_index(ctx: Context) -> dt.date:
+    """The last index date whose reoffending follow-up (and the wait for convictions) is complete."""
+    return add_months(ctx.data_as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
+
+
+def national_queries(ctx: Context, first_crime_fy: int) -> None:
+    """Read every query the forces' tables use into ``ctx.cache`` (each once, for every force):
+    the per-force work can then run in worker processes that never touch the database."""
+    ctx.q("publish_population")
+    ctx.q("publish_launch")
+    ctx.q("survey_questions")
+    ctx.crime_all(first_crime_fy)
+    if ctx.cara_from is not None:
+        for name in ("publish_referrals", "publish_outcomes", "publish_survey"):
+            ctx.people_all(name)
+        ctx.reoffending_all()
 
 
 def _break_dates(ctx: Context, series: str) -> list[dt.date]:
@@ -74,7 +118,7 @@ def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
     membership matrix times the authorities' counts per year and quarter); the periods, their
     break symbols and the populations are worked out once per force, not once per row.
     """
-    leaves = ctx.q_force("publish_crime", force, date_from=fy_start(first_fy), date_to=fy_end(ctx.last_fy))
+    leaves = ctx.of_force(ctx.crime_all(first_fy), force)
     pop = ctx.q("publish_population")
     popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
     la_index = {la: i for i, la in enumerate(force.members[force.code])}
@@ -129,7 +173,7 @@ def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) 
 
 
 def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> None:
-    df = ctx.q_force("publish_referrals", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.of_force(ctx.people_all("publish_referrals"), force)
     values: dict[tuple[str, str], int] = {}
     for a, fy, q, n in zip(df["area_code"], *_fy_quarters(df["quarter_start"]), df["referrals"]):
         values[(a, quarter_label(fy, q))] = int(n)
@@ -140,7 +184,7 @@ def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> 
 
 def outcome_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> dict[int, int]:
     """Protect outcomes per year of caution; returns in-progress people per year at force level."""
-    df = ctx.q_force("publish_outcomes", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.of_force(ctx.people_all("publish_outcomes"), force)
     values: dict[tuple[str, str], int] = {}
     in_progress: dict[int, int] = defaultdict(int)
     for r in df.itertuples():
@@ -172,7 +216,7 @@ def completion_denominator(area_code: str, y: str) -> tuple[str, ...]:
 
 def survey_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> pd.DataFrame:
     qs = ctx.q("survey_questions")
-    df = ctx.q_force("publish_survey", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.of_force(ctx.people_all("publish_survey"), force)
     cols = [financial_year_label(fy) for fy in fys]
     # Each year is its own block: the all-years total is not published.
     parent = {c: f"{c} (all)" for c in cols}
@@ -218,11 +262,9 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
     authorities and to CARA cohorts from its launch year: the same people as
     ``reoffending_people`` for the force with ``date_from`` at the launch year's start.
     """
-    lci = add_months(ctx.data_as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
+    lci = last_complete_index(ctx)
     fys = [fy for fy in range(first_fy, ctx.last_fy + 1) if fy_end(fy) <= lci]
-    # date_from: before any index date, so the one result holds every force's cohorts; each
-    # force's own start (its launch year) is applied here.
-    people = ctx.q_force("publish_reoffending", force, date_from=dt.date(1900, 1, 1), last_complete_index=lci)
+    people = ctx.of_force(ctx.reoffending_all(), force)
     people = people.assign(fy=_fy_quarters(people["year_start"])[0])
     cara = people[(people["cohort_group"] == "cara") & (people["fy"] >= first_fy)]
     comp = people[people["cohort_group"] == "comparison"]

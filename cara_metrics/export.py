@@ -243,14 +243,41 @@ class Download:
     data: bytes
 
 
+@dataclass(frozen=True)
+class DownloadInputs:
+    """What a public table's download files are made from, read from the release: the data
+    (:func:`data_frame`), its metadata sheet (:func:`metadata_frame`) and its context."""
+
+    data: pd.DataFrame
+    meta: pd.DataFrame
+    ctx: Context
+
+
+#: How many files each public table offers (:func:`download_file`).
+FILES_PER_TABLE = 3
+
+
+def download_inputs(name: str, root: Path | None = None) -> DownloadInputs:
+    """Read what table ``name``'s download files are made from (the release's only reads)."""
+    return DownloadInputs(data_frame(name, root), metadata_frame(name, root), public_context(name, root))
+
+
+def download_file(name: str, inputs: DownloadInputs, i: int) -> Download:
+    """File ``i`` (0 to :data:`FILES_PER_TABLE` - 1, in offer order) of table ``name``: data as
+    CSV, data and metadata as ODS, metadata as CSV. Reads nothing: made from ``inputs`` only."""
+    what, ctx = name.replace("_", " "), inputs.ctx
+    if i == 0:
+        return Download(f"Download {what} data (CSV)", file_name(name, ctx, "csv"), "text/csv", csv_bytes(inputs.data))
+    if i == 1:
+        return Download(f"Download {what} data and metadata (ODS)", file_name(name, ctx, "ods"),
+                        "application/vnd.oasis.opendocument.spreadsheet", ods_bytes(inputs.data, inputs.meta))
+    if i == 2:
+        return Download(f"Download {what} metadata (CSV)", file_name(f"{name}-metadata", ctx, "csv"), "text/csv",
+                        csv_bytes(inputs.meta))
+    raise IndexError(f"a public table offers {FILES_PER_TABLE} files, not file {i}")
+
+
 def downloads(name: str, root: Path | None = None) -> list[Download]:
     """The files offered for one public table: data as CSV, data and metadata as ODS, metadata as CSV."""
-    data, meta = data_frame(name, root), metadata_frame(name, root)
-    ctx = public_context(name, root)
-    what = name.replace("_", " ")
-    return [
-        Download(f"Download {what} data (CSV)", file_name(name, ctx, "csv"), "text/csv", csv_bytes(data)),
-        Download(f"Download {what} data and metadata (ODS)", file_name(name, ctx, "ods"),
-                 "application/vnd.oasis.opendocument.spreadsheet", ods_bytes(data, meta)),
-        Download(f"Download {what} metadata (CSV)", file_name(f"{name}-metadata", ctx, "csv"), "text/csv", csv_bytes(meta)),
-    ]
+    inputs = download_inputs(name, root)
+    return [download_file(name, inputs, i) for i in range(FILES_PER_TABLE)]

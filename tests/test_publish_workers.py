@@ -14,7 +14,7 @@ import pytest
 
 from cara_metrics import warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR
-from cara_metrics.publish import per_force, release
+from cara_metrics.publish import per_force, release, workers
 from cara_metrics.publish.sources import Context
 
 RELEASE_DATE = dt.date(2025, 6, 30)
@@ -43,8 +43,8 @@ def test_worker_processes_give_what_this_process_gives(job, monkeypatch):
     ctx, forces, first_crime_fy, prior = job
     assert len(forces) == 1
     here = per_force.force_part(ctx, forces[0], first_crime_fy, prior)
-    monkeypatch.setenv(per_force.WORKERS_ENV, "2")
-    assert per_force.workers(2) == 2
+    monkeypatch.setenv(workers.WORKERS_ENV, "2")
+    assert workers.workers(2) == 2
     parts = per_force.force_parts(ctx, [forces[0], forces[0]], first_crime_fy, prior)
     assert len(parts) == 2
     for part in parts:
@@ -56,13 +56,13 @@ def test_worker_processes_give_what_this_process_gives(job, monkeypatch):
 
 
 def test_workers_setting(monkeypatch):
-    monkeypatch.setenv(per_force.WORKERS_ENV, "1")
-    assert per_force.workers(43) == 1
-    monkeypatch.setenv(per_force.WORKERS_ENV, "4")
-    assert per_force.workers(3) == 3  # never more workers than forces
-    monkeypatch.setenv(per_force.WORKERS_ENV, "two")
+    monkeypatch.setenv(workers.WORKERS_ENV, "1")
+    assert workers.workers(43) == 1
+    monkeypatch.setenv(workers.WORKERS_ENV, "4")
+    assert workers.workers(3) == 3  # never more workers than forces
+    monkeypatch.setenv(workers.WORKERS_ENV, "two")
     with pytest.raises(ValueError, match="CARA_PUBLISH_WORKERS must be a whole number"):
-        per_force.workers(43)
+        workers.workers(43)
 
 
 def test_a_worker_context_refuses_a_query_not_read_beforehand(job):

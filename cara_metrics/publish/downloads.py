@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .. import warehouse
 from ..dataroot import Version
+from . import workers
 from .model import TABLES
 
 #: The index of the download files in a release folder.
@@ -33,22 +34,26 @@ def write_downloads(root: Path, version: Version) -> dict[str, list[dict[str, st
     """Write every table's download files into release ``version`` (complete, not yet live)
     and their index; returns the index.
 
-    The files are made by :func:`export.downloads` reading ``version`` (pinned for this
-    thread), so they are exactly what a reader of that release would have been given.
+    The files are made by :func:`export.download_file` from what :func:`export.download_inputs`
+    reads of ``version`` (pinned for this thread), exactly as :func:`export.downloads` makes
+    them for a reader of that release. Everything is read first; the files are then made in
+    worker processes when there are several (:mod:`.workers`: they only compute).
     """
     from .. import export  # only here: export brings in the public package (see .importlinter)
 
-    index: dict[str, list[dict[str, str]]] = {}
     with warehouse.pinned(version, root):
-        for name in TABLES:
-            entries = []
-            for f in export.downloads(name, root):
-                path = version.path / f.file_name
-                if path.exists() or "/" in f.file_name or f.file_name.startswith("."):
-                    raise ValueError(f"download file name {f.file_name!r} is not a new plain file name")
-                _write(path, f.data)
-                entries.append({"label": f.label, "file_name": f.file_name, "mime": f.mime})
-            index[name] = entries
+        inputs = {name: export.download_inputs(name, root) for name in TABLES}
+    tasks = [(name, inputs[name], i) for name in TABLES for i in range(export.FILES_PER_TABLE)]
+    # Cost: the rows a file holds (the ODS file, holding the data and its zipping, costs most).
+    cost = [len(inputs[name].data) * (0 if i == 2 else 2 if i == 1 else 1) for name, _, i in tasks]
+    files = workers.run(export.download_file, tasks, cost)
+    index: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
+    for (name, _, _), f in zip(tasks, files):
+        path = version.path / f.file_name
+        if path.exists() or "/" in f.file_name or f.file_name.startswith("."):
+            raise ValueError(f"download file name {f.file_name!r} is not a new plain file name")
+        _write(path, f.data)
+        index[name].append({"label": f.label, "file_name": f.file_name, "mime": f.mime})
     _write(version.path / INDEX, json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
     return index
 

@@ -6,43 +6,29 @@ authorities within one force), and its rows depend only on its cells and on nati
 results. So :func:`force_parts` may publish them in worker processes, and the release is the
 same whichever way it ran: the parts are put together in the forces' order.
 
-How the workers are kept safe: every query the forces use is read first, in this process
-(:func:`sources.national_queries`, one query per table for all forces), and the workers get
-a context that refuses any other query (``Context.offline``). A worker is a fork of this
-process and never touches the database connection it inherits (DuckDB's threads do not
-survive a fork); it computes, returns its parts by pickling, and exits without running
-Python's shutdown (multiprocessing ends a pool worker with ``os._exit``).
-
-Assumptions: the fork start method exists (Linux; elsewhere forces run in this process), and
-the parts a worker returns pickle (DataFrames, dicts, dates). Tests that replace a method of
-this process (a spy on ``Cells.finalise``) see every force only when forces run here: with a
-single force, or with ``CARA_PUBLISH_WORKERS=1``.
+Worker processes (:mod:`.workers`) never query: every query the forces use is read first,
+in this process (:func:`sources.national_queries`, one query per table for all forces), and
+they get a context that refuses any other query (``Context.offline``). Tests that replace a
+method of this process (a spy on ``Cells.finalise``) see every force only when forces run
+here: with a single force, or with ``CARA_PUBLISH_WORKERS=1``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
-import os
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from ..periods import fy_of
+from . import workers
 from .cells import Cells
 from .model import Force
 from .sources import (Context, _check_shared_cells, crime_rows, launch_date, national_queries, outcome_cells,
     outcome_rows, prior_figures, referral_cells, referral_rows, reoffending_cells, reoffending_rows, survey_cells,
     survey_rows)
-
-#: Environment variable: how many worker processes publish forces (1: all in this process).
-WORKERS_ENV = "CARA_PUBLISH_WORKERS"
-#: Default number of workers, at most: the machines this runs on have two cores.
-DEFAULT_WORKERS = 2
-
 
 @dataclass
 class ForcePart:
@@ -104,49 +90,13 @@ def force_part(ctx: Context, force: Force, first_crime_fy: int,
     return ForcePart(tables, launch, tally, area_rows, notes)
 
 
-def workers(n_forces: int) -> int:
-    """How many worker processes to use for ``n_forces`` forces: ``CARA_PUBLISH_WORKERS``, else
-    :data:`DEFAULT_WORKERS` or the number of cores if fewer; never more than the forces, and
-    1 (this process) where processes cannot be forked or this is not the main thread."""
-    env = os.environ.get(WORKERS_ENV, "").strip()
-    try:
-        n = int(env) if env else min(DEFAULT_WORKERS, os.cpu_count() or 1)
-    except ValueError:
-        raise ValueError(f"{WORKERS_ENV} must be a whole number of processes, got {env!r}") from None
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.current_thread() is not threading.main_thread():
-        # No fork, or called from a thread of a larger program (a server): forking copies
-        # only this thread, and locks other threads hold; run the forces here instead.
-        return 1
-    return max(1, min(n, n_forces))
-
-
-#: The job the forked workers read (set just before forking, so they inherit it).
-_JOB: tuple[Context, list[Force], int, dict[str, pd.DataFrame]] | None = None
-
-
-def _run(i: int) -> tuple[int, ForcePart]:
-    assert _JOB is not None
-    ctx, forces, first_crime_fy, prior = _JOB
-    return i, force_part(ctx, forces[i], first_crime_fy, prior)
-
-
 def force_parts(ctx: Context, forces: list[Force], first_crime_fy: int,
                 prior: dict[str, pd.DataFrame]) -> list[ForcePart]:
-    """:func:`force_part` of every force, in the forces' order: in :func:`workers` processes
-    when there are several (the machine's cores share the forces), else here."""
-    n = workers(len(forces))
-    if n <= 1:
+    """:func:`force_part` of every force, in the forces' order: in worker processes when
+    there are several forces and :func:`workers.workers` allows it, else here."""
+    if workers.workers(len(forces)) <= 1:
         return [force_part(ctx, f, first_crime_fy, prior) for f in forces]
-    global _JOB
     national_queries(ctx, first_crime_fy)
-    _JOB = (dataclasses.replace(ctx, offline=True), forces, first_crime_fy, prior)
-    try:
-        # The largest forces first, so that the last to finish is a small one.
-        order = sorted(range(len(forces)), key=lambda i: -len(forces[i].las))
-        out: list[ForcePart | None] = [None] * len(forces)
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            for i, part in pool.imap_unordered(_run, order):
-                out[i] = part
-    finally:
-        _JOB = None
-    return [p for p in out if p is not None]
+    offline = dataclasses.replace(ctx, offline=True)
+    return workers.run(force_part, [(offline, f, first_crime_fy, prior) for f in forces],
+                       cost=[len(f.las) for f in forces])  # a force's work grows with its authorities

@@ -49,7 +49,7 @@ class Rows:
         registry.get(metric_id)  # every published figure comes from a registered metric
         self.rows.append((
             metric_id, measure, label, unit, area.code, area.name, area.type, period.label, period.type,
-            financial_year_label(period.fy) if period.fy is not None else None,
+            _fy_label(period.fy) if period.fy is not None else None,
             period.quarter, category, category_label,
             None if shown is None or (isinstance(shown, float) and math.isnan(shown)) else float(shown),
             _joined(tuple(symbols)),
@@ -77,6 +77,12 @@ def join_symbols(symbols: Iterable[str]) -> str:
     """'[u] [p]': distinct symbols in the Analysis Function's usual order."""
     s = {x for sym in symbols for x in str(sym).split() if x}
     return " ".join(sorted(s, key=lambda x: _SYMBOL_ORDER.index(x) if x in _SYMBOL_ORDER else 99))
+
+
+@lru_cache(maxsize=64)
+def _fy_label(fy: int) -> str:
+    """:func:`financial_year_label`, remembered (once per row of the release otherwise)."""
+    return financial_year_label(fy)
 
 
 @lru_cache(maxsize=256)

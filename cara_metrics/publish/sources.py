@@ -72,6 +72,15 @@ class Context:
         # each force's own start (its launch year) is applied by the caller.
         return self.q("publish_reoffending", date_from=dt.date(1900, 1, 1), last_complete_index=last_complete_index(self))
 
+    def population(self) -> dict[tuple[str, int], int]:
+        """Residents per (area, year) from ``publish_population``, made once per build."""
+        key = ("publish_population as a dict", ())
+        if key not in self.cache:
+            pop = self.q("publish_population")
+            self.cache[key] = {(a, int(y)): int(p) for a, y, p in zip(
+                pop["area_code"].tolist(), pop["year"].tolist(), pop["population"].tolist())}
+        return self.cache[key]
+
     def crime_all(self, first_fy: int) -> pd.DataFrame:
         """``publish_crime`` from ``first_fy`` to the last complete year, for every force at once."""
         return self.q("publish_crime", date_from=fy_start(first_fy), date_to=fy_end(self.last_fy))
@@ -85,7 +94,7 @@ def last_complete_index(ctx: Context) -> dt.date:
 def national_queries(ctx: Context, first_crime_fy: int) -> None:
     """Read every query the forces' tables use into ``ctx.cache`` (each once, for every force):
     the per-force work can then run in worker processes that never touch the database."""
-    ctx.q("publish_population")
+    ctx.population()
     ctx.q("publish_launch")
     ctx.q("survey_questions")
     ctx.crime_all(first_crime_fy)
@@ -114,19 +123,19 @@ def _fy_quarters(dates: pd.Series) -> tuple[list[int], list[int]]:
 def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
     """Recorded crime: offences, so exact at every level (no rounding or suppression).
 
-    Each area's counts are sums over its local authorities, taken as one matrix product (a
-    membership matrix times the authorities' counts per year and quarter); the periods, their
-    break symbols and the populations are worked out once per force, not once per row.
+    Each area's counts are sums over its local authorities, taken with numpy from an array of
+    the authorities' counts per year and quarter; the periods and their break symbols are
+    worked out once per force, the populations once per build, not once per row.
     """
     leaves = ctx.of_force(ctx.crime_all(first_fy), force)
-    pop = ctx.q("publish_population")
-    popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
+    popd = ctx.population()
     la_index = {la: i for i, la in enumerate(force.members[force.code])}
     years = list(range(first_fy, ctx.last_fy + 1))
     # Offences per local authority, financial year and quarter (index 0 unused): all, DA.
     counts = np.zeros((2, len(la_index), len(years), 5), dtype=np.int64)
     fys, qs = _fy_quarters(leaves["quarter_start"])
-    for a, fy, q, al, da in zip(leaves["area_code"], fys, qs, leaves["all_offences"], leaves["da_offences"]):
+    for a, fy, q, al, da in zip(leaves["area_code"].tolist(), fys, qs, leaves["all_offences"].tolist(),
+                                leaves["da_offences"].tolist()):
         # A later row for the same quarter replaces an earlier one, as the dict of counts did.
         counts[:, la_index[a], fy - first_fy, q] = (int(al), int(da))
     counts[:, :, :, 0] = counts[:, :, :, 1:].sum(axis=3)  # the year: its four quarters

@@ -147,15 +147,16 @@ def public_context(name: str, root: Path | None = None) -> Context:
 
 def _value_column(values: pd.Series, units: pd.Series) -> pd.Series:
     """Counts as whole numbers (137, never 137.0), other figures as published; empty where not published."""
-    out = []
-    for v, u in zip(values.tolist(), units.tolist()):
-        if v is None or pd.isna(v):
-            out.append(None)
-        elif u in COUNT_UNITS and float(v).is_integer():
-            out.append(int(v))
-        else:
-            out.append(float(v))
+    # Missing and count flags worked out for the whole column at once (a national table has
+    # some 60,000 rows); each value is then converted once.
+    missing = values.isna().tolist()
+    counts = units.isin(COUNT_UNITS).fillna(False).tolist()
+    out = [None if m else _count_or_float(float(v), c) for v, m, c in zip(values.tolist(), missing, counts)]
     return pd.Series(out, index=values.index, dtype="object")
+
+
+def _count_or_float(v: float, count: bool) -> int | float:
+    return int(v) if count and v.is_integer() else v
 
 
 def data_frame(name: str, root: Path | None = None) -> pd.DataFrame:
@@ -167,7 +168,9 @@ def data_frame(name: str, root: Path | None = None) -> pd.DataFrame:
     out["symbol"] = out["symbol"].fillna("")
     out["value"] = _value_column(out["value"], out["unit"])
     info = public.release_info(root)
-    out["source"] = pd.Series([registry.get(m).source for m in out["metric_id"]], dtype="string")
+    metric_ids = out["metric_id"].tolist()
+    sources = {m: registry.get(m).source for m in dict.fromkeys(metric_ids)}  # each metric once
+    out["source"] = pd.Series([sources[m] for m in metric_ids], dtype="string")
     out["data_as_at"] = pd.Series([format_date(info.data_as_at)] * len(out), dtype="string")
     out["synthetic"] = pd.Series(["yes" if info.synthetic else "no"] * len(out), dtype="string")
     return out

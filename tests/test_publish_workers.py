@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from cara_metrics import warehouse
 from cara_metrics.dataroot import DEFAULT_DATA_DIR
 from cara_metrics.publish import per_force, release, workers
+from cara_metrics.publish.model import PublishError
 from cara_metrics.publish.sources import Context
 
 RELEASE_DATE = dt.date(2025, 6, 30)
@@ -70,3 +72,16 @@ def test_a_worker_context_refuses_a_query_not_read_beforehand(job):
     offline = dataclasses.replace(Context(ctx.root, ctx.data_as_at, ctx.policy, ctx.last_fy, ctx.breaks), offline=True)
     with pytest.raises(RuntimeError, match="was not read before the forces were split"):
         offline.q("publish_areas")
+
+
+def _fail(code: int) -> None:
+    raise PublishError(f"force {code} cannot be protected")
+
+
+def test_a_task_that_fails_or_a_worker_that_dies_is_reported_not_waited_for(monkeypatch):
+    monkeypatch.setenv(workers.WORKERS_ENV, "2")
+    with pytest.raises(PublishError, match="force 3 cannot be protected"):
+        workers.run(_fail, [(3,), (3,)])
+    with pytest.raises(PublishError, match="A worker process of publish ended unexpectedly"):
+        workers.run(os._exit, [(1,), (1,)])  # the worker process ends mid-task
+    assert workers.run(int, [("7",), ("8",)], cost=[1, 2]) == [7, 8]  # in the tasks' order

@@ -11,7 +11,7 @@ What makes it safe, and what the callers must make true:
   and its threads do not survive a fork, so a worker must never touch it).
 * A task's arguments and result pickle (the result travels back by pipe; the arguments are
   inherited by the fork, not pickled).
-* A worker ends with ``os._exit`` (multiprocessing's pool does this), so Python's shutdown,
+* A worker ends with ``os._exit`` (multiprocessing's processes do), so Python's shutdown,
   and the destructors of what the parent had open, never run in it.
 
 Processes are used only on Linux-like systems (the fork start method), from the main thread
@@ -26,7 +26,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Sequence
+
+from .model import PublishError
 
 #: Environment variable: how many worker processes publish uses (1: none, all work here).
 WORKERS_ENV = "CARA_PUBLISH_WORKERS"
@@ -63,7 +67,9 @@ def run(fn: Callable[..., Any], tasks: Sequence[tuple], cost: Sequence[float] | 
 
     ``cost``: a rough size of each task; the largest are started first, so that the last to
     finish is a small one. Results come back in the tasks' order whatever order they ran in.
-    An exception in a task is raised here (it must pickle, as this module's callers' do).
+    An exception in a task is raised here (it must pickle, as this module's callers' do); a
+    worker that dies (killed, out of memory) raises :class:`PublishError` rather than leaving
+    publish waiting for it.
     """
     n = workers(len(tasks))
     if n <= 1:
@@ -73,9 +79,19 @@ def run(fn: Callable[..., Any], tasks: Sequence[tuple], cost: Sequence[float] | 
     out: list[Any] = [None] * len(tasks)
     _JOB = (fn, tasks)
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            for i, result in pool.imap_unordered(_call, order):
+        # The workers are forked at the first submit, from this thread, after _JOB is set.
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"))
+        try:
+            for done in as_completed([pool.submit(_call, i) for i in order]):
+                i, result = done.result()
                 out[i] = result
+        finally:
+            # After a failure, tasks not yet started are dropped rather than waited for.
+            pool.shutdown(wait=True, cancel_futures=True)
+    except BrokenProcessPool:
+        raise PublishError("A worker process of publish ended unexpectedly (the machine may have run out of "
+                           "memory), so nothing was published. Run publish again; if it happens again, run it "
+                           f"in one process with {WORKERS_ENV}=1.") from None
     finally:
         _JOB = None
     return out

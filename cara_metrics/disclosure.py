@@ -40,7 +40,7 @@ This module is pure: no Streamlit, no I/O apart from reading the policy file.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +57,8 @@ __all__ = [
     "round_to_base",
     "protect_count",
     "protect_counts",
+    "protect_cells",
+    "ProtectedCells",
     "protect_rate",
     "neutralise_formula",
     "neutralise_frame",
@@ -335,11 +337,57 @@ def protect_counts(
     its tables and the previous release (:mod:`cara_metrics.disclosure_bounds`): no
     primary cell may be narrowed into ``suppress_min..suppress_max``.
     """
-    p = _policy(policy)
     _check_frame(leaves, row_dim, col_dim, value)
+    t = protect_cells(leaves[row_dim].tolist(), leaves[col_dim].tolist(), leaves[value].tolist(),
+                      row_parent, col_parent, top_level_rows, policy)
+    # Columns built from lists with their final dtypes (faster than records + astype).
+    return pd.DataFrame({
+        row_dim: t.rows,  # keys keep their own type, inferred as before
+        col_dim: t.cols,
+        value: np.array(t.values, dtype=np.int64),
+        "shown": pd.array(t.shown, dtype="Int64"),
+        "symbol": pd.array([SUPPRESSED if s else "" for s in t.status], dtype="str"),
+        "suppression": pd.array([_SUPPRESSION_LABEL[s] for s in t.status], dtype="str"),
+        "is_total_row": np.array(t.is_total_row, dtype=bool),
+        "is_total_col": np.array(t.is_total_col, dtype=bool),
+    })
 
-    leaf_rows = list(dict.fromkeys(leaves[row_dim].tolist()))
-    leaf_cols = list(dict.fromkeys(leaves[col_dim].tolist()))
+
+@dataclass(frozen=True)
+class ProtectedCells:
+    """:func:`protect_counts`' result as plain lists, one entry per cell in the same order.
+
+    ``status``: 0 published, 1 primary, 2 secondary suppression; ``shown`` is None when
+    suppressed.
+    """
+
+    rows: list
+    cols: list
+    values: list[int]
+    shown: list[int | None]
+    status: list[int]
+    is_total_row: list[bool]
+    is_total_col: list[bool]
+
+
+def protect_cells(
+    rows: Sequence[object],
+    cols: Sequence[object],
+    values: Sequence[object],
+    row_parent: Mapping[str, str],
+    col_parent: Mapping[str, str],
+    top_level_rows: set[str] | frozenset = frozenset(),
+    policy: Policy | None = None,
+) -> ProtectedCells:
+    """:func:`protect_counts` on plain lists (one entry per leaf), without a DataFrame either
+    side: publish protects hundreds of small tables nationally, and building and reading a
+    DataFrame per table cost more than protecting it. Same rules, same cells, same order."""
+    p = _policy(policy)
+    if any(_missing(k) for k in rows) or any(_missing(k) for k in cols):
+        raise ValueError("protect_counts: a row or column key is missing")
+
+    leaf_rows = list(dict.fromkeys(rows))
+    leaf_cols = list(dict.fromkeys(cols))
     r_parent = _parents(leaf_rows, row_parent, "row")
     c_parent = _parents(leaf_cols, col_parent, "column")
     row_totals = list(dict.fromkeys(r_parent[r] for r in leaf_rows))
@@ -347,47 +395,43 @@ def protect_counts(
     top = frozenset(top_level_rows)
 
     counts: dict[tuple[object, object], int] = {}
-    triples = zip(leaves[row_dim].tolist(), leaves[col_dim].tolist(), leaves[value].tolist())
-    for r, c, v in triples:
+    for r, c, v in zip(rows, cols, values):
         if (r, c) in counts:
             raise ValueError(f"protect_counts: duplicate leaf cell ({r!r}, {c!r})")
         counts[(r, c)] = _as_count(v, f"count for ({r!r}, {c!r})")
 
     cells: dict[tuple[object, object], tuple[int, int | None, int]] = {}
     for rt in row_totals:
-        rows = [r for r in leaf_rows if r_parent[r] == rt]
+        block_rows = [r for r in leaf_rows if r_parent[r] == rt]
         for ct in col_totals:
-            cols = [c for c in leaf_cols if c_parent[c] == ct]
-            x = np.zeros((len(rows) + 1, len(cols) + 1), dtype=np.int64)
-            for i, r in enumerate(rows):
-                for j, c in enumerate(cols):
+            block_cols = [c for c in leaf_cols if c_parent[c] == ct]
+            x = np.zeros((len(block_rows) + 1, len(block_cols) + 1), dtype=np.int64)
+            for i, r in enumerate(block_rows):
+                for j, c in enumerate(block_cols):
                     x[i, j] = counts.get((r, c), 0)
-            row_keys = rows + [rt]
+            row_keys = block_rows + [rt]
             is_top = np.array([k in top for k in row_keys])
             shown, status = _protect_block(x, is_top, p)
+            x_l, shown_l, status_l = x.tolist(), shown.tolist(), status.tolist()
             for i, r in enumerate(row_keys):
-                for j, c in enumerate(cols + [ct]):
-                    published = None if status[i, j] else int(shown[i, j])
-                    cells[(r, c)] = (int(x[i, j]), published, int(status[i, j]))
+                for j, c in enumerate(block_cols + [ct]):
+                    cells[(r, c)] = (x_l[i][j], None if status_l[i][j] else shown_l[i][j], status_l[i][j])
 
     row_order = [k for rt in row_totals for k in [*(r for r in leaf_rows if r_parent[r] == rt), rt]]
     col_order = [k for ct in col_totals for k in [*(c for c in leaf_cols if c_parent[c] == ct), ct]]
     row_total_set, col_total_set = set(row_totals), set(col_totals)
     keys = [(r, c) for r in row_order for c in col_order]
     triples = [cells[k] for k in keys]
-    # Columns built from lists with their final dtypes (faster than records + astype,
-    # which matters at national scale: publish protects hundreds of tables).
-    out = pd.DataFrame({
-        row_dim: [k[0] for k in keys],  # keys keep their own type, inferred as before
-        col_dim: [k[1] for k in keys],
-        value: np.array([t[0] for t in triples], dtype=np.int64),
-        "shown": pd.array([t[1] for t in triples], dtype="Int64"),
-        "symbol": pd.array([SUPPRESSED if t[2] else "" for t in triples], dtype="str"),
-        "suppression": pd.array([_SUPPRESSION_LABEL[t[2]] for t in triples], dtype="str"),
-        "is_total_row": np.array([k[0] in row_total_set for k in keys], dtype=bool),
-        "is_total_col": np.array([k[1] in col_total_set for k in keys], dtype=bool),
-    })
-    return out
+    return ProtectedCells(
+        rows=[k[0] for k in keys], cols=[k[1] for k in keys],
+        values=[t[0] for t in triples], shown=[t[1] for t in triples], status=[t[2] for t in triples],
+        is_total_row=[k[0] in row_total_set for k in keys], is_total_col=[k[1] in col_total_set for k in keys],
+    )
+
+
+def _missing(key: object) -> bool:
+    """A missing key: None, pandas' NA or NaT, or a float NaN (what a missing value reads as)."""
+    return key is None or key is pd.NA or key is pd.NaT or (isinstance(key, float) and key != key)
 
 
 def _check_frame(leaves: pd.DataFrame, row_dim: str, col_dim: str, value: str) -> None:

@@ -147,15 +147,16 @@ def public_context(name: str, root: Path | None = None) -> Context:
 
 def _value_column(values: pd.Series, units: pd.Series) -> pd.Series:
     """Counts as whole numbers (137, never 137.0), other figures as published; empty where not published."""
-    out = []
-    for v, u in zip(values.tolist(), units.tolist()):
-        if v is None or pd.isna(v):
-            out.append(None)
-        elif u in COUNT_UNITS and float(v).is_integer():
-            out.append(int(v))
-        else:
-            out.append(float(v))
+    # Missing and count flags worked out for the whole column at once (a national table has
+    # some 60,000 rows); each value is then converted once.
+    missing = values.isna().tolist()
+    counts = units.isin(COUNT_UNITS).fillna(False).tolist()
+    out = [None if m else _count_or_float(float(v), c) for v, m, c in zip(values.tolist(), missing, counts)]
     return pd.Series(out, index=values.index, dtype="object")
+
+
+def _count_or_float(v: float, count: bool) -> int | float:
+    return int(v) if count and v.is_integer() else v
 
 
 def data_frame(name: str, root: Path | None = None) -> pd.DataFrame:
@@ -167,7 +168,9 @@ def data_frame(name: str, root: Path | None = None) -> pd.DataFrame:
     out["symbol"] = out["symbol"].fillna("")
     out["value"] = _value_column(out["value"], out["unit"])
     info = public.release_info(root)
-    out["source"] = pd.Series([registry.get(m).source for m in out["metric_id"]], dtype="string")
+    metric_ids = out["metric_id"].tolist()
+    sources = {m: registry.get(m).source for m in dict.fromkeys(metric_ids)}  # each metric once
+    out["source"] = pd.Series([sources[m] for m in metric_ids], dtype="string")
     out["data_as_at"] = pd.Series([format_date(info.data_as_at)] * len(out), dtype="string")
     out["synthetic"] = pd.Series(["yes" if info.synthetic else "no"] * len(out), dtype="string")
     return out
@@ -243,14 +246,41 @@ class Download:
     data: bytes
 
 
+@dataclass(frozen=True)
+class DownloadInputs:
+    """What a public table's download files are made from, read from the release: the data
+    (:func:`data_frame`), its metadata sheet (:func:`metadata_frame`) and its context."""
+
+    data: pd.DataFrame
+    meta: pd.DataFrame
+    ctx: Context
+
+
+#: How many files each public table offers (:func:`download_file`).
+FILES_PER_TABLE = 3
+
+
+def download_inputs(name: str, root: Path | None = None) -> DownloadInputs:
+    """Read what table ``name``'s download files are made from (the release's only reads)."""
+    return DownloadInputs(data_frame(name, root), metadata_frame(name, root), public_context(name, root))
+
+
+def download_file(name: str, inputs: DownloadInputs, i: int) -> Download:
+    """File ``i`` (0 to :data:`FILES_PER_TABLE` - 1, in offer order) of table ``name``: data as
+    CSV, data and metadata as ODS, metadata as CSV. Reads nothing: made from ``inputs`` only."""
+    what, ctx = name.replace("_", " "), inputs.ctx
+    if i == 0:
+        return Download(f"Download {what} data (CSV)", file_name(name, ctx, "csv"), "text/csv", csv_bytes(inputs.data))
+    if i == 1:
+        return Download(f"Download {what} data and metadata (ODS)", file_name(name, ctx, "ods"),
+                        "application/vnd.oasis.opendocument.spreadsheet", ods_bytes(inputs.data, inputs.meta))
+    if i == 2:
+        return Download(f"Download {what} metadata (CSV)", file_name(f"{name}-metadata", ctx, "csv"), "text/csv",
+                        csv_bytes(inputs.meta))
+    raise IndexError(f"a public table offers {FILES_PER_TABLE} files, not file {i}")
+
+
 def downloads(name: str, root: Path | None = None) -> list[Download]:
     """The files offered for one public table: data as CSV, data and metadata as ODS, metadata as CSV."""
-    data, meta = data_frame(name, root), metadata_frame(name, root)
-    ctx = public_context(name, root)
-    what = name.replace("_", " ")
-    return [
-        Download(f"Download {what} data (CSV)", file_name(name, ctx, "csv"), "text/csv", csv_bytes(data)),
-        Download(f"Download {what} data and metadata (ODS)", file_name(name, ctx, "ods"),
-                 "application/vnd.oasis.opendocument.spreadsheet", ods_bytes(data, meta)),
-        Download(f"Download {what} metadata (CSV)", file_name(f"{name}-metadata", ctx, "csv"), "text/csv", csv_bytes(meta)),
-    ]
+    inputs = download_inputs(name, root)
+    return [download_file(name, inputs, i) for i in range(FILES_PER_TABLE)]

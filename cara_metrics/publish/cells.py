@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from functools import lru_cache
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse import csgraph
+from threadpoolctl import ThreadpoolController
 
 from .. import disclosure, disclosure_bounds
 from .model import Force, PublishError
@@ -18,21 +20,29 @@ from .model import Force, PublishError
 # --------------------------------------------------------------------------------------
 
 
+#: Suppression codes of a cell (the frame's ``suppression`` labels, by code).
+_NONE, _PRIMARY, _SECONDARY, _RATE = 0, 1, 2, 3
+_LABEL = ("", "primary", "secondary", "rate")
+
+
 class Cells:
     """Every protected count of people for one force, across all the release's tables.
 
-    Each :meth:`protect` call runs :func:`disclosure.protect_counts` on one table and
+    Each :meth:`protect` call runs :func:`disclosure.protect_cells` on one table and
     records, per cell, a *canonical id* naming the statistic (e.g. ``referred|E06000058|
     2019/20``): two tables that publish the same statistic give it the same id. Then
     :meth:`finalise` makes suppression agree across tables and proves, by a rank test over
     every additive relation of every table, that no suppressed cell can be worked out.
+
+    The cells are kept as plain columns (lists, then arrays in :meth:`finalise`), one entry
+    per cell in the order the tables were protected; :attr:`frame` shows them as a DataFrame.
+    Nationally a force has thousands of cells in a dozen tables, and doing this bookkeeping
+    in pandas cost more than the protection itself.
     """
 
     def __init__(self, force: Force, policy: disclosure.Policy) -> None:
         self.force = force
         self.policy = policy
-        self._frames: list[pd.DataFrame] = []
-        self.frame = pd.DataFrame()
         self.values: dict[str, int] = {}                      # canonical id -> true value
         self._ids: dict[tuple[str, str, str], str] = {}       # (table, row, col) -> canonical id
         self._by_canon: dict[str, tuple[int, int | None, str]] = {}
@@ -40,38 +50,76 @@ class Cells:
         self._prior: list[tuple[tuple[str, ...], int, int]] = []
         self._names: list[str] = []
         self._memo: dict = {}  # derivable's answers per component, kept across finalise's rounds
+        # One entry per cell: the columns of :attr:`frame`.
+        self._col: dict[str, list] = {k: [] for k in (
+            "row", "col", "value", "shown", "status", "is_total_row", "is_total_col", "table", "block",
+            "published", "displayed")}
+        self._canon: list[int] = []                           # per cell: index into _canon_names
+        self._canon_names: list[str] = []                     # canonical ids, in order of first appearance
+        self._canon_index: dict[str, int] = {}
+        # Per cell: its row equation (table, block, row) and column equation (table, block, col).
+        self._row_eq: list[int] = []
+        self._col_eq: list[int] = []
+        self._row_eqs: dict[tuple[str, str, str], int] = {}
+        self._col_eqs: dict[tuple[str, str, str], int] = {}
+        self._blocks: dict[tuple[str, str], int] = {}         # (table, block) -> id
+        self._block_id: list[int] = []
+        self._status: np.ndarray | None = None                # finalise's suppression codes per cell
+        self._frame: pd.DataFrame | None = None
+        self._rel: tuple[list[str], sparse.csr_matrix] | None = None
 
-    def protect(self, table: str, leaves: pd.DataFrame, col_parent: dict[str, str],
+    def protect(self, table: str, leaves: pd.DataFrame | Mapping[str, Sequence], col_parent: dict[str, str],
                 canon: Callable[[str, str, bool, int], str], publish_totals: bool = True,
                 displayed: bool = True) -> None:
-        """Protect a table; ``leaves`` has columns row (local authority), col, value.
+        """Protect a table; ``leaves`` has columns row (local authority), col, value (a
+        DataFrame, or a mapping of the three names to equal-length lists).
 
         ``canon(row, col, is_total_col, true_value)`` names each cell's statistic.
         ``publish_totals``: whether the total column is released. ``displayed``: whether
         the counts are released as rows (False for numerators released only inside a
         rate; they are still treated as known wherever the rate is published).
         """
-        out = disclosure.protect_counts(
-            leaves, "row", "col", "value",
+        out = disclosure.protect_cells(
+            list(leaves["row"]), list(leaves["col"]), list(leaves["value"]),
             row_parent={la.code: self.force.code for la in self.force.las},
             col_parent=col_parent, top_level_rows={self.force.code}, policy=self.policy,
         )
-        out["table"] = table
-        # Plain lists, not Series: iterating pandas' Arrow-backed strings cell by cell is slow.
-        rows, cols = out["row"].tolist(), out["col"].tolist()
-        tots, vals = out["is_total_col"].tolist(), out["value"].tolist()
-        out["block"] = [c if tot else col_parent[c] for c, tot in zip(cols, tots)]
+        rows, cols, tots, vals = out.rows, out.cols, out.is_total_col, out.values
+        blocks = [c if tot else col_parent[c] for c, tot in zip(cols, tots)]
         canons = [canon(r, c, tot, int(v)) for r, c, tot, v in zip(rows, cols, tots, vals)]
-        out["canon"] = canons
-        out["published"] = publish_totals | ~out["is_total_col"]
-        out["displayed"] = out["published"] & displayed
+        published = [publish_totals or not tot for tot in tots]
+        shown_rows = [p and displayed for p in published]
         if len(self.force.las) < 2:
             # An only authority is the force itself: only the force row is published.
-            out["published"] &= out["is_total_row"]
-        for r, c, k, v in zip(rows, cols, canons, vals):
+            published = [p and tr for p, tr in zip(published, out.is_total_row)]
+        col = self._col
+        col["row"] += rows
+        col["col"] += cols
+        col["value"] += vals
+        col["shown"] += out.shown
+        col["status"] += out.status
+        col["is_total_row"] += out.is_total_row
+        col["is_total_col"] += tots
+        col["table"] += [table] * len(rows)
+        col["block"] += blocks
+        col["published"] += published
+        col["displayed"] += shown_rows
+        index, names = self._canon_index, self._canon_names
+        row_eqs, col_eqs, block_ids = self._row_eqs, self._col_eqs, self._blocks
+        for r, c, b, k, v in zip(rows, cols, blocks, canons, vals):
             self._ids[(table, r, c)] = k
             self.values.setdefault(k, int(v))
-        self._frames.append(out)
+            i = index.get(k)
+            if i is None:
+                i = index[k] = len(names)
+                names.append(k)
+            self._canon.append(i)
+            self._row_eq.append(row_eqs.setdefault((table, b, r), len(row_eqs)))
+            self._col_eq.append(col_eqs.setdefault((table, b, c), len(col_eqs)))
+            self._block_id.append(block_ids.setdefault((table, b), len(block_ids)))
+        self._frame = None
+        self._rel = None
+        self._status = None
 
     def canon(self, table: str, row: str, col: str) -> str:
         return self._ids[(table, row, col)]
@@ -109,31 +157,43 @@ class Cells:
         return pr.symbol, (n_true / d_true if top else n_shown / d_shown)
 
     def finalise(self, max_rounds: int = 20) -> None:
-        self.frame = pd.concat(self._frames, ignore_index=True)
+        canon = np.array(self._canon, dtype=np.int64)
+        status = np.array(self._col["status"], dtype=np.int8)
+        published = np.array(self._col["published"], dtype=bool)
+        is_total_row = np.array(self._col["is_total_row"], dtype=bool)
+        block = np.array(self._block_id, dtype=np.int64)
+        n = len(self._canon_names)
         self._memo = {}
         # Below force level a withheld rate withholds its numerator (protect_rate's rule);
         # at force level counts are exact by policy, and a rate is only withheld there for
         # having too few people to mean anything.
-        withheld = {num for (num, _), pr in self._rates.items()
-                    if pr.symbol == disclosure.SUPPRESSED and num.split("|")[1] != self.force.code}
-        m = self.frame["canon"].isin(withheld) & (self.frame["suppression"] == "")
-        self.frame.loc[m, "suppression"] = "rate"
+        withheld = np.zeros(n, dtype=bool)
+        for (num, _), pr in self._rates.items():
+            if pr.symbol == disclosure.SUPPRESSED and num.split("|")[1] != self.force.code and num in self._canon_index:
+                withheld[self._canon_index[num]] = True
+        status[withheld[canon] & (status == _NONE)] = _RATE
+        self._status = status
+        rel = self._relations()
         for _ in range(max_rounds):
             self._reconcile()
-            bad = derivable(self.frame, self._relations(), self._memo)
+            hidden = np.zeros(n, dtype=bool)
+            hidden[canon[status != _NONE]] = True
+            known = np.zeros(n, dtype=bool)
+            known[canon[(status == _NONE) & published]] = True
+            bad = _derivable(*rel, hidden, known, self._memo)
             narrow: list[str] = []
             if not bad:
                 # Only once no cell is pinned: the bounds audit needs the final pattern.
-                narrow = [self._describe(n) for n in self.narrowed()]
+                narrow = [self._describe(x) for x in self.narrowed()]
                 if not narrow:
                     break
-                bad = [n.split(" ")[0] for n in narrow]
+                bad = [x.split(" ")[0] for x in narrow]
             # Hide the whole block below force level wherever a derivable cell appears.
-            hit = self.frame.loc[self.frame["canon"].isin(bad), ["table", "block"]].drop_duplicates()
-            for t, b in hit.itertuples(index=False):
-                m = (self.frame["table"] == t) & (self.frame["block"] == b) & ~self.frame["is_total_row"] \
-                    & (self.frame["suppression"] == "")
-                self.frame.loc[m, "suppression"] = "secondary"
+            is_bad = np.zeros(n, dtype=bool)
+            is_bad[[self._canon_index[b] for b in bad if b in self._canon_index]] = True
+            hit = np.zeros(len(self._blocks), dtype=bool)
+            hit[block[is_bad[canon]]] = True
+            status[hit[block] & ~is_total_row & (status == _NONE)] = _SECONDARY
         else:
             what = "narrowed to between {} and {} people".format(self.policy.suppress_min, self.policy.suppress_max) \
                 if narrow else "worked out"
@@ -141,18 +201,47 @@ class Cells:
                                f"{', '.join(sorted(narrow or bad)[:5])} could still be {what}. Nothing was published. "
                                "Check the suppression settings in config/disclosure.toml, or report it to the "
                                "dashboard's maintainers with this message.")
-        self.frame["shown"] = self.frame["shown"].where(self.frame["suppression"] == "", pd.NA).astype("Int64")
-        self.frame["symbol"] = np.where(self.frame["suppression"] == "", "", disclosure.SUPPRESSED)
-        self._by_canon = {c: (int(v), None if pd.isna(s) else int(s), st)
-                          for c, v, s, st in zip(self.frame["canon"], self.frame["value"],
-                                                 self.frame["shown"], self.frame["suppression"])}
+        names, st = self._canon_names, status.tolist()
+        # Later cells of a statistic overwrite earlier ones, as a dict built over the frame did.
+        self._by_canon = {names[c]: (int(v), None if s != _NONE else sh, _LABEL[s])
+                          for c, v, sh, s in zip(self._canon, self._col["value"], self._col["shown"], st)}
+        self._frame = None
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a DataFrame, one row per cell of every protected table, in order: row,
+        col, value, shown (Int64, <NA> when suppressed), symbol, suppression ("", "primary",
+        "secondary" or "rate"), is_total_row, is_total_col, table, block, canon, published,
+        displayed. After :meth:`finalise`, with its final suppression."""
+        if self._frame is None:
+            c = self._col
+            st = self._current_status()
+            shown = [None if s != _NONE else v for v, s in zip(c["shown"], st.tolist())]
+            self._frame = pd.DataFrame({
+                "row": c["row"], "col": c["col"],
+                "value": np.array(c["value"], dtype=np.int64),
+                "shown": pd.array(shown, dtype="Int64"),
+                "symbol": pd.array([disclosure.SUPPRESSED if s else "" for s in st.tolist()], dtype="str"),
+                "suppression": pd.array([_LABEL[s] for s in st.tolist()], dtype="str"),
+                "is_total_row": np.array(c["is_total_row"], dtype=bool),
+                "is_total_col": np.array(c["is_total_col"], dtype=bool),
+                "table": pd.array(c["table"], dtype="str"), "block": pd.array(c["block"], dtype="str"),
+                "canon": pd.array([self._canon_names[i] for i in self._canon], dtype="str"),
+                "published": np.array(c["published"], dtype=bool),
+                "displayed": np.array(c["displayed"], dtype=bool),
+            })
+        return self._frame
 
     def _relations(self) -> tuple[list[str], sparse.csr_matrix]:
-        """:func:`relations` of the frame, built once: finalise changes only which cells are
-        suppressed, never the cells or their tables, so the relations stay the same."""
-        if getattr(self, "_rel", None) is None or self._rel[0] is not self.frame:
-            self._rel = (self.frame, relations(self.frame))
-        return self._rel[1]
+        """:func:`relations` of the cells, built once from the equation ids kept by :meth:`protect`:
+        finalise changes only which cells are suppressed, never the cells or their tables."""
+        if self._rel is None:
+            tot_col = np.array(self._col["is_total_col"], dtype=bool)
+            tot_row = np.array(self._col["is_total_row"], dtype=bool)
+            self._rel = _relation_matrix(self._canon_names, np.array(self._canon, dtype=np.int64),
+                                         np.array(self._row_eq, dtype=np.int64), np.array(self._col_eq, dtype=np.int64),
+                                         tot_col, tot_row)
+        return self._rel
 
     def prior(self, figures: list[tuple[tuple[str, ...], int, int]]) -> None:
         """Figures a previous release published about this force: (statistics summed, low, high).
@@ -178,16 +267,26 @@ class Cells:
         below force level (the rate rules withhold those because the complement is small).
         """
         names, a = self._relations()
-        idx = {c: i for i, c in enumerate(names)}
-        f = self.frame
+        idx = self._canon_index
+        status = self._current_status()
         lo, hi = np.zeros(len(names)), np.full(len(names), np.inf)
-        shown = f[(f["suppression"] == "") & f["published"]].drop_duplicates("canon")
-        hidden = set(f.loc[f["suppression"] != "", "canon"])
-        for c, v, top in zip(shown["canon"], shown["shown"], shown["is_total_row"]):
-            if c in hidden:
+        hidden = np.zeros(len(names), dtype=bool)
+        hidden[np.array(self._canon, dtype=np.int64)[status != _NONE]] = True
+        seen = np.zeros(len(names), dtype=bool)
+        targets: list[int] = []
+        is_target: set[int] = set()
+        for k, v, top, pub, s in zip(self._canon, self._col["shown"], self._col["is_total_row"],
+                                     self._col["published"], status.tolist()):
+            if s == _PRIMARY and k not in is_target:
+                is_target.add(k)  # each primary-suppressed statistic once, in order of appearance
+                targets.append(k)
+            # The first published, unsuppressed cell of each statistic gives its bounds.
+            if s != _NONE or not pub or seen[k]:
                 continue
-            lo[idx[c]], hi[idx[c]] = (int(v), int(v)) if top else disclosure.published_interval(int(v), self.policy)
-        targets = [idx[c] for c in f.loc[f["suppression"] == "primary", "canon"].unique()]
+            seen[k] = True
+            if hidden[k]:
+                continue
+            lo[k], hi[k] = (int(v), int(v)) if top else disclosure.published_interval(int(v), self.policy)
         extra_rows, extra_lo, extra_hi, extra_names = [], [], [], []
         small = range(self.policy.suppress_min, self.policy.suppress_max + 1)
         for (num, den), pr in self._rates.items():
@@ -233,20 +332,37 @@ class Cells:
 
     def tally(self) -> dict[str, int]:
         """Suppressed cells among the counts released as rows (each statistic once)."""
-        shown = self.frame[self.frame["displayed"]].drop_duplicates("canon")
+        status = self._current_status().tolist()
+        seen: set[int] = set()
+        count = {_PRIMARY: 0, _SECONDARY: 0, _RATE: 0, _NONE: 0}
+        for k, d, s in zip(self._canon, self._col["displayed"], status):
+            if d and k not in seen:  # the first displayed cell of each statistic
+                seen.add(k)
+                count[s] += 1
         rates = [self.rate_result(n, d)[0] for (n, d) in self._rates if n.split("|")[1] in
                  {self.force.code, *(la.code for la in self.force.las)}]
-        return {"primary": int((shown["suppression"] == "primary").sum()),
-                "secondary": int((shown["suppression"] == "secondary").sum()),
-                "rate": int((shown["suppression"] == "rate").sum()),
+        return {"primary": count[_PRIMARY], "secondary": count[_SECONDARY], "rate": count[_RATE],
                 "rates_rule": rates.count("rule"), "rates_count": rates.count("count")}
+
+    def clashes(self) -> list[str]:
+        """Statistics (sorted) that two cells give different true values: a fault in the tables."""
+        first = self.values  # the first value seen of each statistic
+        names = self._canon_names
+        return sorted({names[k] for k, v in zip(self._canon, self._col["value"]) if first[names[k]] != v})
+
+    def _current_status(self) -> np.ndarray:
+        """Suppression codes per cell: finalise's working copy, or protect's before it runs."""
+        if self._status is None:
+            return np.array(self._col["status"], dtype=np.int8)
+        return self._status
 
     def _reconcile(self) -> None:
         """A statistic suppressed in any table is suppressed in all (as secondary there)."""
-        f = self.frame
-        hidden = set(f.loc[f["suppression"] != "", "canon"])
-        m = f["canon"].isin(hidden) & (f["suppression"] == "")
-        f.loc[m, "suppression"] = "secondary"
+        canon = np.array(self._canon, dtype=np.int64)
+        status = self._status
+        hidden = np.zeros(len(self._canon_names), dtype=bool)
+        hidden[canon[status != _NONE]] = True
+        status[hidden[canon] & (status == _NONE)] = _SECONDARY
 
     def get(self, canon: str) -> tuple[int, int | None, str]:
         """(true value, published value or None when suppressed, suppression reason)."""
@@ -268,11 +384,20 @@ def relations(cells: pd.DataFrame) -> tuple[list[str], sparse.csr_matrix]:
         return names, sparse.csr_matrix((0, 0))
     row_eq, _ = pd.factorize(pd.MultiIndex.from_arrays([cells["table"], cells["block"], cells["row"]]), sort=False)
     col_eq, _ = pd.factorize(pd.MultiIndex.from_arrays([cells["table"], cells["block"], cells["col"]]), sort=False)
+    return _relation_matrix(names, codes, row_eq, col_eq, cells["is_total_col"].to_numpy(bool),
+                            cells["is_total_row"].to_numpy(bool))
+
+
+def _relation_matrix(names: list[str], codes: np.ndarray, row_eq: np.ndarray, col_eq: np.ndarray,
+                     is_total_col: np.ndarray, is_total_row: np.ndarray) -> tuple[list[str], sparse.csr_matrix]:
+    """:func:`relations` from per-cell codes: variable, row equation and column equation (each
+    numbered in order of first appearance), and whether the cell is a column or row total."""
+    if len(codes) == 0:
+        return names, sparse.csr_matrix((0, 0))
     n_row_eq = int(row_eq.max()) + 1
     eq = np.concatenate([row_eq, col_eq + n_row_eq])
     var = np.concatenate([codes, codes])
-    coef = np.concatenate([np.where(cells["is_total_col"].to_numpy(bool), -1.0, 1.0),
-                           np.where(cells["is_total_row"].to_numpy(bool), -1.0, 1.0)])
+    coef = np.concatenate([np.where(is_total_col, -1.0, 1.0), np.where(is_total_row, -1.0, 1.0)])
     a = sparse.coo_matrix((coef, (eq, var)), shape=(n_row_eq + int(col_eq.max()) + 1, len(names))).tocsr()
     a.sum_duplicates()
     return names, a
@@ -308,17 +433,26 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
     names, a = relations(cells) if rel is None else rel
     sup = cells["suppression"].to_numpy() != ""
     canon = cells["canon"].to_numpy()
-    hidden = set(canon[sup])
-    known = set(canon[~sup & cells["published"].to_numpy(bool)])
-    if not hidden or a.shape[0] == 0:
+    hidden_set = set(canon[sup])
+    known_set = set(canon[~sup & cells["published"].to_numpy(bool)])
+    hidden = np.array([c in hidden_set for c in names], dtype=bool)
+    known = np.array([c in known_set for c in names], dtype=bool)
+    return _derivable(names, a, hidden, known, memo)
+
+
+def _derivable(names: list[str], a: sparse.csr_matrix, hidden: np.ndarray, known: np.ndarray,
+               memo: dict | None = None) -> list[str]:
+    """:func:`derivable` given, per variable, whether it is suppressed somewhere (``hidden``)
+    and whether some table publishes it unsuppressed (``known``)."""
+    if not hidden.any() or a.shape[0] == 0:
         return []  # nothing hidden, or no relation that could reveal anything
-    unknown = np.array([i for i, c in enumerate(names) if c not in known], dtype=np.int64)
+    unknown = np.flatnonzero(~known).astype(np.int64)
     a_u = a[:, unknown].tocsr()
     a_u.eliminate_zeros()
     eqs = np.flatnonzero(a_u.getnnz(axis=1))
     a_u = a_u[eqs]  # equations with no unknown say nothing
     _, labels = _components(a_u)
-    is_hidden = np.array([names[i] in hidden for i in unknown], dtype=bool)
+    is_hidden = hidden[unknown]
     # Group the matrix entries by component once (sorting), rather than slicing the
     # sparse matrix per component: there are thousands of small components nationally.
     coo = a_u.tocoo()
@@ -329,6 +463,25 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
     has_hidden = np.zeros(labels.max() + 1 if len(labels) else 0, dtype=bool)
     np.logical_or.at(has_hidden, labels, is_hidden)
     out: list[int] = []
+    with _blas().limit(limits=1, user_api="blas"):
+        _test_components(e_rows, e_cols, e_vals, cuts, labels, has_hidden, eqs, unknown, is_hidden, memo, out)
+    # Unknowns in no equation are free; in the original order of the variables.
+    return [names[i] for i in sorted(out)]
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The process's BLAS libraries, found once (finding them costs about 1.5 ms a time)."""
+    return ThreadpoolController()
+
+
+def _test_components(e_rows: np.ndarray, e_cols: np.ndarray, e_vals: np.ndarray, cuts: np.ndarray,
+                     labels: np.ndarray, has_hidden: np.ndarray, eqs: np.ndarray, unknown: np.ndarray,
+                     is_hidden: np.ndarray, memo: dict | None, out: list[int]) -> None:
+    """Run :func:`_determined` on each component holding a hidden cell; add the pinned hidden
+    unknowns to ``out``. Called with BLAS limited to one thread: the matrices are small (a few
+    hundred rows at most nationally), and OpenBLAS's threads, spinning for work on a machine
+    whose cores are busy, made one 99 x 222 SVD take 2 s instead of 5 ms."""
     for r, c, v in zip(np.split(e_rows, cuts), np.split(e_cols, cuts), np.split(e_vals, cuts)):
         if not len(c) or not has_hidden[labels[c[0]]]:
             continue
@@ -344,8 +497,6 @@ def derivable(cells: pd.DataFrame, rel: tuple[list[str], sparse.csr_matrix] | No
             if memo is not None:
                 memo[key] = fixed
         out.extend(int(unknown[cols[k]]) for k in fixed if is_hidden[cols[k]])
-    # Unknowns in no equation are free; in the original order of the variables.
-    return [names[i] for i in sorted(out)]
 
 
 def _determined(rows: np.ndarray, cols: np.ndarray, ri: np.ndarray, ci: np.ndarray, v: np.ndarray) -> list[int]:

@@ -20,10 +20,15 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import warehouse
 from ..dataroot import Version
+from . import workers
 from .model import TABLES
+
+if TYPE_CHECKING:  # export is imported only when files are written (see write_downloads)
+    from ..export import Download
 
 #: The index of the download files in a release folder.
 INDEX = "downloads.json"
@@ -33,24 +38,42 @@ def write_downloads(root: Path, version: Version) -> dict[str, list[dict[str, st
     """Write every table's download files into release ``version`` (complete, not yet live)
     and their index; returns the index.
 
-    The files are made by :func:`export.downloads` reading ``version`` (pinned for this
-    thread), so they are exactly what a reader of that release would have been given.
+    The files are made by :func:`export.download_file` from what :func:`export.download_inputs`
+    reads of ``version`` (pinned for this thread), exactly as :func:`export.downloads` makes
+    them for a reader of that release. With worker processes (:mod:`.workers`) everything is
+    read first and the files are made in the workers (they only compute); without, one table
+    at a time.
     """
     from .. import export  # only here: export brings in the public package (see .importlinter)
 
-    index: dict[str, list[dict[str, str]]] = {}
-    with warehouse.pinned(version, root):
+    n = export.FILES_PER_TABLE
+    index: dict[str, list[dict[str, str]]] = {name: [] for name in TABLES}
+    if workers.workers(len(TABLES) * n) <= 1:
+        # One table at a time, as a reader would have them made: only one table's data and
+        # files are held at once.
         for name in TABLES:
-            entries = []
-            for f in export.downloads(name, root):
-                path = version.path / f.file_name
-                if path.exists() or "/" in f.file_name or f.file_name.startswith("."):
-                    raise ValueError(f"download file name {f.file_name!r} is not a new plain file name")
-                _write(path, f.data)
-                entries.append({"label": f.label, "file_name": f.file_name, "mime": f.mime})
-            index[name] = entries
+            with warehouse.pinned(version, root):
+                inputs = export.download_inputs(name, root)
+            index[name] = [_write_file(version, export.download_file(name, inputs, i)) for i in range(n)]
+    else:
+        with warehouse.pinned(version, root):
+            inputs_of = {name: export.download_inputs(name, root) for name in TABLES}
+        tasks = [(name, inputs_of[name], i) for name in TABLES for i in range(n)]
+        # Cost: the rows a file holds (the ODS file, holding the data and its zipping, costs most).
+        cost = [len(inputs_of[name].data) * (0 if i == 2 else 2 if i == 1 else 1) for name, _, i in tasks]
+        for (name, _, _), f in zip(tasks, workers.run(export.download_file, tasks, cost)):
+            index[name].append(_write_file(version, f))
     _write(version.path / INDEX, json.dumps(index, indent=2, sort_keys=True).encode("utf-8"))
     return index
+
+
+def _write_file(version: Version, f: Download) -> dict[str, str]:
+    """Write download ``f`` into ``version``; its index entry."""
+    path = version.path / f.file_name
+    if path.exists() or "/" in f.file_name or f.file_name.startswith("."):
+        raise ValueError(f"download file name {f.file_name!r} is not a new plain file name")
+    _write(path, f.data)
+    return {"label": f.label, "file_name": f.file_name, "mime": f.mime}
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -21,12 +21,11 @@ from ..contract import financial_year_label
 from ..dataroot import Busy, Version, has_version, live_version, lock, set_aside_orphans, write_version
 from ..periods import add_months, format_date, fy_end, fy_of, fy_start, last_ended_fy
 from .model import CELL_KEY, NEXT_UPDATE_MONTHS, PublishError, RELEASE_FORMAT, TABLES, _forces, years_label
-from .cells import Cells
 from .downloads import write_downloads
 from .headlines_page import link_live_page, write_headlines_page
 from .rows import Rows, join_symbols
-from .sources import (Context, _check_shared_cells, crime_rows, outcome_cells, outcome_rows, previous_tables,
-    prior_figures, referral_cells, referral_rows, reoffending_cells, reoffending_rows, survey_cells, survey_rows)
+from .per_force import force_parts
+from .sources import Context, launch_date, previous_tables
 
 
 # --------------------------------------------------------------------------------------
@@ -97,54 +96,23 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
     if not forces:
         raise PublishError("The warehouse has no police force area with local authorities in it: load an areas file "
                            "(or the ONS LAD to CSP to PFA lookup) with python -m cara_metrics ingest, then publish again.")
+    # The people tables of every force are read from the earliest CARA year of any force.
+    starts = [fy_of(d) for d in (launch_date(ctx, f) for f in forces) if d is not None and fy_of(d) <= last_fy]
+    ctx = dataclasses.replace(ctx, cara_from=fy_start(min(starts)) if starts else None)
+    prior = previous_tables(root)  # the bounds audit covers this release and the previous one
     parts: dict[str, list[pd.DataFrame]] = defaultdict(list)
     area_rows, notes = [], []
     supp: dict[str, int] = defaultdict(int)
     cara_first: dt.date | None = None
-    all_cells: list[pd.DataFrame] = []
-    prior = previous_tables(root)  # the bounds audit covers this release and the previous one
-    for force in forces:
-        parts["crime"].append(crime_rows(ctx, force, first_crime_fy))
-        first = ctx.q("referrals_first", area=force.code)
-        launch = None if first.empty or pd.isna(first["first_date"].iloc[0]) else pd.Timestamp(first["first_date"].iloc[0]).date()
-        if launch is not None and fy_of(launch) <= last_fy:
-            cara_first = launch if cara_first is None else min(cara_first, launch)
-            fys = list(range(fy_of(launch), last_fy + 1))
-            cells = Cells(force, policy)
-            referral_cells(ctx, cells, force, fys)
-            in_progress = outcome_cells(ctx, cells, force, fys)
-            questions = survey_cells(ctx, cells, force, fys)
-            cohorts = reoffending_cells(ctx, cells, force, fy_of(launch))
-            cells.prior(prior_figures(prior, cells, force))
-            cells.finalise()
-            _check_shared_cells(cells)
-            parts["referrals"].append(referral_rows(cells, force, fys, launch))
-            parts["outcomes"].append(outcome_rows(cells, force, fys, in_progress))
-            parts["survey"].append(survey_rows(cells, force, fys, questions))
-            if cohorts is not None:
-                parts["reoffending"].append(reoffending_rows(cells, force, cohorts))
-            for k, v in cells.tally().items():
-                supp[k] += v
-            all_cells.append(cells.frame.assign(force=force.code))
-        people_areas = {a.code for a in force.people_areas()}
-        names = {a.code: a.name for a in force.las}
-        for a in [force.area, *force.csps, *force.las]:
-            if a.code not in people_areas:
-                people = "not published"
-            elif a.code in force.csp_alias:
-                people = f"same as {names[force.csp_alias[a.code]]}"
-            else:
-                people = "published"
-            area_rows.append({"area_code": a.code, "area_name": a.name, "area_type": a.type,
-                              "parent_code": a.parent, "force_code": force.code, "people_figures": people})
-        for c in force.csps:
-            if c.code in force.csp_alias:
-                la = next(x.name for x in force.las if x.code == force.csp_alias[c.code])
-                notes.append(f"{c.name} covers exactly one local authority ({la}); its figures about people are "
-                             f"the same as that authority's and are protected once.")
-            else:
-                notes.append(f"{c.name} covers several local authorities; figures about people are published for "
-                             "those authorities and the force, not for the partnership.")
+    for part in force_parts(ctx, forces, first_crime_fy, prior):
+        for name, rows in part.tables.items():
+            parts[name].append(rows)
+        if part.launch is not None:
+            cara_first = part.launch if cara_first is None else min(cara_first, part.launch)
+        for k, v in part.tally.items():
+            supp[k] += v
+        area_rows += part.area_rows
+        notes += part.notes
     order = {r["area_code"]: i for i, r in enumerate(area_rows)}
     tables = {name: _sort(pd.concat(parts[name], ignore_index=True) if parts[name] else Rows().frame(), order)
               for name in TABLES}

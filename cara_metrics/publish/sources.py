@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import disclosure, stats, warehouse
@@ -32,6 +33,12 @@ class Context:
     policy: disclosure.Policy
     last_fy: int                     # last complete financial year
     breaks: pd.DataFrame
+    #: Start of the earliest CARA launch year of any force: the people tables' queries read
+    #: from here for every force at once (each force then keeps its own years).
+    cara_from: dt.date | None = None
+    #: True in a worker process (:mod:`.per_force`): every query must already be in ``cache``;
+    #: a worker never opens the database its parent opened before forking.
+    offline: bool = False
 
     #: Results by (query, parameters) for this build: forces ask the same national queries,
     #: and the warehouse version is pinned for the whole build, so a result cannot go stale.
@@ -41,13 +48,60 @@ class Context:
         """A query's result; callers filter it and never modify it in place."""
         key = (name, tuple(sorted(params.items())))
         if key not in self.cache:
+            if self.offline:
+                raise RuntimeError(f"publish: query {name} was not read before the forces were split between "
+                                   "processes (national_queries must read every query the forces use)")
             self.cache[key] = warehouse.query(name, params, root=self.root)
         return self.cache[key]
 
-    def q_force(self, name: str, force: Force, **params) -> pd.DataFrame:
-        """A national query's rows for the local authorities of ``force`` only."""
-        df = self.q(name, **params)
+    @staticmethod
+    def of_force(df: pd.DataFrame, force: Force) -> pd.DataFrame:
+        """The rows of a national result for the local authorities of ``force``."""
         return df[df["area_code"].isin(force.members[force.code])]
+
+    def people_all(self, name: str) -> pd.DataFrame:
+        """Query ``name`` (``publish_referrals``, ``_outcomes``, ``_survey``) from the earliest
+        CARA year to the last complete one, for every force at once. A force's own years are
+        a subset of these: its callers keep only those."""
+        return self.q(name, date_from=self.cara_from, date_to=fy_end(self.last_fy))
+
+    def reoffending_all(self) -> pd.DataFrame:
+        """``publish_reoffending`` for every force at once: cohorts whose follow-up is complete
+        by the last complete index date."""
+        # date_from: before any index date, so the one result holds every force's cohorts;
+        # each force's own start (its launch year) is applied by the caller.
+        return self.q("publish_reoffending", date_from=dt.date(1900, 1, 1), last_complete_index=last_complete_index(self))
+
+    def population(self) -> dict[tuple[str, int], int]:
+        """Residents per (area, year) from ``publish_population``, made once per build."""
+        key = ("publish_population as a dict", ())
+        if key not in self.cache:
+            pop = self.q("publish_population")
+            self.cache[key] = {(a, int(y)): int(p) for a, y, p in zip(
+                pop["area_code"].tolist(), pop["year"].tolist(), pop["population"].tolist())}
+        return self.cache[key]
+
+    def crime_all(self, first_fy: int) -> pd.DataFrame:
+        """``publish_crime`` from ``first_fy`` to the last complete year, for every force at once."""
+        return self.q("publish_crime", date_from=fy_start(first_fy), date_to=fy_end(self.last_fy))
+
+
+def last_complete_index(ctx: Context) -> dt.date:
+    """The last index date whose reoffending follow-up (and the wait for convictions) is complete."""
+    return add_months(ctx.data_as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
+
+
+def national_queries(ctx: Context, first_crime_fy: int) -> None:
+    """Read every query the forces' tables use into ``ctx.cache`` (each once, for every force):
+    the per-force work can then run in worker processes that never touch the database."""
+    ctx.population()
+    ctx.q("publish_launch")
+    ctx.q("survey_questions")
+    ctx.crime_all(first_crime_fy)
+    if ctx.cara_from is not None:
+        for name in ("publish_referrals", "publish_outcomes", "publish_survey"):
+            ctx.people_all(name)
+        ctx.reoffending_all()
 
 
 def _break_dates(ctx: Context, series: str) -> list[dt.date]:
@@ -67,29 +121,41 @@ def _fy_quarters(dates: pd.Series) -> tuple[list[int], list[int]]:
 
 
 def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
-    """Recorded crime: offences, so exact at every level (no rounding or suppression)."""
-    leaves = ctx.q_force("publish_crime", force, date_from=fy_start(first_fy), date_to=fy_end(ctx.last_fy))
-    pop = ctx.q("publish_population")
-    popd = {(a, int(y)): int(p) for a, y, p in zip(pop["area_code"], pop["year"], pop["population"])}
-    counts: dict[tuple[str, int, int], tuple[int, int]] = {}
+    """Recorded crime: offences, so exact at every level (no rounding or suppression).
+
+    Each area's counts are sums over its local authorities, taken with numpy from an array of
+    the authorities' counts per year and quarter; the periods and their break symbols are
+    worked out once per force, the populations once per build, not once per row.
+    """
+    leaves = ctx.of_force(ctx.crime_all(first_fy), force)
+    popd = ctx.population()
+    la_index = {la: i for i, la in enumerate(force.members[force.code])}
+    years = list(range(first_fy, ctx.last_fy + 1))
+    # Offences per local authority, financial year and quarter (index 0 unused): all, DA.
+    counts = np.zeros((2, len(la_index), len(years), 5), dtype=np.int64)
     fys, qs = _fy_quarters(leaves["quarter_start"])
-    for a, fy, q, al, da in zip(leaves["area_code"], fys, qs, leaves["all_offences"], leaves["da_offences"]):
-        counts[(a, fy, q)] = (int(al), int(da))
+    for a, fy, q, al, da in zip(leaves["area_code"].tolist(), fys, qs, leaves["all_offences"].tolist(),
+                                leaves["da_offences"].tolist()):
+        # A later row for the same quarter replaces an earlier one, as the dict of counts did.
+        counts[:, la_index[a], fy - first_fy, q] = (int(al), int(da))
+    counts[:, :, :, 0] = counts[:, :, :, 1:].sum(axis=3)  # the year: its four quarters
     breaks = _break_dates(ctx, "crime")
+    periods = []  # per year: (period, index into counts, break symbol) for Q1..Q4 and the year
+    for fy in years:
+        per = []
+        for period, qs_ in [(_q(fy, q), [q]) for q in range(1, 5)] + [(_fy(fy), [1, 2, 3, 4])]:
+            start = _quarter_start(fy, qs_[0])
+            end = add_months(_quarter_start(fy, qs_[-1]), 3) - dt.timedelta(days=1)
+            per.append((period, qs_[0] if len(qs_) == 1 else 0, _break_symbol(breaks, start, end)))
+        periods.append(per)
     rows = Rows()
-    areas = [force.area, *force.csps, *force.las]
+    areas = [a for a in (force.area, *force.csps, *force.las) if force.members.get(a.code, ())]
     for area in areas:
-        las = force.members.get(area.code, ())
-        if not las:
-            continue
-        for fy in range(first_fy, ctx.last_fy + 1):
-            periods = [(_q(fy, q), [q]) for q in range(1, 5)] + [(_fy(fy), [1, 2, 3, 4])]
-            for period, qs in periods:
-                al = sum(counts.get((la, fy, q), (0, 0))[0] for la in las for q in qs)
-                da = sum(counts.get((la, fy, q), (0, 0))[1] for la in las for q in qs)
-                start = _quarter_start(fy, qs[0])
-                end = add_months(_quarter_start(fy, qs[-1]), 3) - dt.timedelta(days=1)
-                b = _break_symbol(breaks, start, end)
+        las = force.members[area.code]
+        sums = counts[:, [la_index[la] for la in las]].sum(axis=1).tolist()  # [all/da][year][period]
+        for y, fy in enumerate(years):
+            for period, k, b in periods[y]:
+                al, da = sums[0][y][k], sums[1][y][k]
                 rows.add("da_crimes", "da_crimes", "Domestic-abuse-flagged crimes", "offences", area, period, da, b)
                 rows.add("da_share", "all_crimes", "All recorded crimes", "offences", area, period, al, b)
                 share = da / al if al > 0 else None
@@ -107,13 +173,16 @@ def crime_rows(ctx: Context, force: Force, first_fy: int) -> pd.DataFrame:
     return rows.frame()
 
 
-def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) -> pd.DataFrame:
-    return pd.DataFrame([{"row": la.code, "col": c, "value": int(values.get((la.code, c), 0))}
-                         for la in force.las for c in cols])
+def _la_grid(force: Force, cols: list[str], values: dict[tuple[str, str], int]) -> dict[str, list]:
+    """The leaves of a table (local authorities x ``cols``) as :meth:`Cells.protect` takes them;
+    plain lists, not a DataFrame: publish builds hundreds of these nationally."""
+    keys = [(la.code, c) for la in force.las for c in cols]
+    return {"row": [k[0] for k in keys], "col": [k[1] for k in keys],
+            "value": [int(values.get(k, 0)) for k in keys]}
 
 
 def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> None:
-    df = ctx.q_force("publish_referrals", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.of_force(ctx.people_all("publish_referrals"), force)
     values: dict[tuple[str, str], int] = {}
     for a, fy, q, n in zip(df["area_code"], *_fy_quarters(df["quarter_start"]), df["referrals"]):
         values[(a, quarter_label(fy, q))] = int(n)
@@ -124,7 +193,7 @@ def referral_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> 
 
 def outcome_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> dict[int, int]:
     """Protect outcomes per year of caution; returns in-progress people per year at force level."""
-    df = ctx.q_force("publish_outcomes", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.of_force(ctx.people_all("publish_outcomes"), force)
     values: dict[tuple[str, str], int] = {}
     in_progress: dict[int, int] = defaultdict(int)
     for r in df.itertuples():
@@ -156,15 +225,20 @@ def completion_denominator(area_code: str, y: str) -> tuple[str, ...]:
 
 def survey_cells(ctx: Context, cells: Cells, force: Force, fys: list[int]) -> pd.DataFrame:
     qs = ctx.q("survey_questions")
-    df = ctx.q_force("publish_survey", force, date_from=fy_start(fys[0]), date_to=fy_end(fys[-1]))
+    df = ctx.of_force(ctx.people_all("publish_survey"), force)
     cols = [financial_year_label(fy) for fy in fys]
     # Each year is its own block: the all-years total is not published.
     parent = {c: f"{c} (all)" for c in cols}
+    # Counts per question, then (authority, year): one pass over the force's rows.
+    counts: dict[str, dict[str, dict[tuple[str, str], int]]] = {"respondents": defaultdict(dict), "agree": defaultdict(dict)}
+    years = [financial_year_label(fy) for fy in _fy_quarters(df["year_start"])[0]]
+    for q, a, y, n, k in zip(df["question_id"].tolist(), df["area_code"].tolist(), years,
+                             df["respondents"].tolist(), df["agree"].tolist()):
+        counts["respondents"][q][(a, y)] = int(n)
+        counts["agree"][q][(a, y)] = int(k)
     for qid in qs["question_id"]:
-        part = df[df["question_id"] == qid]
         for what in ("respondents", "agree"):
-            values = {(a, financial_year_label(fy)): int(v)
-                      for a, fy, v in zip(part["area_code"], _fy_quarters(part["year_start"])[0], part[what])}
+            values = counts[what].get(qid, {})
             cells.protect(f"survey_{what}:{qid}", _la_grid(force, cols, values), parent,
                           lambda r, c, tot, v, w=what, q=qid: f"survey_{w}:{q}|{r}|{c}", publish_totals=False,
                           displayed=what == "respondents")
@@ -182,25 +256,35 @@ class Cohorts:
     last_complete_index: dt.date
 
 
+def launch_date(ctx: Context, force: Force) -> dt.date | None:
+    """The first caution date of any CARA referral in ``force`` (all time), or None."""
+    first = ctx.q("publish_launch")
+    hit = first.loc[first["area_code"] == force.code, "first_date"]
+    return None if hit.empty or pd.isna(hit.iloc[0]) else pd.Timestamp(hit.iloc[0]).date()
+
+
 def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -> Cohorts | None:
-    """Protect cohort sizes and reoffenders: CARA per complete FY cohort (and pooled); comparison."""
-    lci = add_months(ctx.data_as_at, -(FOLLOW_UP_MONTHS + WAITING_MONTHS))
+    """Protect cohort sizes and reoffenders: CARA per complete FY cohort (and pooled); comparison.
+
+    Counts come from one national query (``publish_reoffending``: people and reoffenders per
+    local authority, group and financial year of the index date), cut here to the force's
+    authorities and to CARA cohorts from its launch year: the same people as
+    ``reoffending_people`` for the force with ``date_from`` at the launch year's start.
+    """
+    lci = last_complete_index(ctx)
     fys = [fy for fy in range(first_fy, ctx.last_fy + 1) if fy_end(fy) <= lci]
-    people = ctx.q("reoffending_people", area=force.code, date_from=fy_start(first_fy), date_to=lci,
-                   last_complete_index=lci)
+    people = ctx.of_force(ctx.reoffending_all(), force)
+    people = people.assign(fy=_fy_quarters(people["year_start"])[0])
+    cara = people[(people["cohort_group"] == "cara") & (people["fy"] >= first_fy)]
     comp = people[people["cohort_group"] == "comparison"]
-    if not fys or people.empty:
+    if not fys or (cara["people"].sum() + comp["people"].sum()) == 0:
         return None
     pooled = years_label(fys[0], fys[-1])
-    cara = people[people["cohort_group"] == "cara"].copy()
-    cara["fy"] = _fy_quarters(cara["index_date"])[0]
     cara = cara[cara["fy"].isin(fys)]
     cols = [financial_year_label(fy) for fy in fys]
-    # People and reoffenders per (area, year): one group-by, not a loop over people.
-    g = cara.assign(x=(cara["reoffences"] > 0).astype("int64")).groupby(["area_code", "fy"])["x"].agg(["size", "sum"])
     n_vals: dict[tuple[str, str], int] = defaultdict(int)
     x_vals: dict[tuple[str, str], int] = defaultdict(int)
-    for (a, fy), n, x in zip(g.index, g["size"], g["sum"]):
+    for a, fy, n, x in zip(cara["area_code"], cara["fy"], cara["people"], cara["reoffenders"]):
         n_vals[(a, financial_year_label(int(fy)))] += int(n)
         x_vals[(a, financial_year_label(int(fy)))] += int(x)
     parent = {c: pooled for c in cols}
@@ -216,8 +300,8 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
     cells.protect("reoffending_n:cara", n_grid, parent, n_canon)
     cells.protect("reoffending_x:cara", _la_grid(force, cols, x_vals), parent,
                   lambda r, c, tot, v: f"reoffended:cara|{r}|{c}", displayed=False)
-    cn = comp.groupby("area_code").size().to_dict()
-    cx = comp.groupby("area_code")["reoffences"].apply(lambda s: int((s > 0).sum())).to_dict()
+    cn = {a: int(v) for a, v in comp.groupby("area_code")["people"].sum().items()}
+    cx = {a: int(v) for a, v in comp.groupby("area_code")["reoffenders"].sum().items()}
     cpar = {"comparison": "comparison (all)"}
     cells.protect("reoffending_n:comparison", _la_grid(force, ["comparison"], {(a, "comparison"): v for a, v in cn.items()}),
                   cpar, lambda r, c, tot, v: f"cohort:comparison|{r}|{c}", publish_totals=False)
@@ -231,19 +315,17 @@ def reoffending_cells(ctx: Context, cells: Cells, force: Force, first_fy: int) -
     if comp.empty:
         comp_label = "no comparison group"
     else:
-        a = fy_of(pd.Timestamp(comp["index_date"].min()).date())
-        b = fy_of(pd.Timestamp(comp["index_date"].max()).date())
+        a = fy_of(pd.Timestamp(comp["first_index"].min()).date())
+        b = fy_of(pd.Timestamp(comp["last_index"].max()).date())
         comp_label = years_label(a, b)
     return Cohorts(fys, pooled, comp_label, lci)
 
 
 def _check_shared_cells(cells: Cells) -> None:
     """Sanity: a shared id must hold one true value in every table that publishes it."""
-    f = cells.frame
-    clash = f.groupby("canon")["value"].nunique()
-    clash = clash[clash > 1]
-    if len(clash):
-        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash.index[:5])}. Nothing was "
+    clash = cells.clashes()
+    if clash:
+        raise PublishError(f"Two tables disagree about the same statistic: {', '.join(clash[:5])}. Nothing was "
                            "published: this is a fault in the release's tables, not in your data; report it to the "
                            "dashboard's maintainers with this message.")
 

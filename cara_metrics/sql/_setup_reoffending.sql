@@ -6,11 +6,13 @@
 -- area: an offence committed within 12 months of the index date and proven by conviction
 -- or caution within a further 6 months. CARA members are those with an index date in the
 -- period; the comparison group is the fixed historical group and is not cut by the period.
+-- A NULL area means every current local authority: publish reads all forces in one query
+-- (publish_reoffending.sql) rather than one query per force.
 CREATE OR REPLACE MACRO reoffending_people_of(area, last_complete_index, date_from, date_to) AS TABLE
 WITH chosen AS (
     SELECT c.person_id, c."group", c.index_date, c.area_code
     FROM cohort c
-    WHERE c.area_code IN (SELECT m.area_code FROM area_members m WHERE m.ancestor_code = area)
+    WHERE c.area_code IN (SELECT m.area_code FROM area_members m WHERE m.ancestor_code = area OR area IS NULL)
       AND c.index_date <= last_complete_index
       AND (c."group" = 'comparison' OR c.index_date BETWEEN date_from AND date_to)
 ),

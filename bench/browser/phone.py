@@ -50,11 +50,16 @@ PROFILES: dict[str, dict[str, Any]] = {
     "phone, slow 4G": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
                        "network": SLOW_4G},
     "desktop": {"viewport": {"width": 1400, "height": 1000}, "is_mobile": False, "has_touch": False, "network": None},
+    # What most desktop readers get: the server has already served someone (its imports, the
+    # first DuckDB open and the release's caches are done), the browser's cache is empty.
+    "desktop, server already running": {"viewport": {"width": 1400, "height": 1000}, "is_mobile": False,
+                                        "has_touch": False, "network": None, "warm_server": True},
     "static page, phone, slow 4G": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
                                     "network": SLOW_4G, "static": "/headlines"},
 }
 #: Targets of issue 15 (the static page is held to the phone's).
 TARGETS = {"phone, slow 4G": {"tile_ms": 5000.0, "bytes": 1.2e6}, "desktop": {"tile_ms": 1500.0},
+           "desktop, server already running": {"tile_ms": 1500.0},
            "static page, phone, slow 4G": {"tile_ms": 5000.0, "bytes": 1.2e6}}
 #: When the static page's first figure was painted (ms from navigation start), or null.
 ELEMENT_TIMING_JS = """() => new Promise(resolve => {
@@ -207,7 +212,17 @@ async def _bench(root: Path, runs: int, chromium: str, folder: Path, log: Log, t
                             nginx_proxy(folder / f"nginx-{run}-{len(result.results[name])}-{name[:5]}", SERVER_NAME,
                                         srv.port, root) as proxy:
                         url = f"https://{SERVER_NAME}:{proxy.https_port}/{home.path}"
+                        if profile.get("warm_server"):
+                            # One visit first (not measured), then the measured ones in fresh
+                            # browser contexts against the same server.
+                            await _one(browser, url, home, profile, timeout_ms)
                         r = await _one(browser, url, home, profile, timeout_ms)
+                        if profile.get("warm_server") and chart_page is not None:
+                            c = await _one(browser, f"https://{SERVER_NAME}:{proxy.https_port}/{chart_page.path}",
+                                           chart_page, profile, timeout_ms)
+                            r.chart_ms, r.chart_page = c.chart_ms, chart_page.title
+                            if c.error:
+                                r.error = f"{chart_page.title}: {c.error}"
                     if chart_page is not None and r.chart_ms is None:
                         with Server(root, audience="public", log_dir=folder / "logs") as srv, \
                                 nginx_proxy(folder / f"nginx-{run}-{len(result.results[name])}-{name[:5]}-c", SERVER_NAME,
@@ -253,7 +268,8 @@ def run_phone_bench(runs: int = 3, *, chromium: str | None = None, workdir: Path
 
 def format_phone(b: PhoneBench) -> str:
     """The table for docs/performance.md: each profile's medians against its targets."""
-    lines = [f"Public home page through nginx (deploy/), cold (fresh server, empty cache), median of {b.runs}:", "",
+    lines = [f"Public home page through nginx (deploy/), empty browser cache; a fresh server process for each load "
+             f"except where the profile says the server is already running; median of {b.runs}:", "",
              "| profile | first headline figure | first chart | everything drawn | bytes before the first figure "
              "(HTTP + WebSocket) | bytes in all | targets | result |",
              "|---|---:|---:|---:|---:|---:|---|---|"]

@@ -447,6 +447,28 @@ def test_release_works_with_the_warehouse_deleted(tmp_path):
     warehouse.clear_cache()
 
 
+def test_forces_without_a_crime_extract_are_left_out_never_zero(tmp_path):
+    """A force that loads ONS's national lookup (43 forces) with only its own extract: the other
+    42 forces were published as zero crimes. Now the release holds only forces whose crime
+    extract is loaded, and its notes say which were left out."""
+    from cara_metrics import cli
+
+    root = tmp_path / "root"
+    shutil.copytree(DEFAULT_DATA_DIR, root, ignore=shutil.ignore_patterns("release"))
+    lookup = (Path(__file__).parent / "data" / "public"
+              / "Local_Authority_District_to_CSPs_to_Police_Force_Areas_(December__2023)_Lookup_.csv")
+    assert cli.main(["ingest", "--data-dir", str(root), "--quiet", str(lookup)]) == 0
+    warehouse.clear_cache()
+    publish.build_release(root, RELEASE_DATE)
+    t = release_tables(root)
+    assert set(t["crime"]["area_code"]) == {FORCE, *LAS}
+    assert set(t["areas"]["area_code"]) == {FORCE, *LAS}
+    notes = [n for n in live_version(root, "release").manifest["notes"] if "no crime extract" in n]
+    assert len(notes) == 1 and notes[0].startswith("42 police force areas") and "Metropolitan Police" not in notes[0]
+    assert "Avon and Somerset" in notes[0] and "never a zero" in notes[0]
+    warehouse.clear_cache()
+
+
 def test_publish_refuses_without_a_warehouse(tmp_path):
     from cara_metrics.dataroot import DataRootError
 

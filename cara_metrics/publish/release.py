@@ -96,6 +96,11 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
     if not forces:
         raise PublishError("The warehouse has no police force area with local authorities in it: load an areas file "
                            "(or the ONS LAD to CSP to PFA lookup) with python -m cara_metrics ingest, then publish again.")
+    # Only forces whose crime extract is loaded: the others would read as zero crimes. The
+    # release says which were left out (a force loading the national lookup has 42 of them).
+    with_crime = set(ctx.q("publish_crime_forces")["area_code"])
+    left_out = [f.area.name for f in forces if f.area.code not in with_crime]
+    forces = [f for f in forces if f.area.code in with_crime]
     # The people tables of every force are read from the earliest CARA year of any force.
     starts = [fy_of(d) for d in (launch_date(ctx, f) for f in forces) if d is not None and fy_of(d) <= last_fy]
     ctx = dataclasses.replace(ctx, cara_from=fy_start(min(starts)) if starts else None)
@@ -113,6 +118,11 @@ def _compute(root: Path, wh: Version, release_date: dt.date | None, policy: disc
             supp[k] += v
         area_rows += part.area_rows
         notes += part.notes
+    if left_out:
+        shown = ", ".join(sorted(left_out)[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+        notes.append(f"{len(left_out)} police force area{'s' if len(left_out) > 1 else ''} in the areas loaded "
+                     f"{'have' if len(left_out) > 1 else 'has'} no crime extract and {'are' if len(left_out) > 1 else 'is'} "
+                     f"not in this release ({shown}): no figure is published for them, never a zero.")
     order = {r["area_code"]: i for i, r in enumerate(area_rows)}
     tables = {name: _sort(pd.concat(parts[name], ignore_index=True) if parts[name] else Rows().frame(), order)
               for name in TABLES}

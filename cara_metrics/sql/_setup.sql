@@ -48,3 +48,12 @@ CREATE OR REPLACE MACRO period_start(d, grain) AS CASE grain
     WHEN 'quarter' THEN date_trunc('quarter', d)::DATE
     ELSE make_date(fy_start(d), 4, 1)
 END;
+
+-- The areas wholly inside an area (`area`, a force), itself included: every area all of whose
+-- current councils lie in it. The reoffending by-area queries list these (a partnership
+-- sharing a council has no councils in area_members, so it is never listed).
+CREATE OR REPLACE MACRO areas_inside(area) AS TABLE
+SELECT ancestor_code AS area_code
+FROM area_members
+GROUP BY ancestor_code
+HAVING bool_and(area_code IN (SELECT m.area_code FROM area_members m WHERE m.ancestor_code = area));

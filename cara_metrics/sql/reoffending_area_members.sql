@@ -1,15 +1,7 @@
 -- Every area wholly inside an area ($area, the force), itself included, with each of its
 -- current councils (area_members): the areas reoffending_counts.sql's council rows add up to.
 -- A partnership sharing a council with another partnership has no councils, so no row.
-WITH inside AS (
-    SELECT area_code FROM area_members WHERE ancestor_code = $area
-),
-areas_inside AS (
-    SELECT ancestor_code FROM area_members
-    GROUP BY ancestor_code
-    HAVING bool_and(area_code IN (SELECT area_code FROM inside))
-)
 SELECT ancestor_code AS area_code, area_code AS council_code
 FROM area_members
-WHERE ancestor_code IN (SELECT ancestor_code FROM areas_inside)
+WHERE ancestor_code IN (SELECT area_code FROM areas_inside($area))
 ORDER BY 1, 2;

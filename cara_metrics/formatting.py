@@ -169,7 +169,11 @@ def change(metric: Metric, new: float | None, old: float | None) -> str | None:
         return None
     d = float(new) - float(old)
     if metric.unit == "percent":
-        return "no change" if round(100 * d, 1) == 0 else f"{'up' if d > 0 else 'down'} {points(d)}"
+        # The change between the two percentages as shown (one decimal), as the public pages
+        # work it out from the published figures: 93.8% to 93.7% is "down 0.1 points", never
+        # "no change" beside two different numbers.
+        shown = float(f"{100 * float(new):.1f}") - float(f"{100 * float(old):.1f}")
+        return "no change" if abs(shown) < 0.05 else f"{'up' if shown > 0 else 'down'} {points(shown / 100)}"
     if metric.unit == "count":
         if old == 0:
             return f"up {count(d)}" if d > 0 else "no change"

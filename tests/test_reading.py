@@ -211,3 +211,19 @@ def test_board_pack_text_has_no_brackets_inside_brackets():
     with pytest.raises(BoardPackError) as refused:
         check("2024/25", "E22000367")
     assert str(refused.value).startswith("No board pack for Dorset (community safety partnership), code E22000367: ")
+
+
+def test_a_percentage_change_is_worked_out_from_the_figures_shown():
+    """93.8% in 2023/24 and 93.7% in 2024/25: the staff tile said "no change" (the exact change
+    is -0.04 points) while the public tile, from the published figures, said "down 0.1 points".
+    One change, one wording: both work it out from the percentages as shown."""
+    from cara_metrics import public, registry
+
+    m = registry.get("survey_agree")
+    assert fmt.change(m, 149 / 159, 180 / 192) == "down 0.1 points"
+    assert fmt.change(m, 0.9371, 0.93712) == "no change"
+    staff = {t.metric_id: t.delta_text for t in overview.tiles(Filters.financial_years(2024, 2024, FORCE))}
+    shown = {t.metric_id: t.delta_text for t in public.headline_tiles(FORCE, "2024/25")}
+    for metric_id in ("da_share", "survey_agree"):
+        assert staff[metric_id] == shown[metric_id], metric_id
+    assert staff["survey_agree"] == "down 0.1 points on 2023/24"

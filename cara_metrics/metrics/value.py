@@ -129,33 +129,20 @@ def costs_by_year(f: Filters, root: Path | None = None) -> pd.DataFrame:
 _SHIPPED = object()
 
 
-def _prices(years: pd.DataFrame, a: Assumptions, table: Deflators | None) -> tuple[pd.DataFrame, float, str, str, bool]:
-    """(years with costs in the stated prices, unit cost, price label, price sentence, one price year?)."""
-    years = years.assign(cash_cost_gbp=years["cost_gbp"])
-    if table is None:
-        unit = a.unit_cost_gbp * a.price_index
-        return (years, unit, "cash costs; cost per victim in 2016/17 prices",
-                f"Not in one price year: programme costs are cash (the prices of the year paid) and the cost per victim is "
-                f"Home Office 2019's £{a.unit_cost_gbp:,.0f} in 2016/17 prices x price index {a.price_index:.2f}, because no "
-                "HM Treasury GDP deflator table is installed.", False)
-    price_fy = a.price_fy if a.price_fy is not None else int(years["fy"].max())
-    factors = [table.factor(int(y), price_fy) for y in years["fy"]]
-    years["cost_gbp"] = years["cash_cost_gbp"] * factors
-    for col, n in (("cost_per_referral", "referred"), ("cost_per_completion", "completed")):
-        years[col] = years["cost_gbp"] / years[n].where(years[n] > 0)
-    unit = a.unit_cost_gbp * table.factor(UNIT_COST_FY, price_fy)
-    label = f"{financial_year_label(price_fy)} prices"
-    forecast = sorted({int(y) for y in (*years["fy"], UNIT_COST_FY, price_fy) if table.is_forecast(int(y))})
+def _price_note(a: Assumptions, table: Deflators, unit: float, price_fy: int, years: list[int]) -> str:
+    """One sentence on the prices, citing the deflator release and any forecast years used."""
+    forecast = sorted({y for y in (*years, UNIT_COST_FY, price_fy) if table.is_forecast(y)})
     names = [financial_year_label(y) for y in forecast]
     # No brackets around the source: the release's own title carries some.
-    note = (f"All pounds are in {label}: each year's cash cost and Home Office 2019's £{a.unit_cost_gbp:,.0f} per victim "
-            f"(2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator. Source: {table.source()}.")
+    note = (f"All pounds are in {financial_year_label(price_fy)} prices: each year's cash cost and Home Office 2019's "
+            f"£{a.unit_cost_gbp:,.0f} per victim (2016/17 prices, now £{unit:,.0f}) are converted with the GDP deflator. "
+            f"Source: {table.source()}.")
     if len(names) == 1:
         note += f" The deflator for {names[0]} is an OBR forecast, not outturn."
     elif names:
         note += (f" The deflators for {', '.join(names[:-1])} and {names[-1]} are OBR forecasts in that release, not outturn; "
                  "a later release replaces them.")
-    return years, unit, label, note, True
+    return note
 
 
 @dataclass(frozen=True)
@@ -166,9 +153,15 @@ class PricedCosts:
     unit_cost: float  # the cost per victim in the same prices
     basis: str  # "2024/25 prices", or what the pounds are when mixed
     note: str  # one sentence on the prices, citing the deflator table
-    one_price_year: bool
-    price_fy: int | None  # the price year (start year) when one_price_year
+    price_fy: int | None  # the price year (start year); None when the pounds are not in one price year
     factor: dict[int, float]  # financial year -> multiplier from that year's cash to the stated prices
+    #: The price years a reader may choose: those the table covers from the unit cost's year to
+    #: the selection's last year (empty without a table).
+    choices: tuple[int, ...] = ()
+
+    @property
+    def one_price_year(self) -> bool:
+        return self.price_fy is not None
 
 
 def priced_costs(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None, deflators=_SHIPPED) -> PricedCosts:
@@ -178,11 +171,24 @@ def priced_costs(f: Filters, a: Assumptions = Assumptions(), root: Path | None =
     years = costs_by_year(f.with_area(force_of(f.area_code, root)), root)
     if years.empty or float(years["cost_gbp"].sum()) == 0:
         raise NoData(f"There are no programme costs recorded for {f.label}.")
+    years = years.assign(cash_cost_gbp=years["cost_gbp"])
+    fys = [int(y) for y in years["fy"]]
     table = deflators_mod.shipped() if deflators is _SHIPPED else deflators
-    priced, unit, basis, note, one_year = _prices(years, a, table)
-    price_fy = (a.price_fy if a.price_fy is not None else int(years["fy"].max())) if one_year else None
-    factor = {int(y): (table.factor(int(y), price_fy) if one_year else 1.0) for y in years["fy"]}
-    return PricedCosts(priced, unit, basis, note, one_year, price_fy, factor)
+    if table is None:
+        return PricedCosts(
+            years, a.unit_cost_gbp * a.price_index, "cash costs; cost per victim in 2016/17 prices",
+            f"Not in one price year: programme costs are cash (the prices of the year paid) and the cost per victim is "
+            f"Home Office 2019's £{a.unit_cost_gbp:,.0f} in 2016/17 prices x price index {a.price_index:.2f}, because no "
+            "HM Treasury GDP deflator table is installed.", None, {y: 1.0 for y in fys})
+    price_fy = a.price_fy if a.price_fy is not None else max(fys)
+    factor = {y: table.factor(y, price_fy) for y in fys}
+    years["cost_gbp"] = years["cash_cost_gbp"] * [factor[y] for y in fys]
+    for col, n in (("cost_per_referral", "referred"), ("cost_per_completion", "completed")):
+        years[col] = years["cost_gbp"] / years[n].where(years[n] > 0)
+    unit = a.unit_cost_gbp * table.factor(UNIT_COST_FY, price_fy)
+    choices = tuple(y for y in sorted(table.index) if UNIT_COST_FY <= y <= max(fys))
+    return PricedCosts(years, unit, f"{financial_year_label(price_fy)} prices", _price_note(a, table, unit, price_fy, fys),
+                       price_fy, factor, choices)
 
 
 def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None, deflators=_SHIPPED) -> Value:
@@ -191,10 +197,7 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
     none, default the shipped one)."""
     force_f = f.with_area(force_of(f.area_code, root))
     pc = priced_costs(f, a, root, deflators)
-    years, unit_cost, basis, note, one_year = pc.years, pc.unit_cost, pc.basis, pc.note, pc.one_price_year
-    table = deflators_mod.shipped() if deflators is _SHIPPED else deflators
-    last_fy = int(years["fy"].max())
-    choices = tuple(y for y in sorted(table.index) if UNIT_COST_FY <= y <= last_fy) if table is not None else ()
+    years, unit_cost = pc.years, pc.unit_cost
     cost, referred, completed = float(years["cost_gbp"].sum()), int(years["referred"].sum()), int(years["completed"].sum())
     # The effect is measured on every cohort with a complete follow-up up to the period's end.
     people = reoffending.people(force_f.with_dates(EARLIEST, force_f.date_to), root)
@@ -212,8 +215,8 @@ def compute(f: Filters, a: Assumptions = Assumptions(), root: Path | None = None
         reoffences_avoided=scaled(any_, referred), da_reoffences_avoided=da_avoided,
         harm_days_avoided=scaled(harm, referred), benefit_gbp=benefit, bcr=bcr,
         cara_n=int((people["cohort_group"] == "cara").sum()), comparison_n=int((people["cohort_group"] == "comparison").sum()),
-        assumptions=a, by_year=years, unit_cost=unit_cost, price_basis=basis, price_note=note, one_price_year=one_year,
-        price_fy=pc.price_fy, price_year_choices=choices,
+        assumptions=a, by_year=years, unit_cost=unit_cost, price_basis=pc.basis, price_note=pc.note,
+        one_price_year=pc.one_price_year, price_fy=pc.price_fy, price_year_choices=pc.choices,
     )
 
 

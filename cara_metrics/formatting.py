@@ -55,6 +55,12 @@ def signed(x: float | None, dp: int = 1) -> str:
     return text if text.startswith(MINUS) or float(text.replace(",", "")) == 0 else f"+{text}"
 
 
+def and_list(items) -> str:
+    """Names joined as a sentence says them: 'A', 'A and B', 'A, B and C'."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def points(fraction_diff: float | None, dp: int = 1) -> str:
     """A difference of two percentages in percentage points: 0.041 -> '4.1 points'."""
     if _missing(fraction_diff):

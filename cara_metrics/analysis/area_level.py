@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import formatting as fmt
 from ..areas import areas_frame
 from ..contract import area_kind, area_label
 from ..metrics import lookups
@@ -123,14 +124,9 @@ def partnerships_not_shown(metric_id: str, force: str, level: str, root: Path | 
     shares = [any(f"({c})" in str(csps_text) for c in left["area_code"]) for csps_text in shared["csps"]]
     councils = [area_label(n, "local_authority") for n in shared.loc[shares, "council_name"]]
     one = len(left) == 1
-    said = (f"The {_and(sorted(left['area_name']))} community safety partnership{'' if one else 's'} "
+    said = (f"The {fmt.and_list(sorted(left['area_name']))} community safety partnership{'' if one else 's'} "
             f"{'is' if one else 'are'} not shown: {'it shares' if one else 'they share'} ")
     # Without a shared council in the lookup the reason is still that no council is held whole.
-    said += (f"{_and(councils)}{' with another partnership' if one else ''}, and these figures are held by council."
+    said += (f"{fmt.and_list(councils)}{' with another partnership' if one else ''}, and these figures are held by council."
              if councils else f"{'its' if one else 'their'} councils with other partnerships, and these figures are held by council.")
     return said
-
-
-def _and(items: list[str]) -> str:
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -15,7 +15,7 @@ from ..periods import Filters, Grain
 from .area_level import chart_label, kind_column, level_for, level_words, one_level, partnerships_not_shown
 from .provisional import labels
 from .tiles import ci_text, year_tile
-from .referrals import EVENTS, GRAIN_WORDS, and_list, area_name, days_panel, during, people, require_referrals
+from .referrals import EVENTS, GRAIN_WORDS, area_name, days_panel, during, people, require_referrals
 
 
 def closed(row: dict) -> int:
@@ -186,7 +186,7 @@ def rate_period_panel(f: Filters, grain: Grain = "quarter", root: Path | None = 
                      "(95% confidence interval).")
     open_periods = df[df["in_progress"] > 0]
     if len(open_periods):
-        notes.append(f"Cases are still in progress in {and_list(list(open_periods['period']))}: "
+        notes.append(f"Cases are still in progress in {fmt.and_list(list(open_periods['period']))}: "
                      "the rates for those periods can still change.")
     if compared is large and len(large) < len(valid):
         notes.append(f"The headline compares only periods in which at least {MOSTLY_CLOSED:.0%} of cases, and at least "

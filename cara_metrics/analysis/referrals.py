@@ -91,10 +91,6 @@ def during(f: Filters) -> str:
     return f"between {format_date(f.date_from)} and {format_date(f.date_to)}"
 
 
-def and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def no_referrals(f: Filters, root: Path | None = None) -> NoData:
     """A friendly explanation of why a selection has no referrals."""
     name = area_name(f.area_code, root)
@@ -163,7 +159,7 @@ def volume_panel(f: Filters, grain: Grain = "year", root: Path | None = None) ->
     fig = partial(charts.line_chart, df, "period_start", ["referrals"], names=[name], y_title="People referred", events=EVENTS,
                             xaxis=charts.fy_axis(df["period_start"], grain), provisional="provisional")
     part = list(df.loc[~df["complete"], "period"])
-    notes = (f"Only part of {and_list(part)} {'is' if len(part) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
+    notes = (f"Only part of {fmt.and_list(part)} {'is' if len(part) == 1 else 'are'} in your selection or in the data (to {format_date(data_as_at(root))}), "
              f"so {'its count is' if len(part) == 1 else 'their counts are'} not comparable with full periods.",) if part else ()
     return Panel(
         metric_id=m.id, title=title,

@@ -24,7 +24,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .. import disclosure
+from .. import disclosure, formatting as fmt
 from .release import ReleaseInfo
 
 #: What the notes say each symbol means in a table (only for the symbols the table shows).
@@ -112,5 +112,4 @@ def symbol_notes(table: pd.DataFrame, extra: dict[str, str] | None = None) -> tu
 
 
 def _and(items: Iterable[str]) -> str:
-    items = [str(i).rstrip(".") for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return fmt.and_list(str(i).rstrip(".") for i in items)

@@ -227,8 +227,9 @@ def counts(f: Filters, root: Path | None = None) -> Counts:
     Assumes every area's councils lie inside its force (they do: an area is wholly inside
     the force it belongs to). The same figures as :func:`counts_of_people` of :func:`people`.
     """
-    councils = area_members(force_of(f.area_code, root), root).get(f.area_code, ())
-    return _force_cells(f.with_area(force_of(f.area_code, root)), root).counts(councils)
+    force = force_of(f.area_code, root)
+    councils = area_members(force, root).get(f.area_code, ())
+    return _force_cells(f.with_area(force), root).counts(councils)
 
 
 def area_sums(f: Filters, root: Path | None = None) -> dict[str, tuple[int, int, int, int]]:
@@ -301,9 +302,8 @@ def counts_of_people(df: pd.DataFrame) -> Counts:
     return out
 
 
-def _source(f: Filters, root: Path | None, frame: "pd.DataFrame | Counts | None") -> Counts:
-    if isinstance(frame, Counts):
-        return frame
+def _source(f: Filters, root: Path | None, frame: pd.DataFrame | None) -> Counts:
+    """The selection's counts: from SQL, or from a person-level frame the caller already has."""
     return counts(f, root) if frame is None else counts_of_people(frame)
 
 
@@ -357,7 +357,7 @@ class Comparison:
 
 
 def compare(f: Filters, measure: Measure = "any", group: Group = "itt", root: Path | None = None,
-            frame: "pd.DataFrame | Counts | None" = None) -> Comparison:
+            frame: pd.DataFrame | None = None) -> Comparison:
     """CARA (everyone referred, or completers) against the comparison group; ``frame`` is a
     people() frame or the selection's :class:`Counts` (default: :func:`counts`)."""
     return comparison_of(_source(f, root, frame), measure, group)
@@ -401,7 +401,7 @@ class MeanComparison:
 
 
 def compare_means(f: Filters, measure: Literal["frequency", "harm"], group: Group = "itt", root: Path | None = None,
-                  frame: "pd.DataFrame | Counts | None" = None) -> MeanComparison:
+                  frame: pd.DataFrame | None = None) -> MeanComparison:
     """Frequency is proven reoffences per 100 people; harm is crime-harm days per person.
 
     The difference uses stats.mean_difference_from_summary (Welch standard error, normal
@@ -446,7 +446,7 @@ def cumulative(km: pd.DataFrame) -> pd.DataFrame:
 
 
 def km_curves(f: Filters, measure: Measure = "any", root: Path | None = None,
-              frame: "pd.DataFrame | Counts | None" = None) -> dict[str, pd.DataFrame]:
+              frame: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """Kaplan-Meier curves of the cumulative share reoffended, for CARA (everyone referred) and comparison.
 
     Columns: time (days since caution), at_risk, events, estimate (= 1 - survival) and its

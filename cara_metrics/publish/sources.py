@@ -68,9 +68,10 @@ class Context:
     def reoffending_all(self) -> pd.DataFrame:
         """``publish_reoffending`` for every force at once: cohorts whose follow-up is complete
         by the last complete index date."""
-        # date_from: before any index date, so the one result holds every force's cohorts;
-        # each force's own start (its launch year) is applied by the caller.
-        return self.q("publish_reoffending", date_from=dt.date(1900, 1, 1), last_complete_index=last_complete_index(self))
+        # date_from: the earliest CARA year of any force (as people_all), so the one result holds
+        # every force's cohorts; each force's own start (its launch year) is applied by the caller.
+        return self.q("publish_reoffending", date_from=self.cara_from or dt.date(1900, 1, 1),
+                      last_complete_index=last_complete_index(self))
 
     def population(self) -> dict[tuple[str, int], int]:
         """Residents per (area, year) from ``publish_population``, made once per build."""

@@ -49,12 +49,12 @@ def arrow(t: Tile) -> str:
 
 
 def colour(t: Tile, judged: bool) -> str:
-    """Green only for a clear change for the better, red for the worse (Streamlit colours an
-    up arrow green under "normal" and red under "inverse"); grey when nothing is judged."""
-    a = arrow(t)
-    if not judged or t.delta_is_good is None or a not in ("up", "down"):
+    """Green only for a clear change for the better, red for the worse, grey when nothing is
+    judged. Named colours, not "normal"/"inverse": those follow the sign Streamlit reads from
+    the text, and "down 0.1 points" has no minus sign, so a fall read as a rise (green)."""
+    if not judged or t.delta_is_good is None or arrow(t) not in ("up", "down"):
         return "off"
-    return "normal" if t.delta_is_good == (a == "up") else "inverse"
+    return "green" if t.delta_is_good else "red"
 
 
 def tiles(items: list[Tile], columns: int = 3, *, judged: bool = True) -> None:

@@ -158,3 +158,16 @@ def test_a_custom_date_range_is_echoed_in_words_under_the_picker():
     # With whole financial years chosen by name, there is no picker and no echo.
     at = _app({"area": FORCE, "from": "2019/20", "to": "2024/25"})
     assert not any(c.value.startswith("From ") for c in at.sidebar.caption)
+
+
+def test_a_fall_in_a_higher_is_better_figure_is_red_with_a_down_arrow():
+    """The survey figure fell 0.1 points: the tile was drawn green, because Streamlit reads the
+    direction for "normal"/"inverse" from a leading minus sign, which "down 0.1 points" has not."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    at.query_params.update({"area": FORCE, "from": "2024/25", "to": "2024/25"})
+    at.run()
+    survey = next(m for m in at.metric if m.label == "Said their attitude changed")
+    assert survey.proto.delta.startswith("down")
+    assert (survey.proto.color, survey.proto.direction) == (Metric.MetricColor.RED, Metric.MetricDirection.DOWN)

@@ -160,14 +160,22 @@ def test_a_custom_date_range_is_echoed_in_words_under_the_picker():
     assert not any(c.value.startswith("From ") for c in at.sidebar.caption)
 
 
-def test_a_fall_in_a_higher_is_better_figure_is_red_with_a_down_arrow():
-    """The survey figure fell 0.1 points: the tile was drawn green, because Streamlit reads the
-    direction for "normal"/"inverse" from a leading minus sign, which "down 0.1 points" has not."""
+def test_a_change_is_coloured_only_when_clear_and_then_by_name():
+    """The survey figure fell 0.1 points (149 of 159 against 180 of 192): the tile was drawn
+    green, for two reasons. Streamlit reads the direction for "normal"/"inverse" from a leading
+    minus, which "down 0.1 points" has not; and a change well inside its 95% interval is not
+    clear, so it is not judged at all (grey, no arrow)."""
     from streamlit.proto.Metric_pb2 import Metric
 
+    from cara_metrics import ui_common
+    from cara_metrics.panels import Tile
+
+    worse = Tile("survey_agree", "x", 0.5, "50%", "down 5.0 points on 2023/24", "", "", "", delta_is_good=False)
+    better = Tile("survey_agree", "x", 0.5, "50%", "down 5.0 points on 2023/24", "", "", "", delta_is_good=True)
+    assert (ui_common.colour(worse, True), ui_common.colour(better, True), ui_common.colour(worse, False)) == ("red", "green", "off")
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
     at.query_params.update({"area": FORCE, "from": "2024/25", "to": "2024/25"})
     at.run()
     survey = next(m for m in at.metric if m.label == "Said their attitude changed")
-    assert survey.proto.delta.startswith("down")
-    assert (survey.proto.color, survey.proto.direction) == (Metric.MetricColor.RED, Metric.MetricDirection.DOWN)
+    assert survey.proto.delta == "down 0.1 points on 2023/24"
+    assert (survey.proto.color, survey.proto.direction) == (Metric.MetricColor.GRAY, Metric.MetricDirection.NONE)

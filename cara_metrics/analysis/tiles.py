@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import formatting as fmt, metrics, registry
+from .. import formatting as fmt, metrics, registry, stats
 from ..metrics import Result
 from ..panels import Tile
 from ..contract import financial_year_label
@@ -35,6 +35,19 @@ def value_text(m: registry.Metric, row: dict | None) -> str:
     return fmt.value(m, row["value"]) + (f" {mark}" if mark else "")
 
 
+def _clear(m: registry.Metric, cur: dict, prev: dict) -> bool:
+    """Whether a change is clear enough to colour as good or bad: for a rate of people, the 95%
+    interval of the difference (Newcombe) excludes zero; other figures are taken as they are."""
+    if m.unit != "percent":
+        return True
+    try:
+        d = stats.newcombe_difference(int(cur["numerator"]), int(cur["denominator"]),
+                                      int(prev["numerator"]), int(prev["denominator"]))
+    except (TypeError, ValueError):
+        return True  # no counts to test (a share of crimes, say): judged as before
+    return not (d.low <= 0 <= d.high)
+
+
 def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | None) -> tuple[str | None, bool | None]:
     """('up 4.1 points on 2023/24', good?) or a reason no change is given, or (None, None)."""
     if cur is None or prev is None:
@@ -49,7 +62,7 @@ def change_text(m: registry.Metric, last: int, cur: dict | None, prev: dict | No
     if not delta:
         return None, None
     good = None
-    if m.higher_is_better is not None and delta != "no change":
+    if m.higher_is_better is not None and delta != "no change" and _clear(m, cur, prev):
         good = (cur["value"] > prev["value"]) == m.higher_is_better
     return f"{delta} on {financial_year_label(last - 1)}", good
 
